@@ -1,0 +1,39 @@
+# The two commands: `make run` and `make test`. Both start MariaDB and Redis when they are not
+# answering (scripts/services.sh), installing them on Debian when missing.
+SHELL := /bin/bash
+GO ?= go
+export LINLI_WECHAT_FAKE ?= 1
+export LINLI_MYSQL_DSN ?= linli:linli@tcp(127.0.0.1:3306)/linli
+export LINLI_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test services vet staticcheck go-test mp-test mp-deps build fmt
+
+run: services
+	$(GO) run ./server/cmd/linli serve --demo
+
+test: services vet go-test mp-test
+
+services:
+	@bash scripts/services.sh
+
+build:
+	CGO_ENABLED=0 $(GO) build -o bin/linli ./server/cmd/linli
+
+vet:
+	@test -z "$$(gofmt -l server embed.go)" || { echo "gofmt would change:"; gofmt -l server embed.go; exit 1; }
+	$(GO) vet ./...
+
+staticcheck:
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.7.0 ./...
+
+go-test:
+	$(GO) test -race -count=1 ./...
+
+mp-deps:
+	@cd miniprogram && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
+
+mp-test: mp-deps
+	cd miniprogram && npm run --silent npm:assemble && npx jest --ci && npx eslint .
+
+fmt:
+	gofmt -w server embed.go

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/silenceper/wechat/v2/util"
+
+	"github.com/linli/linli/server/internal/app"
+	"github.com/linli/linli/server/internal/config"
+	"github.com/linli/linli/server/internal/wechat"
+)
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	demo := fl.Bool("demo", false, "seed a demo community when the database is empty, and print how to log in")
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stdout)
+	key, err := dataKey(cfg, getenv, log)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg.MySQLDSN, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rdb, err := openRedis(ctx, cfg.RedisURL)
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+
+	var fake *wechat.Fake
+	var fakeURL *url.URL
+	if cfg.WechatFake {
+		fake = wechat.NewFake(time.Now)
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return fmt.Errorf("fake wechat: %w", err)
+		}
+		fakeSrv := &http.Server{Handler: fake, ReadHeaderTimeout: 5 * time.Second}
+		go func() { _ = fakeSrv.Serve(ln) }()
+		defer fakeSrv.Close()
+		fakeURL = &url.URL{Scheme: "http", Host: ln.Addr().String()}
+		log.Warn("using the fake WeChat: for tests and local runs only", "addr", fakeURL.Host)
+	}
+	// The library reads this global on every call; it is set once, here.
+	util.DefaultHTTPClient = wechat.NewHTTPClient(fakeURL)
+	wx := wechat.New(wechat.Config{AppID: cfg.WechatAppID, Secret: cfg.WechatSecret}, wechat.NewCache(rdb, redisPrefix))
+
+	a, err := app.New(app.Options{
+		DB: db, Redis: rdb, KeyPrefix: redisPrefix, Log: log, Now: time.Now, DataKey: key,
+		WeChat: wx, Templates: cfg.WechatTemplates, TrustedProxies: cfg.TrustedProxies, Fake: fake,
+	})
+	if err != nil {
+		return err
+	}
+	if *demo {
+		if err := seedDemo(ctx, a, log); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
+
+	srv := &http.Server{
+		Addr:              cfg.HTTPAddr,
+		Handler:           a.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "fake_wechat", cfg.WechatFake)
+	if *demo {
+		printLoginHelp(stdout, ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,83 @@
+// Package app wires the domain services and the HTTP API together; the command and the HTTP
+// tests build the same thing through it.
+package app
+
+import (
+	"database/sql"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/linli/linli/server/internal/account"
+	"github.com/linli/linli/server/internal/community"
+	"github.com/linli/linli/server/internal/httpapi"
+	"github.com/linli/linli/server/internal/idempotency"
+	"github.com/linli/linli/server/internal/notify"
+	"github.com/linli/linli/server/internal/person"
+	"github.com/linli/linli/server/internal/pii"
+	"github.com/linli/linli/server/internal/ratelimit"
+	"github.com/linli/linli/server/internal/wechat"
+)
+
+// Options are the parts run (or a test) supplies.
+type Options struct {
+	DB    *sql.DB
+	Redis redis.UniversalClient
+	// KeyPrefix starts every Redis key ("linli:" in production, one per test in tests).
+	KeyPrefix string
+	Log       *slog.Logger
+	Now       func() time.Time
+	DataKey   []byte
+	// WeChat is the client over the library; its HTTP client is set by the caller.
+	WeChat         *wechat.Client
+	Templates      map[string]string
+	TrustedProxies []string
+	// Fake, when set, is served at /_fake/wechat/messages.
+	Fake *wechat.Fake
+	// LoginsPerMinute limits logins per client address (default 30).
+	LoginsPerMinute int64
+}
+
+// App is the wired application.
+type App struct {
+	Handler     http.Handler
+	Accounts    *account.Service
+	Communities *community.Service
+	Persons     *person.Service
+	Notify      *notify.Service
+}
+
+// New wires the services and the API.
+func New(o Options) (*App, error) {
+	box, err := pii.NewBox(o.DataKey)
+	if err != nil {
+		return nil, err
+	}
+	if o.LoginsPerMinute == 0 {
+		o.LoginsPerMinute = 30
+	}
+	a := &App{
+		Accounts:    account.NewService(o.DB, o.Redis, o.KeyPrefix, o.WeChat, box, o.Now),
+		Communities: community.NewService(o.DB, o.Now),
+		Persons:     person.NewService(o.DB, o.Now),
+		Notify:      notify.NewService(o.DB, o.Now),
+	}
+	d := httpapi.Deps{
+		Log: o.Log, DB: o.DB, Redis: o.Redis,
+		Accounts: a.Accounts, Communities: a.Communities, Persons: a.Persons, Notify: a.Notify,
+		Idempotency:    idempotency.NewStore(o.Redis, o.KeyPrefix),
+		LoginLimit:     ratelimit.New(o.Redis, o.KeyPrefix, o.LoginsPerMinute, time.Minute, o.Now),
+		Templates:      o.Templates,
+		TrustedProxies: o.TrustedProxies,
+		Now:            o.Now,
+	}
+	if o.Fake != nil {
+		d.Fake = http.HandlerFunc(o.Fake.ServeMessages)
+	}
+	if a.Handler, err = httpapi.New(d); err != nil {
+		return nil, err
+	}
+	return a, nil
+}

@@ -1,0 +1,153 @@
+// Package database opens MySQL-compatible databases (MySQL 8.4, MariaDB 10.11, TiDB) and applies
+// the migrations of sql/.
+package database
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+// ParseDSN reads a go-sql-driver DSN and sets what every connection of ours needs: times in UTC,
+// parsed into time.Time, and the shared collation.
+func ParseDSN(dsn string) (*mysql.Config, error) {
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("parse mysql dsn: %w", errors.New(strings.ReplaceAll(err.Error(), dsn, "<dsn>")))
+	}
+	if cfg.DBName == "" {
+		return nil, errors.New("parse mysql dsn: no database name")
+	}
+	cfg.ParseTime = true
+	cfg.Loc = time.UTC
+	cfg.Collation = "utf8mb4_unicode_ci"
+	if cfg.Params == nil {
+		cfg.Params = map[string]string{}
+	}
+	cfg.Params["time_zone"] = "'+00:00'"
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 5 * time.Second
+	}
+	if cfg.ReadTimeout == 0 {
+		cfg.ReadTimeout = 30 * time.Second
+	}
+	if cfg.WriteTimeout == 0 {
+		cfg.WriteTimeout = 30 * time.Second
+	}
+	return cfg, nil
+}
+
+// Open opens a pool on cfg. MariaDB allows 151 connections by default: a replica keeps to 40, so
+// three replicas and the admin tools fit.
+func Open(cfg *mysql.Config) (*sql.DB, error) {
+	conn, err := mysql.NewConnector(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("mysql connector: %w", err)
+	}
+	db := sql.OpenDB(conn)
+	db.SetMaxOpenConns(40)
+	db.SetMaxIdleConns(20)
+	db.SetConnMaxLifetime(30 * time.Minute)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	return db, nil
+}
+
+// EnsureDatabase creates cfg's database when it is missing.
+func EnsureDatabase(ctx context.Context, cfg *mysql.Config) error {
+	server := cfg.Clone()
+	server.DBName = ""
+	db, err := Open(server)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	q := "CREATE DATABASE IF NOT EXISTS " + QuoteIdent(cfg.DBName) + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+	if _, err := db.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("create database %s: %w", cfg.DBName, err)
+	}
+	return nil
+}
+
+// QuoteIdent quotes a schema or table name.
+func QuoteIdent(name string) string {
+	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
+}
+
+// Migrate applies every pending migration of fsys (files at its root). Replicas that start
+// together take turns through goose's lock table, which works on all three engines.
+func Migrate(ctx context.Context, db *sql.DB, fsys fs.FS, log *slog.Logger) error {
+	locker, err := lock.NewMySQLTableLocker(
+		lock.WithTableLockTimeout(200*time.Millisecond, 1500),
+		lock.WithTableLogger(log),
+	)
+	if err != nil {
+		return fmt.Errorf("migration lock: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectMySQL, db, fsys,
+		goose.WithLocker(locker),
+		goose.WithDisableGlobalRegistry(true),
+	)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for _, r := range results {
+		log.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "took_ms", r.Duration.Milliseconds())
+	}
+	return nil
+}
+
+// MySQL error numbers translated at the store boundaries.
+const (
+	errDuplicate    = 1062
+	errDeadlock     = 1213
+	errLockWaitTime = 1205
+)
+
+// IsDuplicate reports whether err is a duplicate-key violation.
+func IsDuplicate(err error) bool {
+	var me *mysql.MySQLError
+	return errors.As(err, &me) && me.Number == errDuplicate
+}
+
+func isRetryable(err error) bool {
+	var me *mysql.MySQLError
+	return errors.As(err, &me) && (me.Number == errDeadlock || me.Number == errLockWaitTime)
+}
+
+// InTx runs fn in a transaction and commits it. A deadlock or lock-wait timeout is retried once,
+// from the start, since MySQL has already rolled the transaction back.
+func InTx(ctx context.Context, db *sql.DB, fn func(tx *sql.Tx) error) error {
+	err := inTxOnce(ctx, db, fn)
+	if isRetryable(err) {
+		err = inTxOnce(ctx, db, fn)
+	}
+	return err
+}
+
+func inTxOnce(ctx context.Context, db *sql.DB, fn func(tx *sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}

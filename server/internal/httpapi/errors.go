@@ -1,0 +1,136 @@
+package httpapi
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"syscall"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/linli/linli/server/internal/account"
+	"github.com/linli/linli/server/internal/community"
+	"github.com/linli/linli/server/internal/person"
+	"github.com/linli/linli/server/internal/validation"
+)
+
+// Errors of the HTTP layer itself.
+var (
+	errBadJSON          = errors.New("malformed JSON")
+	errEmptyBody        = errors.New("empty body")
+	errNotFound         = errors.New("not found")
+	errForbidden        = errors.New("forbidden")
+	errMethodNotAllowed = errors.New("method not allowed")
+	errTooLarge         = errors.New("body too large")
+	errRateLimited      = errors.New("rate limited")
+	errUnavailable      = errors.New("dependency unavailable")
+	errIdemReused       = errors.New("idempotency key reused with another body")
+	errIdemInProgress   = errors.New("request with this idempotency key in progress")
+	errBadIdemKey       = errors.New("idempotency key too long")
+)
+
+// apiError is one row of the table: the status and the stable code are the contract with the
+// mini-program; the message is what it shows.
+type apiError struct {
+	status  int
+	code    string
+	message string
+}
+
+// errorTable turns every error a handler may meet into its answer. Errors not in it are 500s.
+var errorTable = []struct {
+	err error
+	apiError
+}{
+	{errBadJSON, apiError{http.StatusBadRequest, "invalid_request", "请求格式不正确"}},
+	{errBadIdemKey, apiError{http.StatusBadRequest, "invalid_request", "请求编号太长"}},
+	{errEmptyBody, apiError{http.StatusBadRequest, "invalid_request", "请求内容不能为空"}},
+	{account.ErrInvalidCode, apiError{http.StatusBadRequest, "invalid_code", "微信授权已失效，请重试"}},
+	{account.ErrUnknownRole, apiError{http.StatusBadRequest, "invalid_request", "角色不正确"}},
+	{account.ErrUnauthenticated, apiError{http.StatusUnauthorized, "unauthenticated", "请先登录"}},
+	{errForbidden, apiError{http.StatusForbidden, "forbidden", "没有权限进行此操作"}},
+	{errNotFound, apiError{http.StatusNotFound, "not_found", "内容不存在"}},
+	{account.ErrNotFound, apiError{http.StatusNotFound, "not_found", "内容不存在"}},
+	{community.ErrNotFound, apiError{http.StatusNotFound, "not_found", "内容不存在"}},
+	{person.ErrNotFound, apiError{http.StatusNotFound, "not_found", "内容不存在"}},
+	{errMethodNotAllowed, apiError{http.StatusMethodNotAllowed, "method_not_allowed", "不支持该请求方式"}},
+	{community.ErrNameTaken, apiError{http.StatusConflict, "name_taken", "名称已存在"}},
+	{account.ErrLastStaff, apiError{http.StatusConflict, "last_staff", "社区至少要保留一名工作人员"}},
+	{errIdemInProgress, apiError{http.StatusConflict, "request_in_progress", "请求正在处理，请稍候"}},
+	{errTooLarge, apiError{http.StatusRequestEntityTooLarge, "too_large", "内容太大"}},
+	{errIdemReused, apiError{http.StatusUnprocessableEntity, "idempotency_key_reused", "请求编号已用于其他内容"}},
+	{errRateLimited, apiError{http.StatusTooManyRequests, "rate_limited", "操作太频繁，请稍后再试"}},
+	{errUnavailable, apiError{http.StatusServiceUnavailable, "unavailable", "服务暂时不可用，请稍后再试"}},
+}
+
+var (
+	invalidRequest = apiError{http.StatusBadRequest, "invalid_request", "请求参数有误"}
+	internalError  = apiError{http.StatusInternalServerError, "internal", "服务器开小差了，请稍后再试"}
+)
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code      string            `json:"code"`
+	Message   string            `json:"message"`
+	RequestID string            `json:"request_id"`
+	Fields    map[string]string `json:"fields,omitempty"`
+}
+
+// lookup finds err's answer; ok is false for an unexpected error.
+func lookup(err error) (apiError, map[string]string, bool) {
+	var fields validation.Errors
+	if errors.As(err, &fields) {
+		return invalidRequest, fields, true
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return errorTable[indexOf(errTooLarge)].apiError, nil, true
+	}
+	for _, row := range errorTable {
+		if errors.Is(err, row.err) {
+			return row.apiError, nil, true
+		}
+	}
+	if isUnavailable(err) {
+		return errorTable[indexOf(errUnavailable)].apiError, nil, true
+	}
+	return internalError, nil, false
+}
+
+func indexOf(err error) int {
+	for i, row := range errorTable {
+		if row.err == err {
+			return i
+		}
+	}
+	panic("httpapi: error not in table: " + err.Error())
+}
+
+// isUnavailable tells a dependency that cannot be reached from a bug.
+func isUnavailable(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, context.DeadlineExceeded)
+}
+
+// fail answers with err's envelope and aborts the chain. Unexpected errors are logged once, with
+// the request id, and the client gets a generic message.
+func fail(c *gin.Context, err error) {
+	ae, fields, known := lookup(err)
+	if !known || ae.status >= 500 {
+		logger(c).LogAttrs(c.Request.Context(), slog.LevelError, "request failed", slog.String("error", err.Error()))
+	}
+	writeError(c, ae, fields)
+}
+
+func writeError(c *gin.Context, ae apiError, fields map[string]string) {
+	c.AbortWithStatusJSON(ae.status, errorBody{Error: errorDetail{
+		Code: ae.code, Message: ae.message, RequestID: requestID(c), Fields: fields,
+	}})
+}

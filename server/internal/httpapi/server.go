@@ -1,0 +1,98 @@
+// Package httpapi is the HTTP API (/api/v1) over Gin: the only package that imports gin.
+package httpapi
+
+import (
+	"database/sql"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/linli/linli/server/internal/account"
+	"github.com/linli/linli/server/internal/community"
+	"github.com/linli/linli/server/internal/idempotency"
+	"github.com/linli/linli/server/internal/notify"
+	"github.com/linli/linli/server/internal/person"
+	"github.com/linli/linli/server/internal/ratelimit"
+)
+
+// MaxBody is the largest JSON request body.
+const MaxBody = 64 << 10
+
+// Deps is what the API needs; run builds it.
+type Deps struct {
+	Log         *slog.Logger
+	DB          *sql.DB
+	Redis       redis.UniversalClient
+	Accounts    *account.Service
+	Communities *community.Service
+	Persons     *person.Service
+	Notify      *notify.Service
+	Idempotency *idempotency.Store
+	LoginLimit  *ratelimit.Limiter
+	// Templates maps a subscribe template key to its WeChat template id.
+	Templates      map[string]string
+	TrustedProxies []string
+	// Fake is the fake WeChat, whose kept messages are served at /_fake/wechat/messages; nil in
+	// real mode.
+	Fake http.Handler
+	Now  func() time.Time
+}
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	Deps
+	log      *slog.Logger
+	accounts *account.Service
+	idem     *idempotency.Store
+	metrics  *metrics
+}
+
+type metrics struct {
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newMetrics() *metrics {
+	reg := prometheus.NewRegistry()
+	m := &metrics{
+		registry: reg,
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "linli_http_requests_total", Help: "HTTP requests by method, route and status.",
+		}, []string{"method", "route", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "linli_http_request_duration_seconds", Help: "HTTP request latency by method and route.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"method", "route"}),
+	}
+	reg.MustRegister(m.requests, m.latency,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// New builds the HTTP handler.
+func New(d Deps) (http.Handler, error) {
+	s := &Server{Deps: d, log: d.Log, accounts: d.Accounts, idem: d.Idempotency, metrics: newMetrics()}
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	e.ContextWithFallback = true
+	if err := e.SetTrustedProxies(d.TrustedProxies); err != nil {
+		return nil, err
+	}
+	e.Use(s.begin, s.observe, s.recoverPanic)
+	e.NoRoute(func(c *gin.Context) { fail(c, errNotFound) })
+	e.NoMethod(func(c *gin.Context) { fail(c, errMethodNotAllowed) })
+	s.routes(e)
+	return e, nil
+}
+
+func (s *Server) metricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{Registry: s.metrics.registry})
+}

@@ -1,0 +1,107 @@
+// Package notify keeps the in-app inbox and the subscribe-message consents users gave.
+package notify
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/linli/linli/server/internal/paging"
+)
+
+// MaxConsents caps the consents counted per template, far above what anyone gives by hand.
+const MaxConsents = 1000
+
+// Message is an inbox entry.
+type Message struct {
+	ID          int64
+	CommunityID int64
+	Kind        string
+	Title       string
+	Body        string
+	Page        string
+	CreatedAt   time.Time
+	Read        bool
+}
+
+// Consent is how many one-time consents are left for a template.
+type Consent struct {
+	TemplateID string
+	Remaining  int
+}
+
+// Service reads the inbox and counts consents.
+type Service struct {
+	db  *sql.DB
+	now func() time.Time
+}
+
+// NewService returns the service over db.
+func NewService(db *sql.DB, now func() time.Time) *Service {
+	return &Service{db: db, now: now}
+}
+
+const (
+	qInbox = `SELECT id, community_id, kind, title, body, page, created_at, read_at IS NOT NULL FROM messages
+		WHERE user_id = ? AND %s ORDER BY created_at DESC, id DESC LIMIT ?`
+	qAddConsent = `INSERT INTO subscription_consents (user_id, template_id, remaining, updated_at) VALUES (?, ?, 1, ?)
+		ON DUPLICATE KEY UPDATE remaining = LEAST(remaining + 1, ?), updated_at = ?`
+	qConsent      = `SELECT remaining FROM subscription_consents WHERE user_id = ? AND template_id = ?`
+	qForgetInbox  = `DELETE FROM messages WHERE user_id = ?`
+	qForgetConsnt = `DELETE FROM subscription_consents WHERE user_id = ?`
+)
+
+// Inbox pages through the user's messages, newest first.
+func (s *Service) Inbox(ctx context.Context, userID int64, p paging.Page) ([]Message, string, error) {
+	where, args := "TRUE", []any(nil)
+	if p.After != nil {
+		where = "(created_at < ? OR (created_at = ? AND id < ?))"
+		args = []any{p.After.At, p.After.At, p.After.ID}
+	}
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(qInbox, where), append(append([]any{userID}, args...), p.Limit+1)...)
+	if err != nil {
+		return nil, "", fmt.Errorf("inbox: %w", err)
+	}
+	defer rows.Close()
+	out := []Message{}
+	for rows.Next() {
+		var m Message
+		if err := rows.Scan(&m.ID, &m.CommunityID, &m.Kind, &m.Title, &m.Body, &m.Page, &m.CreatedAt, &m.Read); err != nil {
+			return nil, "", fmt.Errorf("inbox: %w", err)
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("inbox: %w", err)
+	}
+	items, next := paging.Trim(out, p.Limit, func(m Message) paging.Cursor { return paging.Cursor{At: m.CreatedAt, ID: m.ID} })
+	return items, next, nil
+}
+
+// AddConsents counts one more consent for each template the user just accepted.
+func (s *Service) AddConsents(ctx context.Context, userID int64, templateIDs []string) ([]Consent, error) {
+	now := s.now().UTC()
+	out := make([]Consent, 0, len(templateIDs))
+	for _, id := range templateIDs {
+		if _, err := s.db.ExecContext(ctx, qAddConsent, userID, id, now, MaxConsents, now); err != nil {
+			return nil, fmt.Errorf("add consent: %w", err)
+		}
+		c := Consent{TemplateID: id}
+		if err := s.db.QueryRowContext(ctx, qConsent, userID, id).Scan(&c.Remaining); err != nil {
+			return nil, fmt.Errorf("add consent: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// Forget deletes a deleted account's inbox and consents.
+func (s *Service) Forget(ctx context.Context, userID int64) error {
+	for _, q := range []string{qForgetInbox, qForgetConsnt} {
+		if _, err := s.db.ExecContext(ctx, q, userID); err != nil {
+			return fmt.Errorf("forget user %d: %w", userID, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,94 @@
+// Package paging reads list parameters (?limit=&cursor=) and writes the next cursor. Lists are
+// ordered by a timestamp with the id as tie-break, never by the id alone: TiDB's ids are not
+// monotonic.
+package paging
+
+import (
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/linli/linli/server/internal/validation"
+)
+
+// Limits of a page.
+const (
+	DefaultLimit = 20
+	MaxLimit     = 100
+)
+
+// Cursor is the position after the last item of a page.
+type Cursor struct {
+	At time.Time
+	ID int64
+}
+
+// Page is what a list call asks for.
+type Page struct {
+	Limit int
+	// After is nil for the first page.
+	After *Cursor
+}
+
+// Parse reads limit and cursor as the query string gives them.
+func Parse(limit, cursor string) (Page, error) {
+	p := Page{Limit: DefaultLimit}
+	if limit != "" {
+		n, err := strconv.Atoi(limit)
+		if err != nil || n < 1 || n > MaxLimit {
+			return Page{}, validation.Field("limit", "应为 1 到 100 之间的整数")
+		}
+		p.Limit = n
+	}
+	if cursor != "" {
+		c, ok := decode(cursor)
+		if !ok {
+			return Page{}, validation.Field("cursor", validation.Invalid)
+		}
+		p.After = &c
+	}
+	return p, nil
+}
+
+// String encodes the cursor for next_cursor.
+func (c Cursor) String() string {
+	raw := strconv.FormatInt(c.At.UnixNano(), 36) + "." + strconv.FormatInt(c.ID, 36)
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+func decode(s string) (Cursor, bool) {
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return Cursor{}, false
+	}
+	a, b, ok := strings.Cut(string(raw), ".")
+	if !ok {
+		return Cursor{}, false
+	}
+	ns, err1 := strconv.ParseInt(a, 36, 64)
+	id, err2 := strconv.ParseInt(b, 36, 64)
+	if err1 != nil || err2 != nil || id < 1 {
+		return Cursor{}, false
+	}
+	return Cursor{At: time.Unix(0, ns).UTC(), ID: id}, true
+}
+
+// Trim cuts rows, fetched with Limit+1 to learn whether more follow, to the page, and returns
+// the next cursor ("" at the end of the list).
+func Trim[T any](rows []T, limit int, key func(T) Cursor) ([]T, string) {
+	if len(rows) <= limit {
+		return rows, ""
+	}
+	rows = rows[:limit]
+	return rows, key(rows[limit-1]).String()
+}
+
+// Where is the keyset condition for rows after the cursor, on columns at and id, and its args.
+// It is "TRUE" with no args on the first page.
+func (p Page) Where(atCol, idCol string) (string, []any) {
+	if p.After == nil {
+		return "TRUE", nil
+	}
+	return "(" + atCol + " > ? OR (" + atCol + " = ? AND " + idCol + " > ?))", []any{p.After.At, p.After.At, p.After.ID}
+}

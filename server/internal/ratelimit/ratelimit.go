@@ -1,0 +1,40 @@
+// Package ratelimit counts requests per key in fixed windows in Redis, shared by all replicas.
+package ratelimit
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Limiter allows Limit requests per key in each Window.
+type Limiter struct {
+	rdb    redis.UniversalClient
+	prefix string
+	Limit  int64
+	Window time.Duration
+	now    func() time.Time
+}
+
+// New returns a limiter whose keys start with prefix.
+func New(rdb redis.UniversalClient, prefix string, limit int64, window time.Duration, now func() time.Time) *Limiter {
+	return &Limiter{rdb: rdb, prefix: prefix + "rl:", Limit: limit, Window: window, now: now}
+}
+
+// Allow counts one request for key and reports whether it is within the limit.
+func (l *Limiter) Allow(ctx context.Context, key string) (bool, error) {
+	slot := l.now().UnixNano() / int64(l.Window)
+	k := fmt.Sprintf("%s%s:%d", l.prefix, key, slot)
+	var incr *redis.IntCmd
+	_, err := l.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		incr = p.Incr(ctx, k)
+		p.Expire(ctx, k, l.Window+time.Second)
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("rate limit: %w", err)
+	}
+	return incr.Val() <= l.Limit, nil
+}

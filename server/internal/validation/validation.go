@@ -1,0 +1,45 @@
+// Package validation collects per-field problems with a request, worded for the user.
+package validation
+
+import (
+	"sort"
+	"strings"
+)
+
+// Errors maps a request field to what is wrong with it, in Chinese (the mini-program shows it).
+type Errors map[string]string
+
+// Error lists the fields, for logs.
+func (e Errors) Error() string {
+	keys := make([]string, 0, len(e))
+	for k := range e {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return "invalid fields: " + strings.Join(keys, ", ")
+}
+
+// Add records a problem with field, keeping the first one found.
+func (e Errors) Add(field, msg string) {
+	if _, ok := e[field]; !ok {
+		e[field] = msg
+	}
+}
+
+// Err is nil when nothing was recorded.
+func (e Errors) Err() error {
+	if len(e) == 0 {
+		return nil
+	}
+	return e
+}
+
+// Field is a single-field error.
+func Field(field, msg string) error { return Errors{field: msg} }
+
+// Common messages.
+const (
+	Required = "必填"
+	TooLong  = "太长"
+	Invalid  = "格式不正确"
+)
