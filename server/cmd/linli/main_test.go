@@ -1,0 +1,176 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/linli/linli/server/internal/database"
+	"github.com/linli/linli/server/internal/mysqltest"
+	"github.com/linli/linli/server/internal/redistest"
+)
+
+func getenv(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func openTestDB(t *testing.T, dsn string) *sql.DB {
+	cfg, err := database.ParseDSN(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := database.Open(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestMigrateCreatesDatabase(t *testing.T) {
+	dsn := mysqltest.EmptyDSN(t)
+	var out bytes.Buffer
+	env := getenv(map[string]string{"LINLI_MYSQL_DSN": dsn})
+	if err := run(context.Background(), []string{"migrate"}, env, &out, &out); err != nil {
+		t.Fatalf("migrate: %v\n%s", err, out.String())
+	}
+	// Twice is fine: nothing is pending.
+	if err := run(context.Background(), []string{"migrate"}, env, &out, &out); err != nil {
+		t.Fatalf("second migrate: %v", err)
+	}
+	var n int
+	if err := openTestDB(t, dsn).QueryRow("SELECT COUNT(*) FROM communities").Scan(&n); err != nil {
+		t.Errorf("communities table after migrate: %v", err)
+	}
+}
+
+func TestAdminCommands(t *testing.T) {
+	dsn := mysqltest.NewDSN(t)
+	env := getenv(map[string]string{"LINLI_MYSQL_DSN": dsn})
+	cmd := func(args ...string) string {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		if err := run(context.Background(), args, env, &out, &errOut); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, errOut.String())
+		}
+		return strings.TrimSpace(out.String())
+	}
+	cid := cmd("admin", "create-community", "--name", "中埂社区")
+	if _, err := strconv.ParseInt(cid, 10, 64); err != nil {
+		t.Fatalf("create-community printed %q, want an id", cid)
+	}
+	bid := cmd("admin", "add-building", "--community", cid, "--name", "1幢")
+	if _, err := strconv.ParseInt(bid, 10, 64); err != nil {
+		t.Fatalf("add-building printed %q, want an id", bid)
+	}
+	uid := cmd("admin", "grant", "--community", cid, "--openid", "fake-boss", "--role", "staff")
+	db := openTestDB(t, dsn)
+	var role string
+	if err := db.QueryRow("SELECT role FROM user_roles WHERE user_id = ? AND community_id = ?", uid, cid).Scan(&role); err != nil || role != "staff" {
+		t.Errorf("role after grant = %q, %v", role, err)
+	}
+	cmd("admin", "grant", "--community", cid, "--user", uid, "--role", "volunteer")
+	cmd("admin", "revoke", "--community", cid, "--user", uid, "--role", "volunteer")
+
+	for _, args := range [][]string{
+		{"admin", "grant", "--community", cid, "--openid", "fake-x", "--role", "mayor"},
+		{"admin", "grant", "--community", "999999", "--openid", "fake-x", "--role", "staff"},
+		{"admin", "grant", "--community", cid, "--role", "staff"},
+		{"admin", "revoke", "--community", cid, "--user", uid, "--role", "staff"}, // the last staff member
+		{"admin", "add-building", "--community", cid, "--name", "1幢"},
+		{"admin", "explode"},
+		{"nonsense"},
+		{},
+	} {
+		var out bytes.Buffer
+		if err := run(context.Background(), args, env, &out, &out); err == nil {
+			t.Errorf("%v succeeded, want an error", args)
+		}
+	}
+}
+
+func TestServeRefusesBadConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"real mode without data key", map[string]string{"LINLI_WECHAT_APPID": "wx", "LINLI_WECHAT_SECRET": "s"}, "LINLI_DATA_KEY is required"},
+		{"short data key", map[string]string{"LINLI_WECHAT_FAKE": "1", "LINLI_DATA_KEY": "YWJj"}, "32 bytes"},
+	}
+	for _, tt := range tests {
+		var out bytes.Buffer
+		err := run(context.Background(), []string{"serve"}, getenv(tt.env), &out, &out)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err = %v, want %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+func TestServeDemoAndShutdown(t *testing.T) {
+	dsn := mysqltest.EmptyDSN(t)
+	redistest.New(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	keyFile := filepath.Join(t.TempDir(), "data.key")
+	env := getenv(map[string]string{
+		"LINLI_MYSQL_DSN": dsn, "LINLI_REDIS_URL": redistest.URL(), "LINLI_WECHAT_FAKE": "1",
+		"LINLI_HTTP_ADDR": addr, "LINLI_DATA_KEY_FILE": keyFile,
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	var out syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve", "--demo"}, env, &out, &out) }()
+
+	base := "http://" + addr
+	var ready bool
+	for range 100 {
+		if r, err := http.Get(base + "/readyz"); err == nil {
+			r.Body.Close()
+			ready = r.StatusCode == 200
+			if ready {
+				break
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !ready {
+		cancel()
+		t.Fatalf("server never became ready:\n%s", out.String())
+	}
+	r, err := http.Post(base+"/api/v1/auth/login", "application/json", strings.NewReader(`{"code":"demo-staff"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	body.ReadFrom(r.Body)
+	r.Body.Close()
+	if r.StatusCode != 200 || !strings.Contains(body.String(), `"role":"staff"`) {
+		t.Errorf("demo staff login = %d %s", r.StatusCode, body.String())
+	}
+	if !strings.Contains(out.String(), `{"code":"demo-resident"}`) {
+		t.Errorf("serve --demo did not print how to log in:\n%s", out.String())
+	}
+	if _, err := os.Stat(keyFile); err != nil {
+		t.Errorf("no local data key was kept: %v", err)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve returned %v after shutdown", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not shut down")
+	}
+}

@@ -1,0 +1,207 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/silenceper/wechat/v2/util"
+
+	"github.com/linli/linli/server/internal/app"
+	"github.com/linli/linli/server/internal/config"
+	"github.com/linli/linli/server/internal/mysqltest"
+	"github.com/linli/linli/server/internal/redistest"
+	"github.com/linli/linli/server/internal/wechat"
+)
+
+var fake *wechat.Fake
+
+func TestMain(m *testing.M) {
+	fake = wechat.NewFake(time.Now)
+	srv := httptest.NewServer(fake)
+	u, _ := url.Parse(srv.URL)
+	// The one global of the WeChat library, set once as run does.
+	util.DefaultHTTPClient = wechat.NewHTTPClient(u)
+	code := m.Run()
+	srv.Close()
+	os.Exit(code)
+}
+
+// testEnv is one test's server: its own database, Redis prefix and handler.
+type testEnv struct {
+	t      *testing.T
+	app    *app.App
+	h      http.Handler
+	db     *sql.DB
+	rdb    *redis.Client
+	prefix string
+}
+
+type options struct {
+	loginsPerMinute int64
+}
+
+func newEnv(t *testing.T, opts ...options) *testEnv {
+	t.Helper()
+	t.Parallel()
+	db := mysqltest.NewDB(t)
+	rdb, prefix := redistest.New(t)
+	var o options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	if o.loginsPerMinute == 0 {
+		o.loginsPerMinute = 1000
+	}
+	tpl := map[string]string{}
+	for _, k := range config.TemplateKeys {
+		tpl[k] = k
+	}
+	a, err := app.New(app.Options{
+		DB: db, Redis: rdb, KeyPrefix: prefix, Log: slog.New(slog.DiscardHandler), Now: time.Now,
+		DataKey: bytes.Repeat([]byte{42}, 32),
+		WeChat:  wechat.New(wechat.Config{AppID: "wxtest", Secret: "test-secret"}, wechat.NewCache(rdb, prefix)),
+		Templates: tpl, TrustedProxies: []string{"127.0.0.1"}, Fake: fake, LoginsPerMinute: o.loginsPerMinute,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testEnv{t: t, app: a, h: a.Handler, db: db, rdb: rdb, prefix: prefix}
+}
+
+// resp is an answer, with its body decoded loosely.
+type resp struct {
+	Status int
+	Header http.Header
+	Raw    []byte
+	Body   map[string]any
+}
+
+// errCode is the envelope's error code ("" when the answer is no error).
+func (r resp) errCode() string {
+	e, _ := r.Body["error"].(map[string]any)
+	code, _ := e["code"].(string)
+	return code
+}
+
+func (r resp) field(name string) string {
+	e, _ := r.Body["error"].(map[string]any)
+	f, _ := e["fields"].(map[string]any)
+	v, _ := f[name].(string)
+	return v
+}
+
+// do sends a request; body is JSON-encoded unless it is a string or []byte, sent as is.
+func (e *testEnv) do(method, path, token string, body any, header ...string) resp {
+	e.t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	case []byte:
+		r = bytes.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		r = bytes.NewReader(raw)
+	}
+	req := httptest.NewRequest(method, path, r)
+	req.RemoteAddr = "192.0.2.10:1234"
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	w := httptest.NewRecorder()
+	e.h.ServeHTTP(w, req)
+	out := resp{Status: w.Code, Header: w.Header(), Raw: w.Body.Bytes()}
+	if len(out.Raw) > 0 && strings.HasPrefix(w.Header().Get("Content-Type"), "application/json") {
+		if err := json.Unmarshal(out.Raw, &out.Body); err != nil {
+			e.t.Fatalf("%s %s: answer is not a JSON object: %s", method, path, out.Raw)
+		}
+	}
+	return out
+}
+
+// want fails the test unless the answer has the status (and, for errors, the code).
+func (e *testEnv) want(r resp, status int, code string) {
+	e.t.Helper()
+	if r.Status != status || r.errCode() != code {
+		e.t.Fatalf("got %d %q (%s), want %d %q", r.Status, r.errCode(), r.Raw, status, code)
+	}
+	if status >= 400 {
+		e.checkEnvelope(r)
+	}
+}
+
+func (e *testEnv) checkEnvelope(r resp) {
+	e.t.Helper()
+	env, ok := r.Body["error"].(map[string]any)
+	if !ok {
+		e.t.Fatalf("error answer without envelope: %s", r.Raw)
+	}
+	if msg, _ := env["message"].(string); msg == "" {
+		e.t.Errorf("envelope without message: %s", r.Raw)
+	}
+	// A replayed answer is the first one, with the first request's id.
+	replayed := r.Header.Get("Idempotent-Replayed") == "true"
+	if id, _ := env["request_id"].(string); id == "" || (!replayed && id != r.Header.Get("X-Request-Id")) {
+		e.t.Errorf("envelope request_id %q, header %q", id, r.Header.Get("X-Request-Id"))
+	}
+}
+
+// login signs in with a fake WeChat code and returns the token and user id.
+func (e *testEnv) login(code string) (string, int64) {
+	e.t.Helper()
+	r := e.do("POST", "/api/v1/auth/login", "", map[string]any{"code": code})
+	e.want(r, http.StatusOK, "")
+	user := r.Body["user"].(map[string]any)
+	return r.Body["token"].(string), int64(user["id"].(float64))
+}
+
+// community creates a community with buildings and returns their ids.
+func (e *testEnv) community(name string, buildings ...string) (int64, []int64) {
+	e.t.Helper()
+	ctx := context.Background()
+	c, err := e.app.Communities.Create(ctx, name)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var ids []int64
+	for _, b := range buildings {
+		bb, err := e.app.Communities.AddBuilding(ctx, c.ID, b)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		ids = append(ids, bb.ID)
+	}
+	return c.ID, ids
+}
+
+// staff signs in a new user who is staff of the community.
+func (e *testEnv) staff(code string, communityID int64) (string, int64) {
+	e.t.Helper()
+	tok, uid := e.login(code)
+	if _, err := e.app.Accounts.Grant(context.Background(), communityID, uid, "staff", 0); err != nil {
+		e.t.Fatal(err)
+	}
+	return tok, uid
+}
