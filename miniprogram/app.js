@@ -1,0 +1,8 @@
+const session = require('./utils/session');
+
+App({
+  onLaunch() {
+    // Silent: no prompt, and browsing works even when it fails.
+    session.login().catch(() => {});
+  },
+});

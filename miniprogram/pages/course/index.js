@@ -1,0 +1,6 @@
+const pageBehavior = require('../../behaviors/page');
+
+Component({
+  behaviors: [pageBehavior],
+  data: {},
+});

@@ -1,0 +1,76 @@
+const pageBehavior = require('../../behaviors/page');
+const api = require('../../utils/api');
+const care = require('../../utils/care');
+const session = require('../../utils/session');
+
+Component({
+  behaviors: [pageBehavior],
+  data: {
+    loading: true,
+    failed: false,
+    user: null,
+    binding: false,
+  },
+  methods: {
+    onShow() {
+      this.load();
+    },
+    async load() {
+      this.setData({ loading: true, failed: false });
+      try {
+        const user = await session.refreshUser();
+        this.setData({ user, loading: false });
+      } catch (e) {
+        this.setData({ loading: false, failed: true });
+      }
+    },
+    editProfile() {
+      wx.navigateTo({ url: '/pages/onboarding/index' });
+    },
+    // Phone binding is optional; a refusal changes nothing.
+    async onPhone(e) {
+      const code = e.detail && e.detail.code;
+      if (!code) {
+        return;
+      }
+      this.setData({ binding: true });
+      try {
+        const user = await api.post('/me/phone', { code }, { loading: '绑定中' });
+        session.setUser(user);
+        this.setData({ user });
+        wx.showToast({ title: '手机号已绑定', icon: 'success' });
+      } catch (err) {
+        // Shown by the API client.
+      } finally {
+        this.setData({ binding: false });
+      }
+    },
+    toggleCare(e) {
+      const on = !!(e.detail && e.detail.value);
+      care.set(on);
+      this.setData({ care: on });
+    },
+    deleteAccount() {
+      wx.showModal({
+        title: '注销账号',
+        content: '注销后将清除您的手机号和登录信息，且不可恢复。确定注销吗？',
+        confirmText: '注销',
+        confirmColor: '#d54941',
+        success: async (res) => {
+          if (!res.confirm) {
+            return;
+          }
+          try {
+            await api.del('/me', { loading: '注销中' });
+            session.clear();
+            this.setData({ user: null });
+            wx.showToast({ title: '已注销', icon: 'success' });
+            wx.switchTab({ url: '/pages/home/index' });
+          } catch (err) {
+            // Shown by the API client.
+          }
+        },
+      });
+    },
+  },
+});

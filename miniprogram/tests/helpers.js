@@ -1,0 +1,72 @@
+const fs = require('fs');
+const path = require('path');
+const simulate = require('miniprogram-simulate');
+
+// fakeServer answers wx.request from a table of "METHOD /path" → handler(opts) → [status, body],
+// and records every call.
+function fakeServer(routes) {
+  const calls = [];
+  global.server = (opts) => {
+    const url = opts.url.replace(/^.*\/api\/v1/, '');
+    const key = opts.method + ' ' + url.split('?')[0];
+    calls.push({ key, url, data: opts.data, header: opts.header });
+    const handler = routes[key];
+    if (!handler) {
+      return { statusCode: 404, data: { error: { code: 'not_found', message: '内容不存在', request_id: 'r' } } };
+    }
+    const out = handler(opts, calls);
+    if (out === 'network') return out;
+    return { statusCode: out[0], data: out[1] };
+  };
+  return calls;
+}
+
+const loginRoute = (user) => () => [200, { token: 'lt_token', expires_at: '2026-12-26T10:00:00+08:00', user }];
+
+// TDesign's components are declared app-wide in app.json; the tests stand a plain component in
+// for each, showing its text properties and its slot.
+const tdesign = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'app.json'), 'utf8')).usingComponents;
+let stubs = null;
+
+function stubComponents() {
+  if (!stubs) {
+    stubs = {};
+    for (const tag of Object.keys(tdesign)) {
+      stubs[tag] = simulate.load({
+        template: '<view class="' + tag + '">{{title}}{{note}}{{text}}{{label}}<slot/></view>',
+        properties: {
+          title: String, note: String, text: String, label: String, description: String,
+          placeholder: String, value: null, loading: Boolean, theme: String, size: String, variant: String,
+          block: Boolean, openType: String,
+        },
+      });
+    }
+  }
+  return stubs;
+}
+
+// page loads a Component-style page from pages/NAME/index and attaches it.
+const loaded = {};
+
+function page(name) {
+  if (!loaded[name]) {
+    loaded[name] = simulate.load(path.join(__dirname, '..', 'pages', name, 'index'), {
+      compiler: 'simulate',
+      usingComponents: stubComponents(),
+    });
+  }
+  const id = loaded[name];
+  const comp = simulate.render(id);
+  comp.attach(document.createElement('parent-wrapper'));
+  return comp;
+}
+
+const flush = () => new Promise((r) => setTimeout(r, 5));
+
+async function settle() {
+  for (let i = 0; i < 5; i += 1) {
+    await flush();
+  }
+}
+
+module.exports = { fakeServer, loginRoute, page, settle };

@@ -1,0 +1,100 @@
+// The API client: base URL from config.js, the session token attached, one silent re-login and
+// retry on 401, the server's Chinese message shown on errors, and an optional loading state.
+const config = require('../config');
+
+const NETWORK_MESSAGE = '网络不太好，请稍后再试';
+
+class ApiError extends Error {
+  constructor(status, code, message, fields) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.fields = fields || {};
+  }
+}
+
+let tokenProvider = null;
+
+// setSession wires the session module in (it depends on this one for the login call).
+function setSession(provider) {
+  tokenProvider = provider;
+}
+
+function uuid() {
+  return 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'.replace(/[xy]/g, (c) => {
+    const r = Math.floor(Math.random() * 16);
+    return (c === 'x' ? r : (r % 4) + 8).toString(16);
+  });
+}
+
+function send(method, path, data, headers) {
+  return new Promise((resolve, reject) => {
+    wx.request({
+      url: config.baseURL + path,
+      method,
+      data,
+      header: Object.assign({ 'Content-Type': 'application/json' }, headers),
+      timeout: config.timeout,
+      success: (res) => resolve(res),
+      fail: () => reject(new ApiError(0, 'network', NETWORK_MESSAGE)),
+    });
+  });
+}
+
+function toError(res) {
+  const body = res.data && res.data.error;
+  if (body && body.code) {
+    return new ApiError(res.statusCode, body.code, body.message, body.fields);
+  }
+  return new ApiError(res.statusCode, 'unknown', '服务暂时不可用，请稍后再试');
+}
+
+// request calls the API. opts: auth (default true), loading (a title, or true), silent (no toast).
+async function request(method, path, data, opts = {}) {
+  const auth = opts.auth !== false;
+  const headers = {};
+  if (method === 'POST') {
+    // The same key on the retry below: the server answers a repeat with the first response.
+    headers['Idempotency-Key'] = uuid();
+  }
+  if (opts.loading) {
+    wx.showLoading({ title: opts.loading === true ? '加载中' : opts.loading, mask: true });
+  }
+  try {
+    let res;
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      if (auth) {
+        const token = await tokenProvider.token(attempt > 0);
+        headers.Authorization = 'Bearer ' + token;
+      }
+      res = await send(method, path, data, headers);
+      if (!(auth && res.statusCode === 401)) {
+        break;
+      }
+    }
+    if (res.statusCode >= 200 && res.statusCode < 300) {
+      return res.data;
+    }
+    throw toError(res);
+  } catch (err) {
+    const e = err instanceof ApiError ? err : new ApiError(0, 'network', NETWORK_MESSAGE);
+    if (!opts.silent) {
+      wx.showToast({ title: e.message, icon: 'none', duration: 2500 });
+    }
+    throw e;
+  } finally {
+    if (opts.loading) {
+      wx.hideLoading();
+    }
+  }
+}
+
+module.exports = {
+  ApiError,
+  setSession,
+  request,
+  get: (path, opts) => request('GET', path, undefined, opts),
+  post: (path, data, opts) => request('POST', path, data || {}, opts),
+  put: (path, data, opts) => request('PUT', path, data, opts),
+  del: (path, opts) => request('DELETE', path, undefined, opts),
+};
