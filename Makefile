@@ -2,6 +2,8 @@
 # answering (scripts/services.sh), installing them on Debian when missing.
 SHELL := /bin/bash
 GO ?= go
+# The Go packages: not ./..., which would reach into miniprogram/node_modules.
+PKGS := . ./server/...
 export LINLI_WECHAT_FAKE ?= 1
 export LINLI_MYSQL_DSN ?= linli:linli@tcp(127.0.0.1:3306)/linli
 export LINLI_REDIS_URL ?= redis://127.0.0.1:6379/0
@@ -21,13 +23,13 @@ build:
 
 vet:
 	@test -z "$$(gofmt -l server embed.go)" || { echo "gofmt would change:"; gofmt -l server embed.go; exit 1; }
-	$(GO) vet ./...
+	$(GO) vet $(PKGS)
 
 staticcheck:
-	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.7.0 ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PKGS)
 
 go-test:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 $(PKGS)
 
 mp-deps:
 	@cd miniprogram && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi

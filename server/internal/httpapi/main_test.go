@@ -70,8 +70,8 @@ func newEnv(t *testing.T, opts ...options) *testEnv {
 	}
 	a, err := app.New(app.Options{
 		DB: db, Redis: rdb, KeyPrefix: prefix, Log: slog.New(slog.DiscardHandler), Now: time.Now,
-		DataKey: bytes.Repeat([]byte{42}, 32),
-		WeChat:  wechat.New(wechat.Config{AppID: "wxtest", Secret: "test-secret"}, wechat.NewCache(rdb, prefix)),
+		DataKey:   bytes.Repeat([]byte{42}, 32),
+		WeChat:    wechat.New(wechat.Config{AppID: "wxtest", Secret: "test-secret"}, wechat.NewCache(rdb, prefix)),
 		Templates: tpl, TrustedProxies: []string{"127.0.0.1"}, Fake: fake, LoginsPerMinute: o.loginsPerMinute,
 	})
 	if err != nil {
