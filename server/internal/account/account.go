@@ -159,6 +159,12 @@ func (s *Service) User(ctx context.Context, id int64) (User, error) {
 	return u, nil
 }
 
+// HomeCommunity is the community the user joined as a resident (0 before onboarding).
+func (s *Service) HomeCommunity(ctx context.Context, id int64) (int64, error) {
+	u, _, err := s.store.user(ctx, id)
+	return u.CommunityID, err
+}
+
 // Roles returns what the user holds, read afresh so grants and revokes act at once.
 func (s *Service) Roles(ctx context.Context, id int64) ([]Membership, error) {
 	return s.store.roles(ctx, id)

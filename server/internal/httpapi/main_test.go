@@ -205,3 +205,23 @@ func (e *testEnv) staff(code string, communityID int64) (string, int64) {
 	}
 	return tok, uid
 }
+
+// walk follows next_cursor through a list from its first page, collecting one string field of
+// every item; it fails the test after 20 pages.
+func (e *testEnv) walk(path, token, field string) []string {
+	e.t.Helper()
+	var out []string
+	cursor := ""
+	for range 20 {
+		r := e.do("GET", path+"&cursor="+cursor, token, nil)
+		e.want(r, 200, "")
+		for _, it := range r.Body["items"].([]any) {
+			out = append(out, it.(map[string]any)[field].(string))
+		}
+		if cursor = r.Body["next_cursor"].(string); cursor == "" {
+			return out
+		}
+	}
+	e.t.Fatalf("%s: the list never ended", path)
+	return nil
+}

@@ -166,8 +166,8 @@ func (s *Server) requireRole(roles ...account.Role) gin.HandlerFunc {
 				return
 			}
 			chosen = id
-		} else if u, err := s.accounts.User(c.Request.Context(), userID(c)); err == nil && slices.Contains(in, u.CommunityID) {
-			chosen = u.CommunityID
+		} else if home, err := s.accounts.HomeCommunity(c.Request.Context(), userID(c)); err == nil && slices.Contains(in, home) {
+			chosen = home
 		}
 		c.Set(keyCommunityID, chosen)
 		c.Next()
