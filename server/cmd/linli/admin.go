@@ -11,7 +11,6 @@ import (
 
 	"github.com/linli/linli/server/internal/account"
 	"github.com/linli/linli/server/internal/community"
-	"github.com/linli/linli/server/internal/config"
 )
 
 // admin runs the bootstrap commands. They need MySQL only: roles are read afresh on every
@@ -31,11 +30,7 @@ func admin(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := fl.Parse(args[1:]); err != nil {
 		return err
 	}
-	dsn := getenv("LINLI_MYSQL_DSN")
-	if dsn == "" {
-		dsn = config.DefaultMySQLDSN
-	}
-	db, err := openDB(ctx, dsn, slog.New(slog.NewJSONHandler(stderr, nil)))
+	db, err := openDB(ctx, mysqlDSN(getenv), slog.New(slog.NewJSONHandler(stderr, nil)))
 	if err != nil {
 		return err
 	}

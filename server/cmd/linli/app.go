@@ -72,12 +72,16 @@ func openRedis(ctx context.Context, url string) (*redis.Client, error) {
 	return rdb, nil
 }
 
-func migrateCmd(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
-	dsn := getenv("LINLI_MYSQL_DSN")
-	if dsn == "" {
-		dsn = config.DefaultMySQLDSN
+// mysqlDSN is what migrate and admin use: they need only MySQL, not the whole configuration.
+func mysqlDSN(getenv func(string) string) string {
+	if dsn := getenv("LINLI_MYSQL_DSN"); dsn != "" {
+		return dsn
 	}
-	db, err := openDB(ctx, dsn, newLogger(stdout))
+	return config.DefaultMySQLDSN
+}
+
+func migrateCmd(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+	db, err := openDB(ctx, mysqlDSN(getenv), newLogger(stdout))
 	if err != nil {
 		return err
 	}

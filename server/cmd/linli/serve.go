@@ -49,14 +49,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	var fakeURL *url.URL
 	if cfg.WechatFake {
 		fake = wechat.NewFake(time.Now)
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return fmt.Errorf("fake wechat: %w", err)
+		var stop func()
+		if fakeURL, stop, err = fake.Start(); err != nil {
+			return err
 		}
-		fakeSrv := &http.Server{Handler: fake, ReadHeaderTimeout: 5 * time.Second}
-		go func() { _ = fakeSrv.Serve(ln) }()
-		defer fakeSrv.Close()
-		fakeURL = &url.URL{Scheme: "http", Host: ln.Addr().String()}
+		defer stop()
 		log.Warn("using the fake WeChat: for tests and local runs only", "addr", fakeURL.Host)
 	}
 	// The library reads this global on every call; it is set once, here.

@@ -81,19 +81,18 @@ func (s *Sessions) Lookup(ctx context.Context, token string) (int64, error) {
 // Delete ends one session.
 func (s *Sessions) Delete(ctx context.Context, token string) error {
 	h := hashToken(token)
-	id, err := s.Lookup(ctx, token)
-	if errors.Is(err, ErrUnauthenticated) {
+	v, err := s.rdb.GetDel(ctx, s.key(h)).Result()
+	if errors.Is(err, redis.Nil) {
 		return nil
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("delete session: %w", err)
 	}
-	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.Del(ctx, s.key(h))
-		p.SRem(ctx, s.userKey(id), h)
-		return nil
-	})
+	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
+		return nil // not a session of ours; the key is gone now
+	}
+	if err := s.rdb.SRem(ctx, s.userKey(id), h).Err(); err != nil {
 		return fmt.Errorf("delete session: %w", err)
 	}
 	return nil

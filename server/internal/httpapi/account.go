@@ -134,14 +134,13 @@ func (s *Server) putProfile(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if _, err := s.Communities.Get(ctx, p.CommunityID); errors.Is(err, community.ErrNotFound) {
-		fail(c, validation.Field("community_id", "社区不存在"))
-		return
-	} else if err != nil {
-		fail(c, err)
-		return
-	}
+	// A building belongs to one community, so finding it proves both; only on a miss do we
+	// look at the community to say which field is wrong.
 	if _, err := s.Communities.Building(ctx, p.CommunityID, p.BuildingID); errors.Is(err, community.ErrNotFound) {
+		if _, err := s.Communities.Get(ctx, p.CommunityID); errors.Is(err, community.ErrNotFound) {
+			fail(c, validation.Field("community_id", "社区不存在"))
+			return
+		}
 		fail(c, validation.Field("building_id", "楼栋不存在"))
 		return
 	} else if err != nil {

@@ -60,15 +60,17 @@ var errorTable = []struct {
 	{community.ErrNameTaken, apiError{http.StatusConflict, "name_taken", "名称已存在"}},
 	{account.ErrLastStaff, apiError{http.StatusConflict, "last_staff", "社区至少要保留一名工作人员"}},
 	{errIdemInProgress, apiError{http.StatusConflict, "request_in_progress", "请求正在处理，请稍候"}},
-	{errTooLarge, apiError{http.StatusRequestEntityTooLarge, "too_large", "内容太大"}},
+	{errTooLarge, tooLarge},
 	{errIdemReused, apiError{http.StatusUnprocessableEntity, "idempotency_key_reused", "请求编号已用于其他内容"}},
 	{errRateLimited, apiError{http.StatusTooManyRequests, "rate_limited", "操作太频繁，请稍后再试"}},
-	{errUnavailable, apiError{http.StatusServiceUnavailable, "unavailable", "服务暂时不可用，请稍后再试"}},
+	{errUnavailable, unavailable},
 }
 
 var (
 	invalidRequest = apiError{http.StatusBadRequest, "invalid_request", "请求参数有误"}
 	internalError  = apiError{http.StatusInternalServerError, "internal", "服务器开小差了，请稍后再试"}
+	tooLarge       = apiError{http.StatusRequestEntityTooLarge, "too_large", "内容太大"}
+	unavailable    = apiError{http.StatusServiceUnavailable, "unavailable", "服务暂时不可用，请稍后再试"}
 )
 
 type errorBody struct {
@@ -90,7 +92,7 @@ func lookup(err error) (apiError, map[string]string, bool) {
 	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return errorTable[indexOf(errTooLarge)].apiError, nil, true
+		return tooLarge, nil, true
 	}
 	for _, row := range errorTable {
 		if errors.Is(err, row.err) {
@@ -98,18 +100,9 @@ func lookup(err error) (apiError, map[string]string, bool) {
 		}
 	}
 	if isUnavailable(err) {
-		return errorTable[indexOf(errUnavailable)].apiError, nil, true
+		return unavailable, nil, true
 	}
 	return internalError, nil, false
-}
-
-func indexOf(err error) int {
-	for i, row := range errorTable {
-		if row.err == err {
-			return i
-		}
-	}
-	panic("httpapi: error not in table: " + err.Error())
 }
 
 // isUnavailable tells a dependency that cannot be reached from a bug.

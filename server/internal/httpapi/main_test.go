@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -29,12 +28,14 @@ var fake *wechat.Fake
 
 func TestMain(m *testing.M) {
 	fake = wechat.NewFake(time.Now)
-	srv := httptest.NewServer(fake)
-	u, _ := url.Parse(srv.URL)
+	u, stop, err := fake.Start()
+	if err != nil {
+		panic(err)
+	}
 	// The one global of the WeChat library, set once as run does.
 	util.DefaultHTTPClient = wechat.NewHTTPClient(u)
 	code := m.Run()
-	srv.Close()
+	stop()
 	os.Exit(code)
 }
 

@@ -54,11 +54,7 @@ const (
 
 // Inbox pages through the user's messages, newest first.
 func (s *Service) Inbox(ctx context.Context, userID int64, p paging.Page) ([]Message, string, error) {
-	where, args := "TRUE", []any(nil)
-	if p.After != nil {
-		where = "(created_at < ? OR (created_at = ? AND id < ?))"
-		args = []any{p.After.At, p.After.At, p.After.ID}
-	}
+	where, args := p.WhereNewest("created_at", "id")
 	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(qInbox, where), append(append([]any{userID}, args...), p.Limit+1)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("inbox: %w", err)

@@ -84,6 +84,14 @@ func Trim[T any](rows []T, limit int, key func(T) Cursor) ([]T, string) {
 	return rows, key(rows[limit-1]).String()
 }
 
+// WhereNewest is Where for lists ordered newest first (at DESC, id DESC).
+func (p Page) WhereNewest(atCol, idCol string) (string, []any) {
+	if p.After == nil {
+		return "TRUE", nil
+	}
+	return "(" + atCol + " < ? OR (" + atCol + " = ? AND " + idCol + " < ?))", []any{p.After.At, p.After.At, p.After.ID}
+}
+
 // Where is the keyset condition for rows after the cursor, on columns at and id, and its args.
 // It is "TRUE" with no args on the first page.
 func (p Page) Where(atCol, idCol string) (string, []any) {

@@ -3,7 +3,6 @@ package wechat
 import (
 	"context"
 	"errors"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"strings"
@@ -19,11 +18,13 @@ var fake *Fake
 
 func TestMain(m *testing.M) {
 	fake = NewFake(time.Now)
-	srv := httptest.NewServer(fake)
-	u, _ := url.Parse(srv.URL)
+	u, stop, err := fake.Start()
+	if err != nil {
+		panic(err)
+	}
 	util.DefaultHTTPClient = NewHTTPClient(u)
 	code := m.Run()
-	srv.Close()
+	stop()
 	os.Exit(code)
 }
 
