@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"net"
 	"net/http"
 	"os"
@@ -148,15 +149,42 @@ func TestServeDemoAndShutdown(t *testing.T) {
 		cancel()
 		t.Fatalf("server never became ready:\n%s", out.String())
 	}
-	r, err := http.Post(base+"/api/v1/auth/login", "application/json", strings.NewReader(`{"code":"demo-staff"}`))
-	if err != nil {
-		t.Fatal(err)
+	// get logs in with a demo code and reads path.
+	get := func(code, path string) string {
+		r, err := http.Post(base+"/api/v1/auth/login", "application/json", strings.NewReader(`{"code":"`+code+`"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var login struct {
+			Token string `json:"token"`
+		}
+		err = json.NewDecoder(r.Body).Decode(&login)
+		r.Body.Close()
+		if err != nil || r.StatusCode != 200 {
+			t.Fatalf("demo login %s = %d %v", code, r.StatusCode, err)
+		}
+		req, _ := http.NewRequest("GET", base+path, nil)
+		req.Header.Set("Authorization", "Bearer "+login.Token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var body bytes.Buffer
+		body.ReadFrom(resp.Body)
+		return body.String()
 	}
-	var body bytes.Buffer
-	body.ReadFrom(r.Body)
-	r.Body.Close()
-	if r.StatusCode != 200 || !strings.Contains(body.String(), `"role":"staff"`) {
-		t.Errorf("demo staff login = %d %s", r.StatusCode, body.String())
+	if me := get("demo-staff", "/api/v1/me"); !strings.Contains(me, `"role":"staff"`) {
+		t.Errorf("demo staff = %s", me)
+	}
+	// The demo elder has two approved guardians, and one registration waits for staff.
+	for _, code := range []string{"demo-resident", "demo-relative"} {
+		if got := get(code, "/api/v1/persons"); !strings.Contains(got, `"name":"王秀英"`) || !strings.Contains(got, `"guardianship":"approved"`) {
+			t.Errorf("%s's persons = %s", code, got)
+		}
+	}
+	if got := get("demo-staff", "/api/v1/admin/guardian-requests?status=pending"); !strings.Contains(got, `"person_name":"李大爷"`) {
+		t.Errorf("demo pending requests = %s", got)
 	}
 	if !strings.Contains(out.String(), `{"code":"demo-resident"}`) {
 		t.Errorf("serve --demo did not print how to log in:\n%s", out.String())

@@ -170,9 +170,10 @@ func (s *Service) Roles(ctx context.Context, id int64) ([]Membership, error) {
 	return s.store.roles(ctx, id)
 }
 
-// Join makes the user a resident of a community, with their own person.
-func (s *Service) Join(ctx context.Context, userID, communityID, personID int64, name string) error {
-	return s.store.join(ctx, userID, communityID, personID, name, s.now().UTC())
+// JoinTx makes the user a resident of a community, with their own person, inside the
+// caller's transaction (the person service saves the person in the same commit).
+func (s *Service) JoinTx(ctx context.Context, tx *sql.Tx, userID, communityID, personID int64, name string) error {
+	return s.store.join(ctx, tx, userID, communityID, personID, name, s.now().UTC())
 }
 
 // BindPhone binds the phone number WeChat gives for a getPhoneNumber code.

@@ -102,21 +102,19 @@ func (s *store) roles(ctx context.Context, userID int64) ([]Membership, error) {
 	return out, rows.Err()
 }
 
-func (s *store) join(ctx context.Context, userID, communityID, personID int64, name string, now time.Time) error {
-	return database.InTx(ctx, s.db, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, qJoin, communityID, personID, name, now, userID)
-		if err != nil {
-			return fmt.Errorf("join community: %w", err)
+func (s *store) join(ctx context.Context, tx *sql.Tx, userID, communityID, personID int64, name string, now time.Time) error {
+	res, err := tx.ExecContext(ctx, qJoin, communityID, personID, name, now, userID)
+	if err != nil {
+		return fmt.Errorf("join community: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		var one int
+		if err := tx.QueryRowContext(ctx, qUserLive, userID).Scan(&one); err != nil {
+			return ErrNotFound
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			var one int
-			if err := tx.QueryRowContext(ctx, qUserLive, userID).Scan(&one); err != nil {
-				return ErrNotFound
-			}
-		}
-		_, err = s.grantTx(ctx, tx, communityID, userID, RoleResident, userID, now)
-		return err
-	})
+	}
+	_, err = s.grantTx(ctx, tx, communityID, userID, RoleResident, userID, now)
+	return err
 }
 
 func (s *store) setPhone(ctx context.Context, userID int64, enc, hash []byte, now time.Time) error {

@@ -58,10 +58,11 @@ func New(o Options) (*App, error) {
 	if o.LoginsPerMinute == 0 {
 		o.LoginsPerMinute = 30
 	}
+	accounts := account.NewService(o.DB, o.Redis, o.KeyPrefix, o.WeChat, box, o.Now)
 	a := &App{
-		Accounts:    account.NewService(o.DB, o.Redis, o.KeyPrefix, o.WeChat, box, o.Now),
+		Accounts:    accounts,
 		Communities: community.NewService(o.DB, o.Now),
-		Persons:     person.NewService(o.DB, o.Now),
+		Persons:     person.NewService(o.DB, o.Redis, o.KeyPrefix, box, accounts, o.Now),
 		Notify:      notify.NewService(o.DB, o.Now),
 	}
 	d := httpapi.Deps{

@@ -147,12 +147,7 @@ func (s *Server) putProfile(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	own, err := s.Persons.SaveOwn(ctx, userID(c), p)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	if err := s.accounts.Join(ctx, userID(c), p.CommunityID, own.ID, p.Name); err != nil {
+	if _, err := s.Persons.SaveOwn(ctx, userID(c), p); err != nil {
 		fail(c, err)
 		return
 	}
@@ -180,7 +175,7 @@ func (s *Server) bindPhone(c *gin.Context) {
 func (s *Server) deleteMe(c *gin.Context) {
 	ctx := c.Request.Context()
 	uid := userID(c)
-	if err := s.Persons.ReleaseOwn(ctx, uid); err != nil {
+	if err := s.Persons.ReleaseAccount(ctx, uid); err != nil {
 		fail(c, err)
 		return
 	}

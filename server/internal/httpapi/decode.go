@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/linli/linli/server/internal/cst"
 	"github.com/linli/linli/server/internal/paging"
 	"github.com/linli/linli/server/internal/validation"
 )
@@ -87,12 +88,8 @@ func listOf[S, T any](rows []S, next string, conv func(S) T) list[T] {
 	return out
 }
 
-// shanghai is China Standard Time; China keeps no daylight saving, so a fixed zone is exact and
-// needs no tz database in the image.
-var shanghai = time.FixedZone("CST", 8*3600)
-
 // stamp formats a time as API.md asks: RFC 3339 with +08:00.
-func stamp(t time.Time) string { return t.In(shanghai).Format(time.RFC3339) }
+func stamp(t time.Time) string { return cst.Stamp(t) }
 
 // today is the current Asia/Shanghai date.
-func today(now time.Time) string { return now.In(shanghai).Format(time.DateOnly) }
+func today(now time.Time) string { return cst.Today(now) }

@@ -56,6 +56,13 @@ var errorTable = []struct {
 	{account.ErrNotFound, apiError{http.StatusNotFound, "not_found", "内容不存在"}},
 	{community.ErrNotFound, apiError{http.StatusNotFound, "not_found", "内容不存在"}},
 	{person.ErrNotFound, apiError{http.StatusNotFound, "not_found", "内容不存在"}},
+	{person.ErrNotPrimary, apiError{http.StatusForbidden, "forbidden", "只有主监护人或社区工作人员可以操作"}},
+	{person.ErrAlreadyGuardian, apiError{http.StatusConflict, "already_guardian", "您已是该居民的监护人"}},
+	{person.ErrRequestPending, apiError{http.StatusConflict, "request_pending", "申请已提交，请等待社区审核"}},
+	{person.ErrAlreadyDecided, apiError{http.StatusConflict, "already_decided", "该申请已处理"}},
+	{person.ErrAlreadyClaimed, apiError{http.StatusConflict, "already_claimed", "该档案已有本人账号，请到社区核实"}},
+	{person.ErrNotApproved, apiError{http.StatusConflict, "guardian_not_approved", "该家属尚未通过社区审核"}},
+	{person.ErrTooMany, apiError{http.StatusConflict, "too_many_persons", "最多可管理 20 位家人"}},
 	{errMethodNotAllowed, apiError{http.StatusMethodNotAllowed, "method_not_allowed", "不支持该请求方式"}},
 	{community.ErrNameTaken, apiError{http.StatusConflict, "name_taken", "名称已存在"}},
 	{account.ErrLastStaff, apiError{http.StatusConflict, "last_staff", "社区至少要保留一名工作人员"}},
@@ -67,6 +74,8 @@ var errorTable = []struct {
 }
 
 var (
+	// personExists tells the caller how to go on: ask to join as a guardian of person_id.
+	personExists   = apiError{http.StatusConflict, "person_exists", "该居民已在本社区登记。如您是其家属，可申请成为监护人，经社区审核后即可代办"}
 	invalidRequest = apiError{http.StatusBadRequest, "invalid_request", "请求参数有误"}
 	internalError  = apiError{http.StatusInternalServerError, "internal", "服务器开小差了，请稍后再试"}
 	tooLarge       = apiError{http.StatusRequestEntityTooLarge, "too_large", "内容太大"}
@@ -82,6 +91,8 @@ type errorDetail struct {
 	Message   string            `json:"message"`
 	RequestID string            `json:"request_id"`
 	Fields    map[string]string `json:"fields,omitempty"`
+	// PersonID is the record a person_exists conflict is about.
+	PersonID int64 `json:"person_id,omitempty"`
 }
 
 // lookup finds err's answer; ok is false for an unexpected error.
@@ -115,6 +126,13 @@ func isUnavailable(err error) bool {
 // fail answers with err's envelope and aborts the chain. Unexpected errors are logged once, with
 // the request id, and the client gets a generic message.
 func fail(c *gin.Context, err error) {
+	var exists *person.ExistsError
+	if errors.As(err, &exists) {
+		c.AbortWithStatusJSON(personExists.status, errorBody{Error: errorDetail{
+			Code: personExists.code, Message: personExists.message, RequestID: requestID(c), PersonID: exists.PersonID,
+		}})
+		return
+	}
 	ae, fields, known := lookup(err)
 	if !known || ae.status >= 500 {
 		logger(c).LogAttrs(c.Request.Context(), slog.LevelError, "request failed", slog.String("error", err.Error()))

@@ -101,3 +101,31 @@ func (s *Service) Forget(ctx context.Context, userID int64) error {
 	}
 	return nil
 }
+
+const qInsertMessage = `INSERT INTO messages (community_id, user_id, dedup_key, kind, title, body, page, created_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id`
+
+// Inbox limits, in characters (the columns' sizes).
+const (
+	maxTitle = 64
+	maxBody  = 512
+)
+
+// WriteTx puts a message in a user's inbox inside the caller's transaction, exactly once per
+// dedupKey: a retried piece of work writes nothing more.
+func WriteTx(ctx context.Context, tx *sql.Tx, userID int64, dedupKey string, m Message) error {
+	_, err := tx.ExecContext(ctx, qInsertMessage, m.CommunityID, userID, dedupKey, m.Kind, cut(m.Title, maxTitle),
+		cut(m.Body, maxBody), m.Page, m.CreatedAt)
+	if err != nil {
+		return fmt.Errorf("inbox message %s: %w", dedupKey, err)
+	}
+	return nil
+}
+
+func cut(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

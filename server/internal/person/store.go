@@ -3,28 +3,82 @@ package person
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/linli/linli/server/internal/database"
+	"github.com/linli/linli/server/internal/paging"
+	"github.com/linli/linli/server/internal/pii"
 )
 
 type store struct {
-	db *sql.DB
+	db  *sql.DB
+	box *pii.Box
+}
+
+// queryer is a *sql.DB or a *sql.Tx.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
 const (
-	personCols    = `id, community_id, owner_user_id, name, gender, birth_date, building_id, unit, room, created_at, updated_at`
-	qGet          = `SELECT ` + personCols + ` FROM persons WHERE id = ?`
-	qOwn          = `SELECT ` + personCols + ` FROM persons WHERE owner_user_id = ?`
+	// personCols are read from persons p LEFT JOIN buildings b; scanPerson reads them.
+	personCols = `p.id, p.community_id, p.owner_user_id, p.name, p.gender, p.birth_date, p.id_card_enc, p.phone_enc,
+		p.building_id, COALESCE(b.name, ''), p.unit, p.room, p.living_alone, p.care_level, p.diet_notes, p.contacts_enc,
+		p.created_by, p.verified_at, p.created_at, p.updated_at`
+	personFrom = ` FROM persons p LEFT JOIN buildings b ON b.id = p.building_id `
+	qGet       = `SELECT ` + personCols + personFrom + `WHERE p.id = ?`
+	qOwn       = `SELECT ` + personCols + personFrom + `WHERE p.owner_user_id = ?`
+	// qLock locks a person's row for a change; no join, so buildings' rows stay unlocked.
+	qLock = `SELECT p.id, p.community_id, p.owner_user_id, p.name, p.gender, p.birth_date, p.id_card_enc, p.phone_enc,
+		p.building_id, '', p.unit, p.room, p.living_alone, p.care_level, p.diet_notes, p.contacts_enc,
+		p.created_by, p.verified_at, p.created_at, p.updated_at FROM persons p WHERE p.id = ? FOR UPDATE`
+	// qActFor reads a person with what the user is to it: the guardian status (NULL when none)
+	// and whether the user is staff of the person's community.
+	qActFor = `SELECT ` + personCols + `,
+		(SELECT g.status FROM guardians g WHERE g.person_id = p.id AND g.user_id = ?),
+		EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = ? AND r.community_id = p.community_id AND r.role = ?)` +
+		personFrom + `WHERE p.id = ?`
+	qInsert = `INSERT INTO persons (community_id, owner_user_id, name, gender, birth_date, id_card_enc, id_card_hash,
+		phone_enc, phone_hash, building_id, unit, room, living_alone, care_level, diet_notes, contacts_enc, created_by,
+		verified_at, verified_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	qUpdate = `UPDATE persons SET community_id = ?, name = ?, gender = ?, birth_date = ?, id_card_enc = ?, id_card_hash = ?,
+		phone_enc = ?, phone_hash = ?, building_id = ?, unit = ?, room = ?, living_alone = ?, care_level = ?, diet_notes = ?,
+		contacts_enc = ?, updated_at = ? WHERE id = ?`
 	qOwnForUpdate = `SELECT id FROM persons WHERE owner_user_id = ? FOR UPDATE`
-	qInsert       = `INSERT INTO persons (community_id, owner_user_id, name, gender, birth_date, building_id, unit, room, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	qUpdateOwn = `UPDATE persons SET community_id = ?, name = ?, gender = ?, birth_date = ?, building_id = ?, unit = ?, room = ?, updated_at = ?
-		WHERE id = ?`
-	qReleaseOwn = `UPDATE persons SET owner_user_id = NULL, name = '已注销', gender = '', birth_date = NULL, unit = '', room = '', updated_at = ?
-		WHERE owner_user_id = ?`
+	qByIDCard     = `SELECT id FROM persons WHERE community_id = ? AND id_card_hash = ?`
+	qVerify       = `UPDATE persons SET verified_at = ?, verified_by = ?, updated_at = ? WHERE id = ? AND verified_at IS NULL`
+	qUnverify     = `UPDATE persons SET verified_at = NULL, verified_by = NULL WHERE id = ?`
+	qSetOwner     = `UPDATE persons SET owner_user_id = ?, updated_at = ? WHERE id = ?`
+	qReleaseOwner = `UPDATE persons SET owner_user_id = NULL, updated_at = ? WHERE id = ?`
+	qErase        = `UPDATE persons SET owner_user_id = NULL, name = '已注销', gender = '', birth_date = NULL, id_card_enc = NULL,
+		id_card_hash = NULL, phone_enc = NULL, phone_hash = NULL, unit = '', room = '', living_alone = FALSE, diet_notes = '',
+		contacts_enc = NULL, updated_at = ? WHERE id = ?`
+	qGuardianOf     = `SELECT status, relation, is_primary FROM guardians WHERE person_id = ? AND user_id = ?`
+	qInsertGuardian = `INSERT INTO guardians (person_id, user_id, community_id, relation, status, is_primary, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	qApproveGuardian = `UPDATE guardians SET status = 'approved', updated_at = ? WHERE person_id = ? AND user_id = ?`
+	qDeleteGuardian  = `DELETE FROM guardians WHERE person_id = ? AND user_id = ?`
+	qHasPrimary      = `SELECT COUNT(*) FROM guardians WHERE person_id = ? AND is_primary = TRUE`
+	qClearPrimary    = `UPDATE guardians SET is_primary = FALSE, updated_at = ? WHERE person_id = ? AND is_primary = TRUE`
+	qSetPrimary      = `UPDATE guardians SET is_primary = TRUE, updated_at = ? WHERE person_id = ? AND user_id = ?`
+	qFirstApproved   = `SELECT user_id FROM guardians WHERE person_id = ? AND status = 'approved'
+		ORDER BY created_at, user_id LIMIT 1`
+	qGuardianCount = `SELECT COUNT(*) FROM guardians WHERE person_id = ?`
+	qGuardians     = `SELECT g.user_id, COALESCE(u.name, ''), g.relation, g.status, g.is_primary, g.created_at
+		FROM guardians g LEFT JOIN users u ON u.id = g.user_id WHERE g.person_id = ? ORDER BY g.created_at, g.user_id`
+	qGuardedBy = `SELECT person_id FROM guardians WHERE user_id = ?`
+	qManaged   = `SELECT ` + personCols + `, g.status, g.relation, g.is_primary
+		FROM guardians g JOIN persons p ON p.id = g.person_id LEFT JOIN buildings b ON b.id = p.building_id
+		WHERE g.user_id = ? ORDER BY g.created_at, g.person_id LIMIT ?`
+	qManagedCount = `SELECT (SELECT COUNT(*) FROM guardians WHERE user_id = ?) +
+		(SELECT COUNT(*) FROM guardian_requests WHERE user_id = ? AND is_open = 1 AND kind <> 'register')`
 )
 
 func nullDate(d string) any {
@@ -34,74 +88,353 @@ func nullDate(d string) any {
 	return d
 }
 
-func (s *store) upsertOwn(ctx context.Context, p Person) (int64, error) {
-	var id int64
-	err := database.InTx(ctx, s.db, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, qOwnForUpdate, p.OwnerUserID).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			res, err := tx.ExecContext(ctx, qInsert, p.CommunityID, p.OwnerUserID, p.Name, p.Gender, nullDate(p.BirthDate),
-				p.BuildingID, p.Unit, p.Room, p.CreatedAt, p.UpdatedAt)
-			if err != nil {
-				return err
-			}
-			id, err = res.LastInsertId()
-			return err
-		}
-		if err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, qUpdateOwn, p.CommunityID, p.Name, p.Gender, nullDate(p.BirthDate), p.BuildingID, p.Unit, p.Room, p.UpdatedAt, id)
-		return err
-	})
-	if database.IsDuplicate(err) {
-		// Another request created the person between our read and insert: update that one.
-		return s.upsertOwn(ctx, p)
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
 	}
-	if err != nil {
-		return 0, fmt.Errorf("save own person of user %d: %w", p.OwnerUserID, err)
-	}
-	return id, nil
+	return id
 }
 
-func scanPerson(row interface{ Scan(...any) error }) (Person, error) {
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}
+
+// sealed is a person's personal data as stored: ciphertext and keyed hash, or NULLs.
+type sealed struct {
+	idCard, idCardHash, phone, phoneHash, contacts any
+}
+
+func (s *store) seal(d Details) sealed {
+	out := sealed{}
+	if d.IDCard != "" {
+		out.idCard, out.idCardHash = s.box.Seal(d.IDCard), s.box.Hash(d.IDCard)
+	}
+	if d.Phone != "" {
+		out.phone, out.phoneHash = s.box.Seal(d.Phone), s.box.Hash(d.Phone)
+	}
+	if len(d.Contacts) > 0 {
+		raw, _ := json.Marshal(d.Contacts)
+		out.contacts = s.box.Seal(string(raw))
+	}
+	return out
+}
+
+type scanner interface{ Scan(...any) error }
+
+// scanPerson reads personCols, then extra.
+func (s *store) scanPerson(row scanner, extra ...any) (Person, error) {
 	var (
-		p     Person
-		owner sql.NullInt64
-		birth sql.NullTime
+		p                       Person
+		owner, createdBy        sql.NullInt64
+		birth, verified         sql.NullTime
+		idCard, phone, contacts []byte
 	)
-	err := row.Scan(&p.ID, &p.CommunityID, &owner, &p.Name, &p.Gender, &birth, &p.BuildingID, &p.Unit, &p.Room, &p.CreatedAt, &p.UpdatedAt)
+	dst := []any{&p.ID, &p.CommunityID, &owner, &p.Name, &p.Gender, &birth, &idCard, &phone,
+		&p.BuildingID, &p.BuildingName, &p.Unit, &p.Room, &p.LivingAlone, &p.CareLevel, &p.DietNotes, &contacts,
+		&createdBy, &verified, &p.CreatedAt, &p.UpdatedAt}
+	err := row.Scan(append(dst, extra...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Person{}, ErrNotFound
 	}
 	if err != nil {
 		return Person{}, err
 	}
-	p.OwnerUserID = owner.Int64
+	p.OwnerUserID, p.CreatedBy = owner.Int64, createdBy.Int64
 	if birth.Valid {
 		p.BirthDate = birth.Time.Format(time.DateOnly)
+	}
+	if verified.Valid {
+		p.VerifiedAt = verified.Time
+	}
+	if p.IDCard, err = s.open(idCard); err != nil {
+		return Person{}, fmt.Errorf("person %d id card: %w", p.ID, err)
+	}
+	if p.Phone, err = s.open(phone); err != nil {
+		return Person{}, fmt.Errorf("person %d phone: %w", p.ID, err)
+	}
+	p.Contacts = []Contact{}
+	if len(contacts) > 0 {
+		raw, err := s.box.Open(contacts)
+		if err == nil {
+			err = json.Unmarshal([]byte(raw), &p.Contacts)
+		}
+		if err != nil {
+			return Person{}, fmt.Errorf("person %d contacts: %w", p.ID, err)
+		}
 	}
 	return p, nil
 }
 
-func (s *store) get(ctx context.Context, id int64) (Person, error) {
-	p, err := scanPerson(s.db.QueryRowContext(ctx, qGet, id))
+func (s *store) open(b []byte) (string, error) {
+	if len(b) == 0 {
+		return "", nil
+	}
+	return s.box.Open(b)
+}
+
+func (s *store) get(ctx context.Context, q queryer, id int64) (Person, error) {
+	p, err := s.scanPerson(q.QueryRowContext(ctx, qGet, id))
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Person{}, fmt.Errorf("person %d: %w", id, err)
 	}
 	return p, err
 }
 
+func (s *store) lock(ctx context.Context, tx *sql.Tx, id int64) (Person, error) {
+	p, err := s.scanPerson(tx.QueryRowContext(ctx, qLock, id))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Person{}, fmt.Errorf("lock person %d: %w", id, err)
+	}
+	return p, err
+}
+
 func (s *store) own(ctx context.Context, userID int64) (Person, error) {
-	p, err := scanPerson(s.db.QueryRowContext(ctx, qOwn, userID))
+	p, err := s.scanPerson(s.db.QueryRowContext(ctx, qOwn, userID))
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Person{}, fmt.Errorf("own person of user %d: %w", userID, err)
 	}
 	return p, err
 }
 
-func (s *store) releaseOwn(ctx context.Context, userID int64, now time.Time) error {
-	if _, err := s.db.ExecContext(ctx, qReleaseOwn, now, userID); err != nil {
-		return fmt.Errorf("release own person of user %d: %w", userID, err)
+// actFor reads a person with the user's guardian status ("" when none) and staff flag.
+func (s *store) actFor(ctx context.Context, userID, personID int64, staffRole string) (Person, string, bool, error) {
+	var (
+		status sql.NullString
+		staff  bool
+	)
+	p, err := s.scanPerson(s.db.QueryRowContext(ctx, qActFor, userID, userID, staffRole, personID), &status, &staff)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Person{}, "", false, fmt.Errorf("person %d for user %d: %w", personID, userID, err)
+	}
+	return p, status.String, staff, err
+}
+
+// insert adds a person; a duplicate ID card in the community is an *ExistsError.
+func (s *store) insert(ctx context.Context, tx *sql.Tx, p Person, verifiedBy int64) (int64, error) {
+	sd := s.seal(p.Details)
+	res, err := tx.ExecContext(ctx, qInsert, p.CommunityID, nullID(p.OwnerUserID), p.Name, p.Gender, nullDate(p.BirthDate),
+		sd.idCard, sd.idCardHash, sd.phone, sd.phoneHash, p.BuildingID, p.Unit, p.Room, p.LivingAlone, p.CareLevel,
+		p.DietNotes, sd.contacts, nullID(p.CreatedBy), nullTime(p.VerifiedAt), nullID(verifiedBy), p.CreatedAt, p.UpdatedAt)
+	if err != nil {
+		return 0, s.duplicate(ctx, p, err)
+	}
+	return res.LastInsertId()
+}
+
+// duplicate turns a duplicate-key error on the ID card into an *ExistsError naming the record.
+func (s *store) duplicate(ctx context.Context, p Person, err error) error {
+	if !database.IsDuplicate(err) || p.IDCard == "" {
+		return fmt.Errorf("save person: %w", err)
+	}
+	var id int64
+	if err := s.db.QueryRowContext(ctx, qByIDCard, p.CommunityID, s.box.Hash(p.IDCard)).Scan(&id); err != nil {
+		return fmt.Errorf("find person by ID card: %w", err)
+	}
+	return &ExistsError{PersonID: id}
+}
+
+func (s *store) update(ctx context.Context, tx *sql.Tx, p Person) error {
+	sd := s.seal(p.Details)
+	_, err := tx.ExecContext(ctx, qUpdate, p.CommunityID, p.Name, p.Gender, nullDate(p.BirthDate), sd.idCard, sd.idCardHash,
+		sd.phone, sd.phoneHash, p.BuildingID, p.Unit, p.Room, p.LivingAlone, p.CareLevel, p.DietNotes, sd.contacts,
+		p.UpdatedAt, p.ID)
+	if err != nil {
+		return s.duplicate(ctx, p, err)
 	}
 	return nil
+}
+
+// byIDCard finds a person of the community by ID card; 0 when none.
+func (s *store) byIDCard(ctx context.Context, communityID int64, idCard string) (int64, error) {
+	var id int64
+	err := s.db.QueryRowContext(ctx, qByIDCard, communityID, s.box.Hash(idCard)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("find person by ID card: %w", err)
+	}
+	return id, nil
+}
+
+// Guardian is one account acting for a person.
+type Guardian struct {
+	UserID    int64
+	Name      string
+	Relation  string
+	Status    string
+	Primary   bool
+	CreatedAt time.Time
+}
+
+// Guardian statuses.
+const (
+	GuardianPending  = "pending"
+	GuardianApproved = "approved"
+)
+
+func guardianOf(ctx context.Context, q queryer, personID, userID int64) (Guardian, bool, error) {
+	g := Guardian{UserID: userID}
+	err := q.QueryRowContext(ctx, qGuardianOf, personID, userID).Scan(&g.Status, &g.Relation, &g.Primary)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Guardian{}, false, nil
+	}
+	if err != nil {
+		return Guardian{}, false, fmt.Errorf("guardian %d of person %d: %w", userID, personID, err)
+	}
+	return g, true, nil
+}
+
+// ensurePrimary makes the earliest approved guardian primary when the person has none.
+func ensurePrimary(ctx context.Context, tx *sql.Tx, personID int64, now time.Time) (int64, error) {
+	var n int
+	if err := tx.QueryRowContext(ctx, qHasPrimary, personID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("primary of person %d: %w", personID, err)
+	}
+	if n > 0 {
+		return 0, nil
+	}
+	var uid int64
+	err := tx.QueryRowContext(ctx, qFirstApproved, personID).Scan(&uid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("primary of person %d: %w", personID, err)
+	}
+	if _, err := tx.ExecContext(ctx, qSetPrimary, now, personID, uid); err != nil {
+		return 0, fmt.Errorf("primary of person %d: %w", personID, err)
+	}
+	return uid, nil
+}
+
+func (s *store) guardians(ctx context.Context, personID int64) ([]Guardian, error) {
+	rows, err := s.db.QueryContext(ctx, qGuardians, personID)
+	if err != nil {
+		return nil, fmt.Errorf("guardians of person %d: %w", personID, err)
+	}
+	defer rows.Close()
+	out := []Guardian{}
+	for rows.Next() {
+		var g Guardian
+		if err := rows.Scan(&g.UserID, &g.Name, &g.Relation, &g.Status, &g.Primary, &g.CreatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// Managed is a person an account manages, with what the account is to it.
+type Managed struct {
+	Person
+	// Guardianship is "self", "pending" or "approved".
+	Guardianship string
+	Relation     string
+	Primary      bool
+}
+
+func (s *store) managed(ctx context.Context, userID int64) ([]Managed, error) {
+	rows, err := s.db.QueryContext(ctx, qManaged, userID, MaxManaged+1)
+	if err != nil {
+		return nil, fmt.Errorf("persons of user %d: %w", userID, err)
+	}
+	defer rows.Close()
+	out := []Managed{}
+	for rows.Next() {
+		var m Managed
+		if m.Person, err = s.scanPerson(rows, &m.Guardianship, &m.Relation, &m.Primary); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+func managedCount(ctx context.Context, q queryer, userID int64) (int, error) {
+	var n int
+	if err := q.QueryRowContext(ctx, qManagedCount, userID, userID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("persons of user %d: %w", userID, err)
+	}
+	return n, nil
+}
+
+// Filter narrows the staff register.
+type Filter struct {
+	// Query matches a name in part, or an ID card or phone number exactly.
+	Query       string
+	BuildingID  int64
+	LivingAlone *bool
+	// MinAge keeps persons at least this old (0: any).
+	MinAge    int
+	CareLevel string
+	Verified  *bool
+}
+
+// Listed is a person in the staff register, with how many guardians are approved.
+type Listed struct {
+	Person
+	Guardians int
+}
+
+const qSearch = `SELECT ` + personCols + `,
+	(SELECT COUNT(*) FROM guardians g WHERE g.person_id = p.id AND g.status = 'approved')` + personFrom + `
+	WHERE p.community_id = ? AND %s ORDER BY p.created_at, p.id LIMIT ?`
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func (s *store) search(ctx context.Context, communityID int64, f Filter, today string, p paging.Page) ([]Listed, error) {
+	conds := []string{}
+	args := []any{communityID}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		upper := strings.ToUpper(q)
+		switch {
+		case len(upper) == idCardLength && CheckIDCard(upper, today) == "":
+			conds, args = append(conds, "p.id_card_hash = ?"), append(args, s.box.Hash(upper))
+		case validPhone(normalizePhone(q)):
+			conds, args = append(conds, "p.phone_hash = ?"), append(args, s.box.Hash(normalizePhone(q)))
+		default:
+			conds, args = append(conds, "p.name LIKE ?"), append(args, "%"+likeEscape(q)+"%")
+		}
+	}
+	if f.BuildingID > 0 {
+		conds, args = append(conds, "p.building_id = ?"), append(args, f.BuildingID)
+	}
+	if f.LivingAlone != nil {
+		conds, args = append(conds, "p.living_alone = ?"), append(args, *f.LivingAlone)
+	}
+	if f.MinAge > 0 {
+		conds, args = append(conds, "p.birth_date <= ?"), append(args, BornOnOrBefore(today, f.MinAge))
+	}
+	if f.CareLevel != "" {
+		conds, args = append(conds, "p.care_level = ?"), append(args, f.CareLevel)
+	}
+	if f.Verified != nil {
+		if *f.Verified {
+			conds = append(conds, "p.verified_at IS NOT NULL")
+		} else {
+			conds = append(conds, "p.verified_at IS NULL")
+		}
+	}
+	where, wargs := p.Where("p.created_at", "p.id")
+	conds, args = append(conds, where), append(append(args, wargs...), p.Limit+1)
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(qSearch, strings.Join(conds, " AND ")), args...)
+	if err != nil {
+		return nil, fmt.Errorf("search persons: %w", err)
+	}
+	defer rows.Close()
+	out := []Listed{}
+	for rows.Next() {
+		var l Listed
+		if l.Person, err = s.scanPerson(rows, &l.Guardians); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
 }

@@ -43,3 +43,19 @@ const (
 	TooLong  = "太长"
 	Invalid  = "格式不正确"
 )
+
+// Merge adds the fields of err, when it is Errors, and returns e's error; any other error is
+// returned as it is.
+func (e Errors) Merge(err error) error {
+	if err == nil {
+		return e.Err()
+	}
+	more, ok := err.(Errors)
+	if !ok {
+		return err
+	}
+	for k, v := range more {
+		e.Add(k, v)
+	}
+	return e.Err()
+}

@@ -1,0 +1,397 @@
+package person
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/linli/linli/server/internal/database"
+	"github.com/linli/linli/server/internal/paging"
+)
+
+// staffRole is account.RoleStaff, as user_roles stores it.
+const staffRole = "staff"
+
+// ActFor is the one rule for acting for a person: it answers the person and the capacity in
+// which the user may act for them, or ErrNotFound, exactly as for a missing person.
+//
+//   - CapSelf: the user's own record.
+//   - CapGuardian: an approved guardian.
+//   - CapPendingGuardian: the relative who registered the person, before staff approve. They
+//     may read and edit the record, book and report for the person; subsidies wait for
+//     verification, and they may not manage other guardians.
+//   - CapStaff: staff of the person's community, who also act for walk-in elders at the
+//     counter.
+//
+// Someone who only asked to join as a guardian may not act until staff approve.
+func (s *Service) ActFor(ctx context.Context, userID, personID int64) (Person, Capacity, error) {
+	p, status, staff, err := s.store.actFor(ctx, userID, personID, staffRole)
+	if err != nil {
+		return Person{}, "", err
+	}
+	switch {
+	case p.OwnerUserID == userID:
+		return p, CapSelf, nil
+	case status == GuardianApproved:
+		return p, CapGuardian, nil
+	case status == GuardianPending:
+		return p, CapPendingGuardian, nil
+	case staff:
+		return p, CapStaff, nil
+	}
+	return Person{}, "", ErrNotFound
+}
+
+// InCommunity returns a person of the community, for staff routes; ErrNotFound for another
+// community's.
+func (s *Service) InCommunity(ctx context.Context, communityID, personID int64) (Person, error) {
+	p, err := s.store.get(ctx, s.store.db, personID)
+	if err == nil && p.CommunityID != communityID {
+		return Person{}, ErrNotFound
+	}
+	return p, err
+}
+
+// Mine lists the persons the user manages: their own first, then those they guard (pending
+// or approved) in the order they began.
+func (s *Service) Mine(ctx context.Context, userID int64) ([]Managed, error) {
+	out := []Managed{}
+	own, err := s.store.own(ctx, userID)
+	switch {
+	case err == nil:
+		out = append(out, Managed{Person: own, Guardianship: string(CapSelf), Relation: RelationSelf})
+	case !errors.Is(err, ErrNotFound):
+		return nil, err
+	}
+	guarded, err := s.store.managed(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, guarded...), nil
+}
+
+// Own returns the user's own person.
+func (s *Service) Own(ctx context.Context, userID int64) (Person, error) {
+	return s.store.own(ctx, userID)
+}
+
+// Guardians lists who acts for a person. Callers check ActFor first.
+func (s *Service) Guardians(ctx context.Context, personID int64) ([]Guardian, error) {
+	return s.store.guardians(ctx, personID)
+}
+
+// Update changes a person the user may act for: edit changes the current details, which are
+// then checked whole. Staff's changes keep a verification; anyone else's change to a name,
+// birth date or ID card undoes it, to be seen again.
+func (s *Service) Update(ctx context.Context, userID, personID int64, edit func(*Details)) (Person, error) {
+	_, capacity, err := s.ActFor(ctx, userID, personID)
+	if err != nil {
+		return Person{}, err
+	}
+	now := s.now().UTC()
+	err = database.InTx(ctx, s.store.db, func(tx *sql.Tx) error {
+		before, err := s.store.lock(ctx, tx, personID)
+		if err != nil {
+			return err
+		}
+		after := before
+		after.Contacts = slices.Clone(before.Contacts)
+		edit(&after.Details)
+		if err := after.Normalize(s.today(), before.OwnerUserID == 0); err != nil {
+			return err
+		}
+		if after.BuildingID != before.BuildingID {
+			if err := s.checkBuilding(ctx, before.CommunityID, after.BuildingID); err != nil {
+				return err
+			}
+		}
+		changed := changedFields(before, after)
+		if len(changed) == 0 {
+			return nil
+		}
+		after.UpdatedAt = now
+		if err := s.store.update(ctx, tx, after); err != nil {
+			return err
+		}
+		note := ""
+		if capacity != CapStaff && before.Verified() && slices.ContainsFunc(changed, isIdentityField) {
+			if _, err := tx.ExecContext(ctx, qUnverify, personID); err != nil {
+				return fmt.Errorf("unverify person %d: %w", personID, err)
+			}
+			note = "身份信息已改，需重新核验"
+		}
+		return audit(ctx, tx, Entry{CommunityID: before.CommunityID, PersonID: personID, ActorUserID: userID, Capacity: capacity,
+			Action: ActUpdated, Fields: changed, Note: note, At: now})
+	})
+	if err != nil {
+		return Person{}, err
+	}
+	return s.store.get(ctx, s.store.db, personID)
+}
+
+func isIdentityField(f string) bool { return slices.Contains(identityFields, f) }
+
+// Verify records that staff saw the person's identity.
+func (s *Service) Verify(ctx context.Context, staffID, communityID, personID int64) (Person, error) {
+	now := s.now().UTC()
+	err := database.InTx(ctx, s.store.db, func(tx *sql.Tx) error {
+		p, err := s.store.lock(ctx, tx, personID)
+		if err != nil {
+			return err
+		}
+		if p.CommunityID != communityID {
+			return ErrNotFound
+		}
+		if p.Verified() {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, qVerify, now, staffID, now, personID); err != nil {
+			return fmt.Errorf("verify person %d: %w", personID, err)
+		}
+		return audit(ctx, tx, Entry{CommunityID: communityID, PersonID: personID, ActorUserID: staffID, Capacity: CapStaff,
+			Action: ActVerified, At: now})
+	})
+	if err != nil {
+		return Person{}, err
+	}
+	return s.store.get(ctx, s.store.db, personID)
+}
+
+// RemoveGuardian ends a guardianship: a guardian leaves, or staff remove one. When the primary
+// goes, the earliest approved guardian left becomes primary. The person and its history stay.
+func (s *Service) RemoveGuardian(ctx context.Context, actorID, personID, guardianID int64) error {
+	_, capacity, err := s.ActFor(ctx, actorID, personID)
+	if err != nil {
+		return err
+	}
+	if actorID != guardianID && capacity != CapStaff {
+		return ErrNotPrimary
+	}
+	action := ActGuardianRemoved
+	if actorID == guardianID {
+		action = ActGuardianLeft
+	}
+	return database.InTx(ctx, s.store.db, func(tx *sql.Tx) error {
+		return s.removeGuardianTx(ctx, tx, actorID, capacity, personID, guardianID, action, s.now().UTC())
+	})
+}
+
+func (s *Service) removeGuardianTx(ctx context.Context, tx *sql.Tx, actorID int64, capacity Capacity, personID, guardianID int64, action string, now time.Time) error {
+	p, err := s.store.lock(ctx, tx, personID)
+	if err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, qDeleteGuardian, personID, guardianID)
+	if err != nil {
+		return fmt.Errorf("remove guardian: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	if _, err := tx.ExecContext(ctx, qWithdrawRequests, now, guardianID, personID, personID); err != nil {
+		return fmt.Errorf("remove guardian: %w", err)
+	}
+	if _, err := ensurePrimary(ctx, tx, personID, now); err != nil {
+		return err
+	}
+	return audit(ctx, tx, Entry{CommunityID: p.CommunityID, PersonID: personID, ActorUserID: actorID, Capacity: capacity,
+		Action: action, Note: fmt.Sprint(guardianID), At: now})
+}
+
+// SetPrimary makes an approved guardian the primary one; the primary guardian or staff may.
+func (s *Service) SetPrimary(ctx context.Context, actorID, personID, guardianID int64) error {
+	_, capacity, err := s.ActFor(ctx, actorID, personID)
+	if err != nil {
+		return err
+	}
+	now := s.now().UTC()
+	return database.InTx(ctx, s.store.db, func(tx *sql.Tx) error {
+		p, err := s.store.lock(ctx, tx, personID)
+		if err != nil {
+			return err
+		}
+		if capacity != CapStaff {
+			me, ok, err := guardianOf(ctx, tx, personID, actorID)
+			if err != nil {
+				return err
+			}
+			if !ok || !me.Primary {
+				return ErrNotPrimary
+			}
+		}
+		g, ok, err := guardianOf(ctx, tx, personID, guardianID)
+		switch {
+		case err != nil:
+			return err
+		case !ok:
+			return ErrNotFound
+		case g.Status != GuardianApproved:
+			return ErrNotApproved
+		case g.Primary:
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, qClearPrimary, now, personID); err != nil {
+			return fmt.Errorf("set primary: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, qSetPrimary, now, personID, guardianID); err != nil {
+			return fmt.Errorf("set primary: %w", err)
+		}
+		return audit(ctx, tx, Entry{CommunityID: p.CommunityID, PersonID: personID, ActorUserID: actorID, Capacity: capacity,
+			Action: ActPrimaryChanged, Note: fmt.Sprint(guardianID), At: now})
+	})
+}
+
+// SaveOwn creates or updates the user's own person from a checked profile and makes the user a
+// resident of its community, in one transaction.
+func (s *Service) SaveOwn(ctx context.Context, userID int64, pr Profile) (Person, error) {
+	now := s.now().UTC()
+	var id int64
+	err := database.InTx(ctx, s.store.db, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, qOwnForUpdate, userID).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			d := Details{Name: pr.Name, Gender: pr.Gender, BirthDate: pr.BirthDate, BuildingID: pr.BuildingID, Unit: pr.Unit,
+				Room: pr.Room, CareLevel: defaultCare, Contacts: []Contact{}}
+			p := Person{CommunityID: pr.CommunityID, OwnerUserID: userID, Details: d, CreatedBy: userID, CreatedAt: now, UpdatedAt: now}
+			if id, err = s.store.insert(ctx, tx, p, 0); err != nil {
+				return err
+			}
+			if err := audit(ctx, tx, Entry{CommunityID: pr.CommunityID, PersonID: id, ActorUserID: userID, Capacity: CapSelf,
+				Action: ActCreated, Fields: filledFields(d), At: now}); err != nil {
+				return err
+			}
+		} else if err != nil {
+			return fmt.Errorf("own person of user %d: %w", userID, err)
+		} else if err := s.updateOwnTx(ctx, tx, userID, id, pr, now); err != nil {
+			return err
+		}
+		return s.joiner.JoinTx(ctx, tx, userID, pr.CommunityID, id, pr.Name)
+	})
+	if err != nil {
+		return Person{}, err
+	}
+	return s.store.get(ctx, s.store.db, id)
+}
+
+func (s *Service) updateOwnTx(ctx context.Context, tx *sql.Tx, userID, id int64, pr Profile, now time.Time) error {
+	before, err := s.store.lock(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	after := before
+	after.CommunityID, after.Name, after.BuildingID, after.Unit, after.Room = pr.CommunityID, pr.Name, pr.BuildingID, pr.Unit, pr.Room
+	if pr.Gender != "" {
+		after.Gender = pr.Gender
+	}
+	if pr.BirthDate != "" {
+		after.BirthDate = pr.BirthDate
+	}
+	changed := changedFields(before, after)
+	if len(changed) == 0 {
+		return nil
+	}
+	after.UpdatedAt = now
+	if err := s.store.update(ctx, tx, after); err != nil {
+		return err
+	}
+	if after.CommunityID != before.CommunityID {
+		if _, err := tx.ExecContext(ctx, qMoveGuardians, after.CommunityID, id); err != nil {
+			return fmt.Errorf("move guardians of person %d: %w", id, err)
+		}
+	}
+	note := ""
+	if before.Verified() && slices.ContainsFunc(changed, isIdentityField) {
+		if _, err := tx.ExecContext(ctx, qUnverify, id); err != nil {
+			return fmt.Errorf("unverify person %d: %w", id, err)
+		}
+		note = "身份信息已改，需重新核验"
+	}
+	return audit(ctx, tx, Entry{CommunityID: after.CommunityID, PersonID: id, ActorUserID: userID, Capacity: CapSelf,
+		Action: ActUpdated, Fields: changed, Note: note, At: now})
+}
+
+// ReleaseAccount is what a deleted account leaves behind. Its own record stays whole, without
+// the account, when others guard it; otherwise its personal data are erased and the record
+// stays for what refers to it. Its guardianships end (the primary passes on) and its pending
+// requests are withdrawn. Persons it guarded stay.
+func (s *Service) ReleaseAccount(ctx context.Context, userID int64) error {
+	now := s.now().UTC()
+	return database.InTx(ctx, s.store.db, func(tx *sql.Tx) error {
+		var own int64
+		err := tx.QueryRowContext(ctx, qOwnForUpdate, userID).Scan(&own)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return fmt.Errorf("release account %d: %w", userID, err)
+		default:
+			if err := s.releaseOwnTx(ctx, tx, own, now); err != nil {
+				return err
+			}
+		}
+		guarded, err := personIDs(ctx, tx, qGuardedBy+` ORDER BY person_id`, userID)
+		if err != nil {
+			return err
+		}
+		for _, pid := range guarded {
+			if err := s.removeGuardianTx(ctx, tx, 0, CapSystem, pid, userID, ActGuardianLeft, now); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, qWithdrawRequests, now, userID, 0, 0); err != nil {
+			return fmt.Errorf("release account %d: %w", userID, err)
+		}
+		return nil
+	})
+}
+
+func (s *Service) releaseOwnTx(ctx context.Context, tx *sql.Tx, id int64, now time.Time) error {
+	p, err := s.store.lock(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	var guardians int
+	if err := tx.QueryRowContext(ctx, qGuardianCount, id).Scan(&guardians); err != nil {
+		return fmt.Errorf("release own person %d: %w", id, err)
+	}
+	q, action := qErase, ActErased
+	if guardians > 0 {
+		q, action = qReleaseOwner, ActOwnerReleased
+	}
+	if _, err := tx.ExecContext(ctx, q, now, id); err != nil {
+		return fmt.Errorf("release own person %d: %w", id, err)
+	}
+	return audit(ctx, tx, Entry{CommunityID: p.CommunityID, PersonID: id, Capacity: CapSystem, Action: action,
+		Note: "账号已注销", At: now})
+}
+
+func personIDs(ctx context.Context, q queryer, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("person ids: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// Search pages through the community's register.
+func (s *Service) Search(ctx context.Context, communityID int64, f Filter, p paging.Page) ([]Listed, string, error) {
+	rows, err := s.store.search(ctx, communityID, f, s.today(), p)
+	if err != nil {
+		return nil, "", err
+	}
+	items, next := paging.Trim(rows, p.Limit, func(l Listed) paging.Cursor { return paging.Cursor{At: l.CreatedAt, ID: l.ID} })
+	return items, next, nil
+}
+
+// Today is the current Asia/Shanghai date, by the service's clock.
+func (s *Service) Today() string { return s.today() }

@@ -1,0 +1,143 @@
+package person
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/linli/linli/server/internal/paging"
+)
+
+// Capacity is what an actor is to the person acted for.
+type Capacity string
+
+// Capacities, in the order ActFor prefers them.
+const (
+	CapSelf            Capacity = "self"
+	CapGuardian        Capacity = "guardian"
+	CapPendingGuardian Capacity = "pending_guardian"
+	CapStaff           Capacity = "staff"
+	// CapApplicant asks to become a guardian or to claim the record; it may not act yet.
+	CapApplicant Capacity = "applicant"
+	// CapSystem is the product itself (an account's deletion).
+	CapSystem Capacity = "system"
+)
+
+// Audit actions.
+const (
+	ActCreated          = "created"
+	ActUpdated          = "updated"
+	ActVerified         = "verified"
+	ActGuardianAsked    = "guardian_requested"
+	ActClaimAsked       = "claim_requested"
+	ActRequestApproved  = "request_approved"
+	ActRequestRejected  = "request_rejected"
+	ActGuardianLeft     = "guardian_left"
+	ActGuardianRemoved  = "guardian_removed"
+	ActPrimaryChanged   = "primary_changed"
+	ActOwnerReleased    = "owner_released"
+	ActErased           = "erased"
+	ActClaimed          = "claimed"
+	ActPhoneRead        = "phone_read"
+	auditFieldSeparator = ","
+)
+
+// Entry is one line of a person's audit trail. Fields names what changed, never its value.
+type Entry struct {
+	ID          int64
+	CommunityID int64
+	PersonID    int64
+	// ActorUserID is 0 for the system.
+	ActorUserID int64
+	ActorName   string
+	Capacity    Capacity
+	Action      string
+	Fields      []string
+	Note        string
+	At          time.Time
+}
+
+const (
+	qAudit     = `INSERT INTO person_audit (community_id, person_id, actor_user_id, capacity, action, fields, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	qAuditList = `SELECT a.id, a.community_id, a.person_id, a.actor_user_id, COALESCE(u.name, ''), a.capacity, a.action, a.fields, a.note, a.created_at
+		FROM person_audit a LEFT JOIN users u ON u.id = a.actor_user_id
+		WHERE a.person_id = ? AND %s ORDER BY a.created_at DESC, a.id DESC LIMIT ?`
+)
+
+// audit writes e in the transaction of the change it records.
+func audit(ctx context.Context, q queryer, e Entry) error {
+	_, err := q.ExecContext(ctx, qAudit, e.CommunityID, e.PersonID, nullID(e.ActorUserID), e.Capacity, e.Action,
+		strings.Join(e.Fields, auditFieldSeparator), e.Note, e.At)
+	if err != nil {
+		return fmt.Errorf("audit %s of person %d: %w", e.Action, e.PersonID, err)
+	}
+	return nil
+}
+
+func (s *store) auditTrail(ctx context.Context, personID int64, p paging.Page) ([]Entry, error) {
+	where, args := p.WhereNewest("a.created_at", "a.id")
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(qAuditList, where), append(append([]any{personID}, args...), p.Limit+1)...)
+	if err != nil {
+		return nil, fmt.Errorf("audit of person %d: %w", personID, err)
+	}
+	defer rows.Close()
+	out := []Entry{}
+	for rows.Next() {
+		var (
+			e      Entry
+			actor  sql.NullInt64
+			fields string
+		)
+		if err := rows.Scan(&e.ID, &e.CommunityID, &e.PersonID, &actor, &e.ActorName, &e.Capacity, &e.Action, &fields, &e.Note, &e.At); err != nil {
+			return nil, err
+		}
+		e.ActorUserID = actor.Int64
+		e.Fields = []string{}
+		if fields != "" {
+			e.Fields = strings.Split(fields, auditFieldSeparator)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Audit pages through a person's audit trail, newest first. Callers check the reader is staff.
+func (s *Service) Audit(ctx context.Context, personID int64, p paging.Page) ([]Entry, string, error) {
+	rows, err := s.store.auditTrail(ctx, personID, p)
+	if err != nil {
+		return nil, "", err
+	}
+	items, next := paging.Trim(rows, p.Limit, func(e Entry) paging.Cursor { return paging.Cursor{At: e.At, ID: e.ID} })
+	return items, next, nil
+}
+
+// changedFields names the fields of after that differ from before.
+func changedFields(before, after Person) []string {
+	var out []string
+	add := func(name string, changed bool) {
+		if changed {
+			out = append(out, name)
+		}
+	}
+	b, a := before.Details, after.Details
+	add("name", b.Name != a.Name)
+	add("gender", b.Gender != a.Gender)
+	add("birth_date", b.BirthDate != a.BirthDate)
+	add("id_card", b.IDCard != a.IDCard)
+	add("phone", b.Phone != a.Phone)
+	add("building_id", b.BuildingID != a.BuildingID)
+	add("unit", b.Unit != a.Unit)
+	add("room", b.Room != a.Room)
+	add("living_alone", b.LivingAlone != a.LivingAlone)
+	add("care_level", b.CareLevel != a.CareLevel)
+	add("diet_notes", b.DietNotes != a.DietNotes)
+	add("emergency_contacts", !slices.Equal(b.Contacts, a.Contacts))
+	add("community_id", before.CommunityID != after.CommunityID)
+	return out
+}
+
+// identityFields are the fields whose change undoes a verification made by staff.
+var identityFields = []string{"name", "birth_date", "id_card"}

@@ -1,0 +1,554 @@
+package person
+
+import (
+	"context"
+	"crypto/hmac"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/linli/linli/server/internal/database"
+	"github.com/linli/linli/server/internal/notify"
+	"github.com/linli/linli/server/internal/paging"
+	"github.com/linli/linli/server/internal/validation"
+)
+
+// Request kinds.
+const (
+	KindRegister = "register"
+	KindJoin     = "join"
+	KindClaim    = "claim"
+)
+
+// Request statuses.
+const (
+	StatusPending   = "pending"
+	StatusApproved  = "approved"
+	StatusRejected  = "rejected"
+	StatusWithdrawn = "withdrawn"
+)
+
+// RequestStatuses are the statuses a request list may be filtered by.
+var RequestStatuses = []string{StatusPending, StatusApproved, StatusRejected, StatusWithdrawn}
+
+// Request is something staff decide about a person: a registration by a relative, a further
+// guardian asking to join, or a person claiming the record a relative made.
+type Request struct {
+	ID          int64
+	CommunityID int64
+	PersonID    int64
+	PersonName  string
+	UserID      int64
+	UserName    string
+	Relation    string
+	Kind        string
+	Status      string
+	Reason      string
+	DecidedAt   time.Time
+	CreatedAt   time.Time
+}
+
+const (
+	requestCols = `r.id, r.community_id, r.person_id, COALESCE(p.name, ''), r.user_id, COALESCE(u.name, ''), r.relation,
+		r.kind, r.status, r.reason, r.decided_at, r.created_at`
+	requestFrom    = ` FROM guardian_requests r LEFT JOIN persons p ON p.id = r.person_id LEFT JOIN users u ON u.id = r.user_id `
+	qInsertRequest = `INSERT INTO guardian_requests (community_id, person_id, user_id, relation, kind, status, is_open, created_at)
+		VALUES (?, ?, ?, ?, ?, 'pending', 1, ?)`
+	qRequest       = `SELECT ` + requestCols + requestFrom + `WHERE r.id = ?`
+	qRequestPerson = `SELECT person_id FROM guardian_requests WHERE id = ? AND community_id = ?`
+	qDecideRequest = `UPDATE guardian_requests SET status = ?, is_open = NULL, reason = ?, decided_by = ?, decided_at = ?
+		WHERE id = ? AND status = 'pending'`
+	qWithdrawRequests = `UPDATE guardian_requests SET status = 'withdrawn', is_open = NULL, decided_at = ?
+		WHERE user_id = ? AND is_open = 1 AND (person_id = ? OR ? = 0)`
+	qRequestsOfCommunity = `SELECT ` + requestCols + requestFrom + `WHERE r.community_id = ? AND (r.status = ? OR ? = '') AND %s
+		ORDER BY r.created_at, r.id LIMIT ?`
+	qRequestsOfUser = `SELECT ` + requestCols + requestFrom + `WHERE r.user_id = ? AND %s ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
+	qOwnerOf        = `SELECT id FROM persons WHERE owner_user_id = ? FOR UPDATE`
+	qBuilding       = `SELECT community_id FROM buildings WHERE id = ?`
+	qMoveGuardians  = `UPDATE guardians SET community_id = ? WHERE person_id = ?`
+)
+
+func scanRequest(row scanner) (Request, error) {
+	var (
+		r       Request
+		decided sql.NullTime
+	)
+	err := row.Scan(&r.ID, &r.CommunityID, &r.PersonID, &r.PersonName, &r.UserID, &r.UserName, &r.Relation,
+		&r.Kind, &r.Status, &r.Reason, &decided, &r.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Request{}, ErrNotFound
+	}
+	if decided.Valid {
+		r.DecidedAt = decided.Time
+	}
+	return r, err
+}
+
+func (s *store) request(ctx context.Context, id int64) (Request, error) {
+	r, err := scanRequest(s.db.QueryRowContext(ctx, qRequest, id))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Request{}, fmt.Errorf("guardian request %d: %w", id, err)
+	}
+	return r, err
+}
+
+func (s *store) requests(ctx context.Context, query string, args []any, p paging.Page) ([]Request, error) {
+	rows, err := s.db.QueryContext(ctx, query, append(args, p.Limit+1)...)
+	if err != nil {
+		return nil, fmt.Errorf("guardian requests: %w", err)
+	}
+	defer rows.Close()
+	out := []Request{}
+	for rows.Next() {
+		r, err := scanRequest(rows)
+		if err != nil {
+			return nil, fmt.Errorf("guardian requests: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func requestCursor(r Request) paging.Cursor { return paging.Cursor{At: r.CreatedAt, ID: r.ID} }
+
+// Requests pages through a community's requests, oldest first (the order staff work in);
+// status "" lists all.
+func (s *Service) Requests(ctx context.Context, communityID int64, status string, p paging.Page) ([]Request, string, error) {
+	where, args := p.Where("r.created_at", "r.id")
+	rows, err := s.store.requests(ctx, fmt.Sprintf(qRequestsOfCommunity, where), append([]any{communityID, status, status}, args...), p)
+	if err != nil {
+		return nil, "", err
+	}
+	items, next := paging.Trim(rows, p.Limit, requestCursor)
+	return items, next, nil
+}
+
+// MyRequests pages through the requests a user made, newest first. The person's name is left
+// out of join and claim requests not approved: asking does not entitle one to see the record.
+func (s *Service) MyRequests(ctx context.Context, userID int64, p paging.Page) ([]Request, string, error) {
+	where, args := p.WhereNewest("r.created_at", "r.id")
+	rows, err := s.store.requests(ctx, fmt.Sprintf(qRequestsOfUser, where), append([]any{userID}, args...), p)
+	if err != nil {
+		return nil, "", err
+	}
+	items, next := paging.Trim(rows, p.Limit, requestCursor)
+	for i := range items {
+		items[i] = forRequester(items[i])
+	}
+	return items, next, nil
+}
+
+// forRequester is a request as its requester sees it: the person's name only once they may
+// act for the person.
+func forRequester(r Request) Request {
+	if r.Kind != KindRegister && r.Status != StatusApproved {
+		r.PersonName = ""
+	}
+	return r
+}
+
+// requestForRequester reads a request just made, as its requester sees it.
+func (s *Service) requestForRequester(ctx context.Context, id int64) (Request, error) {
+	r, err := s.store.request(ctx, id)
+	return forRequester(r), err
+}
+
+// Register adds a person registered by a relative, who becomes its pending guardian until staff
+// approve the registration. A duplicate ID card in the community is an *ExistsError, and the
+// caller, having shown they know the ID card, may then ask to join as a guardian.
+//
+// missing holds fields the caller found missing; they are reported with the rest.
+func (s *Service) Register(ctx context.Context, userID int64, d Details, relation string, missing validation.Errors) (Managed, error) {
+	if err := s.checkRegistration(&d, relation, missing); err != nil {
+		return Managed{}, err
+	}
+	communityID, err := s.buildingCommunity(ctx, d.BuildingID)
+	if err != nil {
+		return Managed{}, err
+	}
+	now := s.now().UTC()
+	p := Person{CommunityID: communityID, Details: d, CreatedBy: userID, CreatedAt: now, UpdatedAt: now}
+	err = database.InTx(ctx, s.store.db, func(tx *sql.Tx) error {
+		n, err := managedCount(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		if n >= MaxManaged {
+			return ErrTooMany
+		}
+		if p.ID, err = s.store.insert(ctx, tx, p, 0); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, qInsertGuardian, p.ID, userID, communityID, relation, GuardianPending, false, now, now); err != nil {
+			return fmt.Errorf("register person: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, qInsertRequest, communityID, p.ID, userID, relation, KindRegister, now); err != nil {
+			return fmt.Errorf("register person: %w", err)
+		}
+		return audit(ctx, tx, Entry{CommunityID: communityID, PersonID: p.ID, ActorUserID: userID, Capacity: CapPendingGuardian,
+			Action: ActCreated, Fields: filledFields(d), At: now})
+	})
+	var exists *ExistsError
+	if errors.As(err, &exists) {
+		s.rememberProof(ctx, userID, exists.PersonID)
+	}
+	if err != nil {
+		return Managed{}, err
+	}
+	got, err := s.store.get(ctx, s.store.db, p.ID)
+	return Managed{Person: got, Guardianship: GuardianPending, Relation: relation}, err
+}
+
+// RegisterWalkIn adds a person staff registered at the counter: verified at once, with no
+// guardian (staff act for them). missing is as for Register.
+func (s *Service) RegisterWalkIn(ctx context.Context, staffID, communityID int64, d Details, missing validation.Errors) (Person, error) {
+	if missing == nil {
+		missing = validation.Errors{}
+	}
+	if err := missing.Merge(d.Normalize(s.today(), true)); err != nil {
+		return Person{}, err
+	}
+	if err := s.checkBuilding(ctx, communityID, d.BuildingID); err != nil {
+		return Person{}, err
+	}
+	now := s.now().UTC()
+	p := Person{CommunityID: communityID, Details: d, CreatedBy: staffID, VerifiedAt: now, CreatedAt: now, UpdatedAt: now}
+	err := database.InTx(ctx, s.store.db, func(tx *sql.Tx) error {
+		var err error
+		if p.ID, err = s.store.insert(ctx, tx, p, staffID); err != nil {
+			return err
+		}
+		return audit(ctx, tx, Entry{CommunityID: communityID, PersonID: p.ID, ActorUserID: staffID, Capacity: CapStaff,
+			Action: ActCreated, Fields: filledFields(d), Note: "窗口登记", At: now})
+	})
+	if err != nil {
+		return Person{}, err
+	}
+	return s.store.get(ctx, s.store.db, p.ID)
+}
+
+func (s *Service) checkRegistration(d *Details, relation string, errs validation.Errors) error {
+	if errs == nil {
+		errs = validation.Errors{}
+	}
+	if msg := CheckRelation(relation); msg != "" {
+		errs.Add("relation", msg)
+	}
+	return errs.Merge(d.Normalize(s.today(), true))
+}
+
+// filledFields names the fields a new record was given.
+func filledFields(d Details) []string {
+	return changedFields(Person{}, Person{Details: d})
+}
+
+// buildingCommunity is the community of a building; an unknown building is a field error.
+func (s *Service) buildingCommunity(ctx context.Context, buildingID int64) (int64, error) {
+	var id int64
+	err := s.store.db.QueryRowContext(ctx, qBuilding, buildingID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, validation.Field("building_id", "楼栋不存在")
+	}
+	if err != nil {
+		return 0, fmt.Errorf("building %d: %w", buildingID, err)
+	}
+	return id, nil
+}
+
+// checkBuilding requires the building to be in the community.
+func (s *Service) checkBuilding(ctx context.Context, communityID, buildingID int64) error {
+	got, err := s.buildingCommunity(ctx, buildingID)
+	if err == nil && got != communityID {
+		return validation.Field("building_id", "楼栋不存在")
+	}
+	return err
+}
+
+// proofTTL is how long showing a person's ID card (by registering it again) lets the caller
+// ask to join as a guardian without giving it again.
+const proofTTL = 24 * time.Hour
+
+func (s *Service) proofKey(userID, personID int64) string {
+	return fmt.Sprintf("%sproof:%d:%d", s.prefix, userID, personID)
+}
+
+// rememberProof notes that the user showed they know the person's ID card. Losing it (Redis
+// down) only means giving the ID card again.
+func (s *Service) rememberProof(ctx context.Context, userID, personID int64) {
+	_ = s.rdb.Set(ctx, s.proofKey(userID, personID), 1, proofTTL).Err()
+}
+
+// RequestJoin asks for the user to become a further guardian of a person. Only someone who
+// knows the person's ID card may ask: they give it (idCard), or registered it in the last day
+// and were told the person exists. Anyone else gets ErrNotFound, as for a missing person, so
+// ids cannot be probed.
+func (s *Service) RequestJoin(ctx context.Context, userID, personID int64, relation, idCard string) (Request, error) {
+	if msg := CheckRelation(relation); msg != "" {
+		return Request{}, validation.Field("relation", msg)
+	}
+	p, capacity, err := s.ActFor(ctx, userID, personID)
+	switch {
+	case err == nil && capacity != CapStaff:
+		// They already act for the person, so saying so reveals nothing.
+		return Request{}, ErrAlreadyGuardian
+	case err != nil && !errors.Is(err, ErrNotFound):
+		return Request{}, err
+	case err != nil:
+		if p, err = s.store.get(ctx, s.store.db, personID); err != nil {
+			return Request{}, err
+		}
+	}
+	if !s.knowsIDCard(ctx, userID, p, idCard) {
+		return Request{}, ErrNotFound
+	}
+	now := s.now().UTC()
+	var id int64
+	err = database.InTx(ctx, s.store.db, func(tx *sql.Tx) error {
+		if p, err = s.store.lock(ctx, tx, personID); err != nil {
+			return err
+		}
+		if p.OwnerUserID == userID {
+			return ErrAlreadyGuardian
+		}
+		if _, ok, err := guardianOf(ctx, tx, personID, userID); err != nil || ok {
+			if ok {
+				return ErrAlreadyGuardian
+			}
+			return err
+		}
+		if id, err = s.insertRequest(ctx, tx, p, userID, relation, KindJoin, now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, Entry{CommunityID: p.CommunityID, PersonID: personID, ActorUserID: userID, Capacity: CapApplicant,
+			Action: ActGuardianAsked, Note: relation, At: now})
+	})
+	if err != nil {
+		return Request{}, err
+	}
+	return s.requestForRequester(ctx, id)
+}
+
+func (s *Service) knowsIDCard(ctx context.Context, userID int64, p Person, idCard string) bool {
+	if p.IDCard == "" {
+		return false
+	}
+	if idCard != "" {
+		return hmac.Equal(s.box.Hash(normalizeIDCard(idCard)), s.box.Hash(p.IDCard))
+	}
+	n, err := s.rdb.Exists(ctx, s.proofKey(userID, p.ID)).Result()
+	return err == nil && n == 1
+}
+
+// insertRequest adds a pending request, within the user's limit of managed persons.
+func (s *Service) insertRequest(ctx context.Context, tx *sql.Tx, p Person, userID int64, relation, kind string, now time.Time) (int64, error) {
+	n, err := managedCount(ctx, tx, userID)
+	if err != nil {
+		return 0, err
+	}
+	if n >= MaxManaged {
+		return 0, ErrTooMany
+	}
+	res, err := tx.ExecContext(ctx, qInsertRequest, p.CommunityID, p.ID, userID, relation, kind, now)
+	if database.IsDuplicate(err) {
+		return 0, ErrRequestPending
+	}
+	if err != nil {
+		return 0, fmt.Errorf("guardian request: %w", err)
+	}
+	return res.LastInsertId()
+}
+
+// Claim asks for the record with this ID card in the community to become the user's own: an
+// elder who signs in after a relative registered them. Staff approve it.
+func (s *Service) Claim(ctx context.Context, userID, communityID int64, idCard string) (Request, error) {
+	idCard = normalizeIDCard(idCard)
+	if msg := CheckIDCard(idCard, s.today()); msg != "" {
+		return Request{}, validation.Field("id_card", msg)
+	}
+	personID, err := s.store.byIDCard(ctx, communityID, idCard)
+	if err != nil {
+		return Request{}, err
+	}
+	if personID == 0 {
+		return Request{}, ErrNotFound
+	}
+	now := s.now().UTC()
+	var id int64
+	err = database.InTx(ctx, s.store.db, func(tx *sql.Tx) error {
+		p, err := s.store.lock(ctx, tx, personID)
+		if err != nil {
+			return err
+		}
+		if p.OwnerUserID != 0 {
+			return ErrAlreadyClaimed
+		}
+		if id, err = s.insertRequest(ctx, tx, p, userID, RelationSelf, KindClaim, now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, Entry{CommunityID: p.CommunityID, PersonID: personID, ActorUserID: userID, Capacity: CapApplicant,
+			Action: ActClaimAsked, At: now})
+	})
+	if err != nil {
+		return Request{}, err
+	}
+	return s.requestForRequester(ctx, id)
+}
+
+// Decide approves or rejects a pending request of the staff member's community.
+//   - register approved: the guardian is approved (primary if none is) and the person verified;
+//     rejected: the pending guardian is removed, the person stays.
+//   - join approved: the user becomes an approved guardian (primary if none is).
+//   - claim approved: the record becomes the user's own, verified, and the user a resident of
+//     its community; a record they had as their own before is released.
+//
+// The requester finds the outcome in their inbox.
+func (s *Service) Decide(ctx context.Context, staffID, communityID, requestID int64, approve bool, reason string) (Request, error) {
+	if len([]rune(reason)) > MaxReason {
+		return Request{}, validation.Field("reason", "不能超过 200 个字")
+	}
+	now := s.now().UTC()
+	err := database.InTx(ctx, s.store.db, func(tx *sql.Tx) error {
+		var personID int64
+		err := tx.QueryRowContext(ctx, qRequestPerson, requestID, communityID).Scan(&personID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("guardian request %d: %w", requestID, err)
+		}
+		// Lock order is person, then request (as RequestJoin and Claim do).
+		p, err := s.store.lock(ctx, tx, personID)
+		if err != nil {
+			return err
+		}
+		r, err := scanRequest(tx.QueryRowContext(ctx, qRequest+` FOR UPDATE`, requestID))
+		if err != nil {
+			return err
+		}
+		if r.Status != StatusPending {
+			return ErrAlreadyDecided
+		}
+		status := StatusRejected
+		if approve {
+			status = StatusApproved
+			if err := s.apply(ctx, tx, staffID, p, r, now); err != nil {
+				return err
+			}
+		} else if r.Kind == KindRegister {
+			if _, err := tx.ExecContext(ctx, qDeleteGuardian, p.ID, r.UserID); err != nil {
+				return fmt.Errorf("reject registration: %w", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, qDecideRequest, status, reason, staffID, now, requestID); err != nil {
+			return fmt.Errorf("decide guardian request %d: %w", requestID, err)
+		}
+		action := ActRequestRejected
+		if approve {
+			action = ActRequestApproved
+		}
+		if err := audit(ctx, tx, Entry{CommunityID: p.CommunityID, PersonID: p.ID, ActorUserID: staffID, Capacity: CapStaff,
+			Action: action, Note: r.Kind + ":" + fmt.Sprint(r.UserID) + noteSuffix(reason), At: now}); err != nil {
+			return err
+		}
+		return s.tell(ctx, tx, r, p, status, reason, now)
+	})
+	if err != nil {
+		return Request{}, err
+	}
+	return s.store.request(ctx, requestID)
+}
+
+func noteSuffix(reason string) string {
+	if reason == "" {
+		return ""
+	}
+	return " " + reason
+}
+
+// apply carries out an approved request.
+func (s *Service) apply(ctx context.Context, tx *sql.Tx, staffID int64, p Person, r Request, now time.Time) error {
+	switch r.Kind {
+	case KindRegister:
+		if _, err := tx.ExecContext(ctx, qApproveGuardian, now, p.ID, r.UserID); err != nil {
+			return fmt.Errorf("approve registration: %w", err)
+		}
+	case KindJoin:
+		if _, err := tx.ExecContext(ctx, qInsertGuardian, p.ID, r.UserID, p.CommunityID, r.Relation, GuardianApproved, false, now, now); err != nil {
+			if database.IsDuplicate(err) {
+				_, err = tx.ExecContext(ctx, qApproveGuardian, now, p.ID, r.UserID)
+			}
+			if err != nil {
+				return fmt.Errorf("approve guardian: %w", err)
+			}
+		}
+	case KindClaim:
+		if p.OwnerUserID != 0 {
+			return ErrAlreadyClaimed
+		}
+		if err := s.claimTx(ctx, tx, p, r.UserID, now); err != nil {
+			return err
+		}
+	}
+	if _, err := ensurePrimary(ctx, tx, p.ID, now); err != nil {
+		return err
+	}
+	if r.Kind == KindJoin {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, qVerify, now, staffID, now, p.ID); err != nil {
+		return fmt.Errorf("verify person %d: %w", p.ID, err)
+	}
+	return nil
+}
+
+// claimTx makes p the user's own record, releasing one they had.
+func (s *Service) claimTx(ctx context.Context, tx *sql.Tx, p Person, userID int64, now time.Time) error {
+	var prev int64
+	err := tx.QueryRowContext(ctx, qOwnerOf, userID).Scan(&prev)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return fmt.Errorf("claim: %w", err)
+	default:
+		if _, err := tx.ExecContext(ctx, qReleaseOwner, now, prev); err != nil {
+			return fmt.Errorf("claim: %w", err)
+		}
+		if err := audit(ctx, tx, Entry{CommunityID: p.CommunityID, PersonID: prev, ActorUserID: userID, Capacity: CapSelf,
+			Action: ActOwnerReleased, Note: fmt.Sprintf("认领了档案 %d", p.ID), At: now}); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, qSetOwner, userID, now, p.ID); err != nil {
+		return fmt.Errorf("claim: %w", err)
+	}
+	// A guardian who claims their own record is no longer its guardian.
+	if _, err := tx.ExecContext(ctx, qDeleteGuardian, p.ID, userID); err != nil {
+		return fmt.Errorf("claim: %w", err)
+	}
+	if err := audit(ctx, tx, Entry{CommunityID: p.CommunityID, PersonID: p.ID, ActorUserID: userID, Capacity: CapSelf,
+		Action: ActClaimed, At: now}); err != nil {
+		return err
+	}
+	return s.joiner.JoinTx(ctx, tx, userID, p.CommunityID, p.ID, p.Name)
+}
+
+var requestTitles = map[string]string{KindRegister: "家人登记", KindJoin: "家属申请", KindClaim: "认领档案"}
+
+// tell puts the outcome of a request in the requester's inbox.
+func (s *Service) tell(ctx context.Context, tx *sql.Tx, r Request, p Person, status, reason string, now time.Time) error {
+	body := "社区已通过您的申请。"
+	if status == StatusRejected {
+		body = "社区未通过您的申请。"
+		if reason != "" {
+			body += "原因：" + reason
+		}
+	}
+	title := requestTitles[r.Kind] + "已通过"
+	if status == StatusRejected {
+		title = requestTitles[r.Kind] + "未通过"
+	}
+	return notify.WriteTx(ctx, tx, r.UserID, fmt.Sprintf("guardian_request:%d", r.ID), notify.Message{
+		CommunityID: p.CommunityID, Kind: "guardian_request", Title: title, Body: body, Page: "/pages/family/index", CreatedAt: now,
+	})
+}
