@@ -1,6 +1,8 @@
 const fs = require('fs');
 const path = require('path');
 const simulate = require('miniprogram-simulate');
+// As app.js does at launch: the session module gives the API client its tokens.
+require('../utils/session');
 
 // fakeServer answers wx.request from a table of "METHOD /path" → handler(opts) → [status, body],
 // and records every call.
@@ -24,7 +26,7 @@ function fakeServer(routes) {
 const loginRoute = (user) => () => [200, { token: 'lt_token', expires_at: '2026-12-26T10:00:00+08:00', user }];
 
 // TDesign's components are declared app-wide in app.json; the tests stand a plain component in
-// for each, showing its text properties and its slot.
+// for each, showing its text properties (placeholder and description too) and its slot.
 const tdesign = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'app.json'), 'utf8')).usingComponents;
 let stubs = null;
 
@@ -33,7 +35,7 @@ function stubComponents() {
     stubs = {};
     for (const tag of Object.keys(tdesign)) {
       stubs[tag] = simulate.load({
-        template: '<view class="' + tag + '">{{title}}{{note}}{{text}}{{label}}<slot/></view>',
+        template: '<view class="' + tag + '">{{title}}{{note}}{{text}}{{label}}{{description}}{{placeholder}}<slot/></view>',
         properties: {
           title: String, note: String, text: String, label: String, description: String,
           placeholder: String, value: null, loading: Boolean, theme: String, size: String, variant: String,

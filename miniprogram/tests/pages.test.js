@@ -84,7 +84,7 @@ describe('coming tabs', () => {
 describe('care mode', () => {
   test('every page honours it', () => {
     care.set(true);
-    for (const name of ['home', 'canteen', 'report', 'course', 'mine', 'onboarding']) {
+    for (const name of ['home', 'canteen', 'report', 'course', 'mine', 'onboarding', 'family', 'family/form', 'family/detail', 'review']) {
       const comp = page(name);
       expect(comp.data.care).toBe(true);
       expect(comp.dom.innerHTML).toContain('care');

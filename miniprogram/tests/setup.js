@@ -31,6 +31,7 @@ global.wx = {
   hideLoading: jest.fn(),
   showModal: jest.fn(),
   navigateTo: jest.fn(),
+  setNavigationBarTitle: jest.fn(),
   navigateBack: jest.fn(),
   switchTab: jest.fn(),
   makePhoneCall: jest.fn(),

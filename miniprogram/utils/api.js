@@ -5,11 +5,13 @@ const config = require('../config');
 const NETWORK_MESSAGE = '网络不太好，请稍后再试';
 
 class ApiError extends Error {
-  constructor(status, code, message, fields) {
+  // detail is the whole error object of the envelope (person_exists carries person_id in it).
+  constructor(status, code, message, fields, detail) {
     super(message);
     this.status = status;
     this.code = code;
     this.fields = fields || {};
+    this.detail = detail || {};
   }
 }
 
@@ -44,7 +46,7 @@ function send(method, path, data, headers) {
 function toError(res) {
   const body = res.data && res.data.error;
   if (body && body.code) {
-    return new ApiError(res.statusCode, body.code, body.message, body.fields);
+    return new ApiError(res.statusCode, body.code, body.message, body.fields, body);
   }
   return new ApiError(res.statusCode, 'unknown', '服务暂时不可用，请稍后再试');
 }
@@ -96,5 +98,6 @@ module.exports = {
   get: (path, opts) => request('GET', path, undefined, opts),
   post: (path, data, opts) => request('POST', path, data || {}, opts),
   put: (path, data, opts) => request('PUT', path, data, opts),
+  patch: (path, data, opts) => request('PATCH', path, data, opts),
   del: (path, opts) => request('DELETE', path, undefined, opts),
 };

@@ -9,6 +9,7 @@ Component({
     loading: true,
     failed: false,
     user: null,
+    isStaff: false,
     binding: false,
   },
   methods: {
@@ -19,10 +20,16 @@ Component({
       this.setData({ loading: true, failed: false });
       try {
         const user = await session.refreshUser();
-        this.setData({ user, loading: false });
+        this.setData({ user, isStaff: user.roles.some((r) => r.role === 'staff'), loading: false });
       } catch (e) {
         this.setData({ loading: false, failed: true });
       }
+    },
+    openFamily() {
+      wx.navigateTo({ url: '/pages/family/index' });
+    },
+    openReview() {
+      wx.navigateTo({ url: '/pages/review/index' });
     },
     editProfile() {
       wx.navigateTo({ url: '/pages/onboarding/index' });

@@ -1,0 +1,92 @@
+// One person's record, who acts for them, and the guardian's own actions (edit, hand on the
+// primary role, leave).
+const pageBehavior = require('../../../behaviors/page');
+const api = require('../../../utils/api');
+const session = require('../../../utils/session');
+const labels = require('../../../utils/person');
+
+Component({
+  behaviors: [pageBehavior],
+  data: {
+    id: 0,
+    loading: true,
+    failed: false,
+    person: null,
+    guardians: [],
+    me: 0,
+    amPrimary: false,
+  },
+  methods: {
+    onLoad(query) {
+      this.setData({ id: Number((query && query.id) || 0) });
+    },
+    onShow() {
+      this.load();
+    },
+    async load() {
+      this.setData({ loading: true, failed: false });
+      try {
+        const path = '/persons/' + this.data.id;
+        const [p, g] = await Promise.all([api.get(path, { silent: true }), api.get(path + '/guardians', { silent: true })]);
+        const user = session.user();
+        const me = user ? user.id : 0;
+        const guardians = g.items.map((x) => Object.assign({}, x, {
+          relationText: labels.labelOf(labels.RELATIONS, x.relation),
+          statusText: x.status === 'pending' ? '待审核' : '',
+          mine: x.user_id === me,
+        }));
+        this.setData({
+          loading: false,
+          me,
+          amPrimary: guardians.some((x) => x.mine && x.primary),
+          guardians,
+          person: Object.assign({}, p, {
+            badge: labels.badge(p),
+            genderText: labels.labelOf(labels.GENDERS, p.gender),
+            careText: labels.labelOf(labels.CARE_LEVELS, p.care_level),
+            address: [p.building_name, p.unit, p.room].filter(Boolean).join(' '),
+          }),
+        });
+      } catch (e) {
+        this.setData({ loading: false, failed: true });
+      }
+    },
+    edit() {
+      wx.navigateTo({ url: '/pages/family/form/index?id=' + this.data.id });
+    },
+    makePrimary(e) {
+      const uid = e.currentTarget.dataset.id;
+      wx.showModal({
+        title: '设为主监护人',
+        content: '主监护人负责这位家人的主要事务，确定转给TA吗？',
+        success: async (res) => {
+          if (!res.confirm) return;
+          try {
+            await api.post('/persons/' + this.data.id + '/guardians/' + uid + '/primary', {}, { loading: '提交中' });
+            this.load();
+          } catch (err) {
+            // Shown by the API client.
+          }
+        },
+      });
+    },
+    leave() {
+      wx.showModal({
+        title: '不再代办',
+        content: '退出后您将不能再替TA订餐、报事，TA的档案仍由社区保留。确定退出吗？',
+        confirmText: '退出',
+        confirmColor: '#d54941',
+        success: async (res) => {
+          if (!res.confirm) return;
+          try {
+            await api.del('/persons/' + this.data.id + '/guardians/' + this.data.me, { loading: '提交中' });
+            wx.showToast({ title: '已退出', icon: 'success' });
+            wx.navigateBack();
+          } catch (err) {
+            // Shown by the API client.
+          }
+        },
+      });
+    },
+  },
+});

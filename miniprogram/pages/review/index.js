@@ -1,0 +1,94 @@
+// 审核 (staff): requests waiting for a decision, oldest first: relatives registering an elder,
+// relatives asking to join, elders claiming their record.
+const pageBehavior = require('../../behaviors/page');
+const api = require('../../utils/api');
+const labels = require('../../utils/person');
+
+function decorate(r) {
+  return Object.assign({}, r, {
+    kindText: labels.KINDS[r.kind],
+    relationText: r.kind === 'claim' ? '本人' : labels.labelOf(labels.RELATIONS, r.relation),
+    created: r.created_at.slice(0, 16).replace('T', ' '),
+  });
+}
+
+Component({
+  behaviors: [pageBehavior],
+  data: {
+    loading: true,
+    failed: false,
+    loadingMore: false,
+    items: [],
+    cursor: '',
+    deciding: 0,
+  },
+  methods: {
+    onShow() {
+      this.load();
+    },
+    async load() {
+      this.setData({ loading: true, failed: false });
+      try {
+        const res = await api.get('/admin/guardian-requests?status=pending&limit=20', { silent: true });
+        this.setData({ items: res.items.map(decorate), cursor: res.next_cursor, loading: false });
+      } catch (e) {
+        this.setData({ loading: false, failed: true });
+      }
+    },
+    async more() {
+      if (!this.data.cursor || this.data.loadingMore) return;
+      this.setData({ loadingMore: true });
+      try {
+        const res = await api.get('/admin/guardian-requests?status=pending&limit=20&cursor=' + encodeURIComponent(this.data.cursor));
+        this.setData({ items: this.data.items.concat(res.items.map(decorate)), cursor: res.next_cursor });
+      } catch (e) {
+        // Shown by the API client.
+      } finally {
+        this.setData({ loadingMore: false });
+      }
+    },
+    onReachBottom() {
+      this.more();
+    },
+    async decide(id, action, body) {
+      this.setData({ deciding: id });
+      try {
+        await api.post('/admin/guardian-requests/' + id + '/' + action, body, { loading: '提交中' });
+        this.setData({ items: this.data.items.filter((r) => r.id !== id) });
+        wx.showToast({ title: action === 'approve' ? '已通过' : '已驳回', icon: 'success' });
+      } catch (e) {
+        if (e.code === 'already_decided') {
+          this.setData({ items: this.data.items.filter((r) => r.id !== id) });
+        }
+      } finally {
+        this.setData({ deciding: 0 });
+      }
+    },
+    approve(e) {
+      return this.decide(e.currentTarget.dataset.id, 'approve', {});
+    },
+    reject(e) {
+      const id = e.currentTarget.dataset.id;
+      wx.showModal({
+        title: '驳回申请',
+        editable: true,
+        placeholderText: '请写明原因，申请人会看到',
+        confirmText: '驳回',
+        confirmColor: '#d54941',
+        success: (res) => {
+          if (!res.confirm) return;
+          const reason = String(res.content || '').trim();
+          if (!reason) {
+            wx.showToast({ title: '请写明驳回原因', icon: 'none' });
+            return;
+          }
+          if (reason.length > 200) {
+            wx.showToast({ title: '原因最多 200 字', icon: 'none' });
+            return;
+          }
+          this.decide(id, 'reject', { reason });
+        },
+      });
+    },
+  },
+});
