@@ -8,13 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/linli/linli"
 	"github.com/linli/linli/server/internal/config"
@@ -26,14 +22,6 @@ const redisPrefix = "linli:"
 
 func newLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
-}
-
-func migrations() fs.FS {
-	sub, err := fs.Sub(linli.Migrations, "sql")
-	if err != nil {
-		panic(err)
-	}
-	return sub
 }
 
 // openDB creates the database when missing, migrates it, and returns a pool.
@@ -49,27 +37,11 @@ func openDB(ctx context.Context, dsn string, log *slog.Logger) (*sql.DB, error) 
 	if err != nil {
 		return nil, err
 	}
-	if err := database.Migrate(ctx, db, migrations(), log); err != nil {
+	if err := database.Migrate(ctx, db, linli.Migrations(), log); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return db, nil
-}
-
-func openRedis(ctx context.Context, url string) (*redis.Client, error) {
-	opt, err := redis.ParseURL(url)
-	if err != nil {
-		return nil, fmt.Errorf("LINLI_REDIS_URL: %w", err)
-	}
-	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = 3*time.Second, 2*time.Second, 2*time.Second
-	rdb := redis.NewClient(opt)
-	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	if err := rdb.Ping(pctx).Err(); err != nil {
-		rdb.Close()
-		return nil, fmt.Errorf("redis at %s: %w", opt.Addr, err)
-	}
-	return rdb, nil
 }
 
 // mysqlDSN is what migrate and admin use: they need only MySQL, not the whole configuration.

@@ -6,15 +6,18 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/silenceper/wechat/v2/util"
 
 	"github.com/linli/linli/server/internal/app"
 	"github.com/linli/linli/server/internal/config"
+	"github.com/linli/linli/server/internal/redisconn"
 	"github.com/linli/linli/server/internal/wechat"
 )
 
@@ -39,7 +42,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer db.Close()
-	rdb, err := openRedis(ctx, cfg.RedisURL)
+	rdb, err := redisconn.Open(ctx, cfg.RedisURL)
 	if err != nil {
 		return err
 	}
@@ -90,6 +93,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if *demo {
 		printLoginHelp(stdout, ln.Addr())
 	}
+	wctx, stopWorkers := context.WithCancel(ctx)
+	defer stopWorkers()
+	workers := runWorkers(wctx, a, log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -98,10 +104,39 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
+	stopWorkers()
+	workers.Wait()
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
+}
+
+// runWorkers starts the background work of the API's process: sending queued pushes, marking
+// meals nobody collected as no-shows, and clearing orders a crash left half-made.
+func runWorkers(ctx context.Context, a *app.App, log *slog.Logger) *sync.WaitGroup {
+	var wg sync.WaitGroup
+	wg.Go(func() { a.Pushes.Run(ctx, time.Second) })
+	wg.Go(func() {
+		t := time.NewTicker(time.Minute)
+		defer t.Stop()
+		for {
+			if _, err := a.Canteens.SweepPending(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("pending-order sweep", "error", err.Error())
+			}
+			if n, err := a.Canteens.SweepNoShows(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("no-show sweep", "error", err.Error())
+			} else if n > 0 {
+				log.Info("meals marked no-show", "orders", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	})
+	return &wg
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/linli/linli/server/internal/account"
+	"github.com/linli/linli/server/internal/canteen"
 	"github.com/linli/linli/server/internal/community"
 	"github.com/linli/linli/server/internal/httpapi"
 	"github.com/linli/linli/server/internal/idempotency"
@@ -46,7 +47,10 @@ type App struct {
 	Accounts    *account.Service
 	Communities *community.Service
 	Persons     *person.Service
+	Canteens    *canteen.Service
 	Notify      *notify.Service
+	// Pushes sends queued subscribe messages; serve runs it.
+	Pushes *notify.Sender
 }
 
 // New wires the services and the API.
@@ -65,9 +69,11 @@ func New(o Options) (*App, error) {
 		Persons:     person.NewService(o.DB, o.Redis, o.KeyPrefix, box, accounts, o.Now),
 		Notify:      notify.NewService(o.DB, o.Now),
 	}
+	a.Canteens = canteen.NewService(o.DB, o.Redis, o.KeyPrefix, a.Persons, o.Now)
+	a.Pushes = &notify.Sender{DB: o.DB, WX: o.WeChat, Templates: o.Templates, Log: o.Log, Now: o.Now}
 	d := httpapi.Deps{
 		Log: o.Log, DB: o.DB, Redis: o.Redis,
-		Accounts: a.Accounts, Communities: a.Communities, Persons: a.Persons, Notify: a.Notify,
+		Accounts: a.Accounts, Communities: a.Communities, Persons: a.Persons, Canteens: a.Canteens, Notify: a.Notify,
 		Idempotency:    idempotency.NewStore(o.Redis, o.KeyPrefix),
 		LoginLimit:     ratelimit.New(o.Redis, o.KeyPrefix, o.LoginsPerMinute, time.Minute, o.Now),
 		Templates:      o.Templates,

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/csv"
 	"net/http"
 	"slices"
 	"strconv"
@@ -124,11 +123,7 @@ func (s *Server) adminExportPersons(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.Header("Content-Type", "text/csv; charset=utf-8")
-	c.Header("Content-Disposition", `attachment; filename="persons.csv"; filename*=UTF-8''%E5%B1%85%E6%B0%91%E5%90%8D%E5%86%8C.csv`)
-	c.Status(http.StatusOK)
-	_, _ = c.Writer.WriteString("\uFEFF")
-	w := csv.NewWriter(c.Writer)
+	w := startCSV(c, "persons.csv")
 	_ = w.Write(csvHeader)
 	written := 0
 	for {
@@ -138,13 +133,9 @@ func (s *Server) adminExportPersons(c *gin.Context) {
 			if j.Age != nil {
 				age = strconv.Itoa(*j.Age)
 			}
-			record := []string{strconv.FormatInt(l.ID, 10), l.Name, genderNames[l.Gender], l.BirthDate, age,
+			writeRow(w, strconv.FormatInt(l.ID, 10), l.Name, genderNames[l.Gender], l.BirthDate, age,
 				deref(j.IDCard), deref(j.Phone), l.BuildingName, l.Unit, l.Room, yesNo(l.LivingAlone), careNames[l.CareLevel],
-				l.DietNotes, yesNo(l.Verified()), strconv.Itoa(l.Guardians), yesNo(j.HasAccount), j.CreatedAt}
-			for i := range record {
-				record[i] = cell(record[i])
-			}
-			_ = w.Write(record)
+				l.DietNotes, yesNo(l.Verified()), strconv.Itoa(l.Guardians), yesNo(j.HasAccount), j.CreatedAt)
 			written++
 		}
 		if next == "" || written >= maxExportRows {

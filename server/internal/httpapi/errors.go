@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/linli/linli/server/internal/account"
+	"github.com/linli/linli/server/internal/canteen"
 	"github.com/linli/linli/server/internal/community"
 	"github.com/linli/linli/server/internal/person"
 	"github.com/linli/linli/server/internal/validation"
@@ -63,6 +64,17 @@ var errorTable = []struct {
 	{person.ErrAlreadyClaimed, apiError{http.StatusConflict, "already_claimed", "该档案已有本人账号，请到社区核实"}},
 	{person.ErrNotApproved, apiError{http.StatusConflict, "guardian_not_approved", "该家属尚未通过社区审核"}},
 	{person.ErrTooMany, apiError{http.StatusConflict, "too_many_persons", "最多可管理 20 位家人"}},
+	{canteen.ErrNotFound, apiError{http.StatusNotFound, "not_found", "内容不存在"}},
+	{canteen.ErrSlotFull, apiError{http.StatusConflict, "slot_full", "该餐次已订满"}},
+	{canteen.ErrBookingClosed, apiError{http.StatusConflict, "booking_closed", "已过订餐截止时间或该餐次已停止供应"}},
+	{canteen.ErrAlreadyBooked, apiError{http.StatusConflict, "already_booked", "已为TA订过这一餐"}},
+	{canteen.ErrModeNotAllowed, apiError{http.StatusConflict, "mode_not_allowed", "该用餐方式不可选，送餐仅限独居或需要照顾的老人"}},
+	{canteen.ErrCapacityBelow, apiError{http.StatusConflict, "capacity_below_booked", "份数不能少于已订份数"}},
+	{canteen.ErrAlreadyServed, apiError{http.StatusConflict, "already_served", "该取餐码已使用"}},
+	{canteen.ErrNameTaken, apiError{http.StatusConflict, "name_taken", "名称已存在"}},
+	{canteen.ErrSlotExists, apiError{http.StatusConflict, "slot_exists", "这一天的这一餐已在菜单上"}},
+	{canteen.ErrNotDelivery, apiError{http.StatusConflict, "not_delivery", "这不是送餐订单"}},
+	{canteen.ErrOutcomeRecorded, apiError{http.StatusConflict, "already_recorded", "该订单已登记送达结果"}},
 	{errMethodNotAllowed, apiError{http.StatusMethodNotAllowed, "method_not_allowed", "不支持该请求方式"}},
 	{community.ErrNameTaken, apiError{http.StatusConflict, "name_taken", "名称已存在"}},
 	{account.ErrLastStaff, apiError{http.StatusConflict, "last_staff", "社区至少要保留一名工作人员"}},

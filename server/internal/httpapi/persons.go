@@ -40,6 +40,10 @@ type personJSON struct {
 	Guardianship *string `json:"guardianship"`
 	Relation     *string `json:"relation"`
 	Primary      bool    `json:"primary"`
+	// SubsidyStatus is dibao or tekun (set by staff), or null.
+	SubsidyStatus *string `json:"subsidy_status"`
+	// NoShows counts meals booked for the person and never collected.
+	NoShows int `json:"no_shows"`
 	// Guardians counts the approved guardians (the staff register only).
 	Guardians *int   `json:"guardians,omitempty"`
 	CreatedAt string `json:"created_at"`
@@ -70,6 +74,7 @@ func (s *Server) personOf(p person.Person) personJSON {
 		LivingAlone: p.LivingAlone, CareLevel: p.CareLevel, DietNotes: p.DietNotes,
 		EmergencyContacts: make([]contactJSON, 0, len(p.Contacts)),
 		Verified:          p.Verified(), HasAccount: p.OwnerUserID != 0,
+		SubsidyStatus: optString(p.SubsidyStatus), NoShows: p.NoShows,
 		CreatedAt: stamp(p.CreatedAt), UpdatedAt: stamp(p.UpdatedAt),
 	}
 	if age := person.Age(p.BirthDate, today(s.Now())); age >= 0 {

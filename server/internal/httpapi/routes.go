@@ -20,6 +20,8 @@ func (s *Server) routes(e *gin.Engine) {
 	api.GET("/app-config", s.appConfig)
 	api.GET("/communities", s.listCommunities)
 	api.GET("/communities/:id/buildings", s.listBuildings)
+	api.GET("/canteens", s.listCanteens)
+	api.GET("/canteens/:id/slots", s.listSlots)
 
 	me := api.Group("", s.authenticate, s.idempotent)
 	me.POST("/auth/logout", s.logout)
@@ -41,6 +43,11 @@ func (s *Server) routes(e *gin.Engine) {
 	me.POST("/persons/:id/guardians/:user_id/primary", s.setPrimaryGuardian)
 	me.POST("/persons/:id/guardian-requests", s.requestJoin)
 
+	me.POST("/meal-orders", s.bookMeal)
+	me.GET("/meal-orders", s.listOrders)
+	me.POST("/meal-orders/:id/cancel", s.cancelOrder)
+	me.GET("/meal-quote", s.quoteMeal)
+
 	admin := me.Group("/admin", s.requireRole(account.RoleStaff))
 	admin.POST("/buildings", s.adminAddBuilding)
 	admin.POST("/members", s.adminGrant)
@@ -53,4 +60,25 @@ func (s *Server) routes(e *gin.Engine) {
 	admin.GET("/guardian-requests", s.adminListRequests)
 	admin.POST("/guardian-requests/:id/approve", s.adminDecide(true))
 	admin.POST("/guardian-requests/:id/reject", s.adminDecide(false))
+	admin.PUT("/persons/:id/subsidy-status", s.adminSetSubsidyStatus)
+	admin.POST("/canteens", s.adminCreateCanteen)
+	admin.GET("/subsidy-rules", s.adminGetRules)
+	admin.PUT("/subsidy-rules", s.adminPutRules)
+	admin.GET("/subsidy-report", s.adminSubsidyReport)
+
+	// The kitchen: canteen staff and staff.
+	kitchen := me.Group("/admin", s.requireRole(account.RoleStaff, account.RoleCanteenStaff))
+	kitchen.POST("/canteens/:id/slots", s.adminCreateSlot)
+	kitchen.POST("/canteens/:id/copy-week", s.adminCopyWeek)
+	kitchen.PATCH("/slots/:id", s.adminPatchSlot)
+	kitchen.POST("/slots/:id/close", s.adminCloseSlot)
+	kitchen.GET("/canteens/:id/prep-list", s.adminPrepList)
+	kitchen.GET("/canteens/:id/delivery-list", s.adminDeliveryList)
+	kitchen.POST("/canteens/:id/redeem", s.adminRedeem)
+
+	// Riders (小巷骑兵) are the community's volunteers; staff may ride too.
+	worker := me.Group("/worker", s.requireRole(account.RoleVolunteer, account.RoleStaff))
+	worker.GET("/deliveries", s.workerDeliveries)
+	worker.POST("/deliveries/:order_id/delivered", s.workerOutcome(true))
+	worker.POST("/deliveries/:order_id/no-answer", s.workerOutcome(false))
 }

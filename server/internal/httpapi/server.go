@@ -14,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/linli/linli/server/internal/account"
+	"github.com/linli/linli/server/internal/canteen"
 	"github.com/linli/linli/server/internal/community"
 	"github.com/linli/linli/server/internal/idempotency"
 	"github.com/linli/linli/server/internal/notify"
@@ -32,6 +33,7 @@ type Deps struct {
 	Accounts    *account.Service
 	Communities *community.Service
 	Persons     *person.Service
+	Canteens    *canteen.Service
 	Notify      *notify.Service
 	Idempotency *idempotency.Store
 	LoginLimit  *ratelimit.Limiter

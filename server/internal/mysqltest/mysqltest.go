@@ -71,7 +71,7 @@ func setup() {
 		return
 	}
 	defer tdb.Close()
-	if initErr = database.Migrate(ctx, tdb, Migrations(), slog.New(slog.DiscardHandler)); initErr != nil {
+	if initErr = database.Migrate(ctx, tdb, linli.Migrations(), slog.New(slog.DiscardHandler)); initErr != nil {
 		return
 	}
 	rows, err := admin.QueryContext(ctx, "SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'", template)
@@ -90,23 +90,14 @@ func setup() {
 	initErr = rows.Err()
 }
 
-// Migrations is the sql/ folder as the binary embeds it.
-func Migrations() fs.FS {
-	sub, err := fs.Sub(linli.Migrations, "sql")
-	if err != nil {
-		panic(err)
-	}
-	return sub
-}
-
 // migrationsHash names the template after the migrations, so a changed migration makes a new one.
 func migrationsHash() (string, error) {
 	h := sha256.New()
-	err := fs.WalkDir(Migrations(), ".", func(path string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(linli.Migrations(), ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		b, err := fs.ReadFile(Migrations(), path)
+		b, err := fs.ReadFile(linli.Migrations(), path)
 		h.Write([]byte(path))
 		h.Write(b)
 		return err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/linli/linli/server/internal/database"
 	"github.com/linli/linli/server/internal/paging"
+	"github.com/linli/linli/server/internal/validation"
 )
 
 // staffRole is account.RoleStaff, as user_roles stores it.
@@ -160,6 +161,36 @@ func (s *Service) Verify(ctx context.Context, staffID, communityID, personID int
 	return s.store.get(ctx, s.store.db, personID)
 }
 
+// SetSubsidyStatus records a person's status for subsidies (dibao, tekun, or "" for none);
+// only staff of the person's community may.
+func (s *Service) SetSubsidyStatus(ctx context.Context, staffID, communityID, personID int64, status string) (Person, error) {
+	if status != "" && !slices.Contains(SubsidyStatuses, status) {
+		return Person{}, validation.Field("status", "应为 dibao、tekun 或空")
+	}
+	now := s.now().UTC()
+	err := database.InTx(ctx, s.store.db, func(tx *sql.Tx) error {
+		p, err := s.store.lock(ctx, tx, personID)
+		if err != nil {
+			return err
+		}
+		if p.CommunityID != communityID {
+			return ErrNotFound
+		}
+		if p.SubsidyStatus == status {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, qSubsidyStatus, status, now, personID); err != nil {
+			return fmt.Errorf("subsidy status of person %d: %w", personID, err)
+		}
+		return audit(ctx, tx, Entry{CommunityID: communityID, PersonID: personID, ActorUserID: staffID, Capacity: CapStaff,
+			Action: ActUpdated, Fields: []string{"subsidy_status"}, At: now})
+	})
+	if err != nil {
+		return Person{}, err
+	}
+	return s.store.get(ctx, s.store.db, personID)
+}
+
 // RemoveGuardian ends a guardianship: a guardian leaves, or staff remove one. When the primary
 // goes, the earliest approved guardian left becomes primary. The person and its history stay.
 func (s *Service) RemoveGuardian(ctx context.Context, actorID, personID, guardianID int64) error {
@@ -250,29 +281,50 @@ func (s *Service) SaveOwn(ctx context.Context, userID int64, pr Profile) (Person
 	now := s.now().UTC()
 	var id int64
 	err := database.InTx(ctx, s.store.db, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, qOwnForUpdate, userID).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			d := Details{Name: pr.Name, Gender: pr.Gender, BirthDate: pr.BirthDate, BuildingID: pr.BuildingID, Unit: pr.Unit,
-				Room: pr.Room, CareLevel: defaultCare, Contacts: []Contact{}}
-			p := Person{CommunityID: pr.CommunityID, OwnerUserID: userID, Details: d, CreatedBy: userID, CreatedAt: now, UpdatedAt: now}
-			if id, err = s.store.insert(ctx, tx, p, 0); err != nil {
+		// A plain read, not a locking one: locking a missing row locks a gap of the index, and
+		// users onboarding at once would deadlock on each other's gaps. The unique key on
+		// owner_user_id stops a second record; the row found is locked by its id.
+		err := tx.QueryRowContext(ctx, qOwnID, userID).Scan(&id)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			if id, err = s.insertOwnTx(ctx, tx, userID, pr, now); err != nil {
 				return err
 			}
-			if err := audit(ctx, tx, Entry{CommunityID: pr.CommunityID, PersonID: id, ActorUserID: userID, Capacity: CapSelf,
-				Action: ActCreated, Fields: filledFields(d), At: now}); err != nil {
-				return err
-			}
-		} else if err != nil {
+		case err != nil:
 			return fmt.Errorf("own person of user %d: %w", userID, err)
-		} else if err := s.updateOwnTx(ctx, tx, userID, id, pr, now); err != nil {
-			return err
+		default:
+			if err := s.updateOwnTx(ctx, tx, userID, id, pr, now); err != nil {
+				return err
+			}
 		}
 		return s.joiner.JoinTx(ctx, tx, userID, pr.CommunityID, id, pr.Name)
 	})
+	if errors.Is(err, errOwnRace) {
+		// The same user saved twice at once and the other request created the record: update it.
+		return s.SaveOwn(ctx, userID, pr)
+	}
 	if err != nil {
 		return Person{}, err
 	}
 	return s.store.get(ctx, s.store.db, id)
+}
+
+// errOwnRace is a concurrent request having created the user's own record first.
+var errOwnRace = errors.New("person: own record created concurrently")
+
+func (s *Service) insertOwnTx(ctx context.Context, tx *sql.Tx, userID int64, pr Profile, now time.Time) (int64, error) {
+	d := Details{Name: pr.Name, Gender: pr.Gender, BirthDate: pr.BirthDate, BuildingID: pr.BuildingID, Unit: pr.Unit,
+		Room: pr.Room, CareLevel: defaultCare, Contacts: []Contact{}}
+	p := Person{CommunityID: pr.CommunityID, OwnerUserID: userID, Details: d, CreatedBy: userID, CreatedAt: now, UpdatedAt: now}
+	id, err := s.store.insert(ctx, tx, p, 0)
+	if database.IsDuplicate(err) {
+		return 0, errOwnRace
+	}
+	if err != nil {
+		return 0, err
+	}
+	return id, audit(ctx, tx, Entry{CommunityID: pr.CommunityID, PersonID: id, ActorUserID: userID, Capacity: CapSelf,
+		Action: ActCreated, Fields: filledFields(d), At: now})
 }
 
 func (s *Service) updateOwnTx(ctx context.Context, tx *sql.Tx, userID, id int64, pr Profile, now time.Time) error {

@@ -24,6 +24,8 @@ const (
 	CapApplicant Capacity = "applicant"
 	// CapSystem is the product itself (an account's deletion).
 	CapSystem Capacity = "system"
+	// CapRider reads a delivery list (a volunteer of 小巷骑兵, or canteen staff).
+	CapRider Capacity = "rider"
 )
 
 // Audit actions.
@@ -141,3 +143,16 @@ func changedFields(before, after Person) []string {
 
 // identityFields are the fields whose change undoes a verification made by staff.
 var identityFields = []string{"name", "birth_date", "id_card"}
+
+// RecordReads audits that an actor read the full phone numbers of persons (the delivery lists,
+// the one place they are shown unmasked).
+func (s *Service) RecordReads(ctx context.Context, actorID, communityID int64, capacity Capacity, personIDs []int64, note string) error {
+	now := s.now().UTC()
+	for _, id := range personIDs {
+		if err := audit(ctx, s.store.db, Entry{CommunityID: communityID, PersonID: id, ActorUserID: actorID, Capacity: capacity,
+			Action: ActPhoneRead, Fields: []string{"phone"}, Note: note, At: now}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

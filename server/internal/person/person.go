@@ -37,6 +37,15 @@ func (e *ExistsError) Error() string {
 	return fmt.Sprintf("person: ID card already on file as person %d", e.PersonID)
 }
 
+// Subsidy statuses a person may have (staff set them).
+const (
+	StatusDibao = "dibao"
+	StatusTekun = "tekun"
+)
+
+// SubsidyStatuses lists them.
+var SubsidyStatuses = []string{StatusDibao, StatusTekun}
+
 // MaxManaged caps the persons one account manages (its own and those it guards or asks to).
 const MaxManaged = 20
 
@@ -51,8 +60,12 @@ type Person struct {
 	CreatedBy    int64
 	// VerifiedAt is zero until staff approve the registration or verify the person.
 	VerifiedAt time.Time
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// SubsidyStatus is "", StatusDibao or StatusTekun; only staff set it.
+	SubsidyStatus string
+	// NoShows counts meals booked for the person and never collected.
+	NoShows   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Verified reports whether staff have seen the person's identity.

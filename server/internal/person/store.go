@@ -30,14 +30,14 @@ const (
 	// personCols are read from persons p LEFT JOIN buildings b; scanPerson reads them.
 	personCols = `p.id, p.community_id, p.owner_user_id, p.name, p.gender, p.birth_date, p.id_card_enc, p.phone_enc,
 		p.building_id, COALESCE(b.name, ''), p.unit, p.room, p.living_alone, p.care_level, p.diet_notes, p.contacts_enc,
-		p.created_by, p.verified_at, p.created_at, p.updated_at`
+		p.created_by, p.verified_at, p.subsidy_status, p.no_shows, p.created_at, p.updated_at`
 	personFrom = ` FROM persons p LEFT JOIN buildings b ON b.id = p.building_id `
 	qGet       = `SELECT ` + personCols + personFrom + `WHERE p.id = ?`
 	qOwn       = `SELECT ` + personCols + personFrom + `WHERE p.owner_user_id = ?`
 	// qLock locks a person's row for a change; no join, so buildings' rows stay unlocked.
 	qLock = `SELECT p.id, p.community_id, p.owner_user_id, p.name, p.gender, p.birth_date, p.id_card_enc, p.phone_enc,
 		p.building_id, '', p.unit, p.room, p.living_alone, p.care_level, p.diet_notes, p.contacts_enc,
-		p.created_by, p.verified_at, p.created_at, p.updated_at FROM persons p WHERE p.id = ? FOR UPDATE`
+		p.created_by, p.verified_at, p.subsidy_status, p.no_shows, p.created_at, p.updated_at FROM persons p WHERE p.id = ? FOR UPDATE`
 	// qActFor reads a person with what the user is to it: the guardian status (NULL when none)
 	// and whether the user is staff of the person's community.
 	qActFor = `SELECT ` + personCols + `,
@@ -51,13 +51,15 @@ const (
 	qUpdate = `UPDATE persons SET community_id = ?, name = ?, gender = ?, birth_date = ?, id_card_enc = ?, id_card_hash = ?,
 		phone_enc = ?, phone_hash = ?, building_id = ?, unit = ?, room = ?, living_alone = ?, care_level = ?, diet_notes = ?,
 		contacts_enc = ?, updated_at = ? WHERE id = ?`
-	qOwnForUpdate = `SELECT id FROM persons WHERE owner_user_id = ? FOR UPDATE`
-	qByIDCard     = `SELECT id FROM persons WHERE community_id = ? AND id_card_hash = ?`
-	qVerify       = `UPDATE persons SET verified_at = ?, verified_by = ?, updated_at = ? WHERE id = ? AND verified_at IS NULL`
-	qUnverify     = `UPDATE persons SET verified_at = NULL, verified_by = NULL WHERE id = ?`
-	qSetOwner     = `UPDATE persons SET owner_user_id = ?, updated_at = ? WHERE id = ?`
-	qReleaseOwner = `UPDATE persons SET owner_user_id = NULL, updated_at = ? WHERE id = ?`
-	qErase        = `UPDATE persons SET owner_user_id = NULL, name = '已注销', gender = '', birth_date = NULL, id_card_enc = NULL,
+	qOwnForUpdate  = `SELECT id FROM persons WHERE owner_user_id = ? FOR UPDATE`
+	qOwnID         = `SELECT id FROM persons WHERE owner_user_id = ?`
+	qByIDCard      = `SELECT id FROM persons WHERE community_id = ? AND id_card_hash = ?`
+	qVerify        = `UPDATE persons SET verified_at = ?, verified_by = ?, updated_at = ? WHERE id = ? AND verified_at IS NULL`
+	qUnverify      = `UPDATE persons SET verified_at = NULL, verified_by = NULL WHERE id = ?`
+	qSubsidyStatus = `UPDATE persons SET subsidy_status = ?, updated_at = ? WHERE id = ?`
+	qSetOwner      = `UPDATE persons SET owner_user_id = ?, updated_at = ? WHERE id = ?`
+	qReleaseOwner  = `UPDATE persons SET owner_user_id = NULL, updated_at = ? WHERE id = ?`
+	qErase         = `UPDATE persons SET owner_user_id = NULL, name = '已注销', gender = '', birth_date = NULL, id_card_enc = NULL,
 		id_card_hash = NULL, phone_enc = NULL, phone_hash = NULL, unit = '', room = '', living_alone = FALSE, diet_notes = '',
 		contacts_enc = NULL, updated_at = ? WHERE id = ?`
 	qGuardianOf     = `SELECT status, relation, is_primary FROM guardians WHERE person_id = ? AND user_id = ?`
@@ -134,7 +136,7 @@ func (s *store) scanPerson(row scanner, extra ...any) (Person, error) {
 	)
 	dst := []any{&p.ID, &p.CommunityID, &owner, &p.Name, &p.Gender, &birth, &idCard, &phone,
 		&p.BuildingID, &p.BuildingName, &p.Unit, &p.Room, &p.LivingAlone, &p.CareLevel, &p.DietNotes, &contacts,
-		&createdBy, &verified, &p.CreatedAt, &p.UpdatedAt}
+		&createdBy, &verified, &p.SubsidyStatus, &p.NoShows, &p.CreatedAt, &p.UpdatedAt}
 	err := row.Scan(append(dst, extra...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Person{}, ErrNotFound

@@ -1,0 +1,464 @@
+package canteen
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/big"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/linli/linli/server/internal/database"
+	"github.com/linli/linli/server/internal/paging"
+	"github.com/linli/linli/server/internal/person"
+	"github.com/linli/linli/server/internal/validation"
+)
+
+// Order statuses.
+const (
+	StatusBooked    = "booked"
+	StatusCancelled = "cancelled"
+	StatusServed    = "served"
+	StatusDelivered = "delivered"
+	StatusNoAnswer  = "no_answer"
+	StatusNoShow    = "no_show"
+)
+
+// OrderStatuses lists them.
+var OrderStatuses = []string{StatusBooked, StatusCancelled, StatusServed, StatusDelivered, StatusNoAnswer, StatusNoShow}
+
+// Order is a meal booked for a person, with its price breakdown frozen at booking.
+type Order struct {
+	ID          int64
+	CommunityID int64
+	CanteenID   int64
+	CanteenName string
+	SlotID      int64
+	Date        string
+	Meal        string
+	PersonID    int64
+	PersonName  string
+	BookedBy    int64
+	Mode        string
+	Note        string
+	Status      string
+	Quote
+	PickupCode  string
+	BookBy      time.Time
+	OutcomeNote string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Quote is a price breakdown: price, subsidy, and what is left to pay.
+type Quote struct {
+	PriceFen   int
+	SubsidyFen int
+	PayFen     int
+	// SubsidyNote says which rule applied, or why none did.
+	SubsidyNote string
+}
+
+// BookInput is a booking request.
+type BookInput struct {
+	SlotID   int64
+	PersonID int64
+	Mode     string
+	Note     string
+}
+
+const (
+	orderCols = `o.id, o.community_id, o.canteen_id, COALESCE(c.name, ''), o.slot_id, o.meal_date, COALESCE(s.meal, ''), o.person_id,
+		COALESCE(p.name, ''), o.booked_by, o.mode, o.note, o.status, o.price_fen, o.subsidy_fen, o.pay_fen, o.subsidy_note,
+		o.pickup_code, COALESCE(s.book_by, o.created_at), o.outcome_note, o.created_at, o.updated_at`
+	orderFrom = ` FROM meal_orders o LEFT JOIN meal_slots s ON s.id = o.slot_id LEFT JOIN canteens c ON c.id = o.canteen_id
+		LEFT JOIN persons p ON p.id = o.person_id `
+	qOrder            = `SELECT ` + orderCols + orderFrom + `WHERE o.id = ?`
+	qSubsidisedBefore = `SELECT COUNT(*) FROM meal_orders WHERE person_id = ? AND meal_date = ? AND subsidy_fen > 0 AND is_active = 1 AND id < ?`
+	qDropSubsidy      = `UPDATE meal_orders SET subsidy_fen = 0, pay_fen = ?, subsidy_note = ?, updated_at = ? WHERE id = ?`
+	// qPersonDay counts, among a person's live orders, those of this slot and the subsidised
+	// ones of the day (pending ones included, so the limit holds under concurrency).
+	qPersonDay = `SELECT COALESCE(SUM(slot_id = ?), 0), COALESCE(SUM(meal_date = ? AND subsidy_fen > 0), 0)
+		FROM meal_orders WHERE person_id = ? AND is_active = 1`
+	qInsertOrder = `INSERT INTO meal_orders (community_id, canteen_id, slot_id, meal_date, person_id, booked_by, capacity, mode, note,
+		status, is_active, price_fen, subsidy_fen, pay_fen, subsidy_note, pickup_code, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 1, ?, ?, ?, ?, ?, ?, ?)`
+	// qTakeSeat is where a seat is decided, in one statement that commits on its own: it raises
+	// booked only while seats are left, the slot is open, its cut-off has not passed and its
+	// price is the one quoted, and turns the pending order into a booked one with it. The slot's
+	// row is locked only while MySQL runs it, never across a round trip to us.
+	qTakeSeat = `UPDATE meal_slots s JOIN meal_orders o ON o.id = ?
+		SET s.booked = s.booked + 1, o.status = 'booked', o.updated_at = ?
+		WHERE s.id = ? AND s.booked < s.capacity AND s.closed_at IS NULL AND s.book_by > ? AND s.price_fen = ?
+		AND o.status = 'pending'`
+	qDropPending = `UPDATE meal_orders SET status = 'cancelled', is_active = NULL, updated_at = ? WHERE id = ? AND status = 'pending'`
+	// qStalePending finds pending orders a crashed process left behind; they never took a seat.
+	qStalePending = `UPDATE meal_orders SET status = 'cancelled', is_active = NULL, updated_at = ? WHERE status = 'pending' AND created_at < ?`
+	qLockOrder    = `SELECT o.id, o.slot_id, o.person_id, o.status, s.book_by FROM meal_orders o JOIN meal_slots s ON s.id = o.slot_id WHERE o.id = ? FOR UPDATE`
+	qCancelOrder  = `UPDATE meal_orders SET status = 'cancelled', is_active = NULL, updated_at = ? WHERE id = ?`
+	qFreeSeat     = `UPDATE meal_slots SET booked = booked - 1 WHERE id = ? AND booked > 0`
+	qOrdersOf     = `SELECT ` + orderCols + orderFrom + `WHERE o.person_id IN (%s) AND o.status <> 'pending' AND (o.status = ? OR ? = '') AND %s
+		ORDER BY o.created_at DESC, o.id DESC LIMIT ?`
+	qManagedIDs = `SELECT id FROM persons WHERE owner_user_id = ? UNION SELECT person_id FROM guardians WHERE user_id = ?`
+)
+
+func scanOrder(row interface{ Scan(...any) error }) (Order, error) {
+	var (
+		o    Order
+		date time.Time
+	)
+	err := row.Scan(&o.ID, &o.CommunityID, &o.CanteenID, &o.CanteenName, &o.SlotID, &date, &o.Meal, &o.PersonID, &o.PersonName,
+		&o.BookedBy, &o.Mode, &o.Note, &o.Status, &o.PriceFen, &o.SubsidyFen, &o.PayFen, &o.SubsidyNote, &o.PickupCode,
+		&o.BookBy, &o.OutcomeNote, &o.CreatedAt, &o.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Order{}, ErrNotFound
+	}
+	o.Date = date.Format(time.DateOnly)
+	return o, err
+}
+
+// Order returns one order.
+func (s *Service) Order(ctx context.Context, id int64) (Order, error) {
+	o, err := scanOrder(s.db.QueryRowContext(ctx, qOrder, id))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Order{}, fmt.Errorf("order %d: %w", id, err)
+	}
+	return o, err
+}
+
+// canDeliver reports whether a person may have meals delivered: living alone or needing care,
+// unless the canteen delivers to all.
+func canDeliver(c Canteen, p person.Person) bool {
+	return c.DeliveryForAll || p.LivingAlone || (p.CareLevel != "" && p.CareLevel != person.CareSelf)
+}
+
+// Book books a meal for a person the user may act for (person.ActFor). The gate answers most
+// requests for a full slot; the seat itself is taken in MySQL.
+func (s *Service) Book(ctx context.Context, userID int64, in BookInput) (Order, error) {
+	in.Note = strings.TrimSpace(in.Note)
+	errs := validation.Errors{}
+	if in.SlotID <= 0 {
+		errs.Add("slot_id", validation.Required)
+	}
+	if in.PersonID <= 0 {
+		errs.Add("person_id", validation.Required)
+	}
+	if !slices.Contains(Modes, in.Mode) {
+		errs.Add("mode", "应为 eat_in、pickup 或 delivery")
+	}
+	if utf8.RuneCountInString(in.Note) > MaxNote {
+		errs.Add("note", validation.TooLong)
+	}
+	if err := errs.Err(); err != nil {
+		return Order{}, err
+	}
+	verdict := s.gate.take(ctx, in.SlotID)
+	if verdict == gateUnknown {
+		// No gate (it expired, or Redis lost it): build it from MySQL, once per process however
+		// many requests find it missing, and ask again.
+		if s.rebuildGate(ctx, in.SlotID) == nil {
+			verdict = s.gate.take(ctx, in.SlotID)
+		}
+	}
+	switch verdict {
+	case gateFull:
+		return Order{}, ErrSlotFull
+	case gateShut:
+		return Order{}, ErrBookingClosed
+	case gatePass:
+		o, err := s.book(ctx, userID, in)
+		if err != nil {
+			s.gate.give(ctx, in.SlotID)
+		}
+		return o, err
+	}
+	// Redis is unreachable: MySQL alone decides.
+	return s.book(ctx, userID, in)
+}
+
+// rebuildGate builds a slot's gate from MySQL; concurrent callers share one read.
+func (s *Service) rebuildGate(ctx context.Context, slotID int64) error {
+	_, err, _ := s.rebuilds.Do(strconv.FormatInt(slotID, 10), func() (any, error) {
+		sl, err := s.Slot(ctx, slotID)
+		if err == nil {
+			s.gate.build(ctx, sl, s.now())
+		}
+		return nil, err
+	})
+	return err
+}
+
+func (s *Service) book(ctx context.Context, userID int64, in BookInput) (Order, error) {
+	// The slot and the person are read at once: two round trips in parallel.
+	var (
+		sl       Slot
+		c        Canteen
+		slotErr  error
+		wg       sync.WaitGroup
+		p        person.Person
+		capacity person.Capacity
+	)
+	wg.Go(func() { sl, c, slotErr = s.slotCached(ctx, in.SlotID) })
+	p, capacity, err := s.persons.ActFor(ctx, userID, in.PersonID)
+	wg.Wait()
+	if slotErr != nil {
+		return Order{}, slotErr
+	}
+	if err != nil {
+		return Order{}, err
+	}
+	if p.CommunityID != sl.CommunityID {
+		// A person books the canteens of their own community.
+		return Order{}, ErrNotFound
+	}
+	now := s.now().UTC()
+	// The cached slot may be a few seconds old: its seats are left to the gate and to the
+	// statement that takes the seat, which also checks the cut-off, closing and price afresh.
+	if sl.Closed() || !now.Before(sl.BookBy) {
+		return Order{}, ErrBookingClosed
+	}
+	if !slices.Contains(sl.Modes, in.Mode) || (in.Mode == Delivery && !canDeliver(c, p)) {
+		return Order{}, ErrModeNotAllowed
+	}
+	rules, err := s.rulesCached(ctx, sl.CommunityID)
+	if err != nil {
+		return Order{}, err
+	}
+	// The subsidised meals of the day matter only when a subsidy may apply.
+	used := 0
+	if q, _ := quote(rules, p, sl, 0); q.SubsidyFen > 0 {
+		var here int
+		if err := s.db.QueryRowContext(ctx, qPersonDay, sl.ID, sl.Date, p.ID).Scan(&here, &used); err != nil {
+			return Order{}, fmt.Errorf("book: %w", err)
+		}
+		if here > 0 {
+			return Order{}, ErrAlreadyBooked
+		}
+	}
+	o := Order{CommunityID: sl.CommunityID, CanteenID: c.ID, CanteenName: c.Name, SlotID: sl.ID, Date: sl.Date, Meal: sl.Meal,
+		PersonID: p.ID, PersonName: p.Name, BookedBy: userID, Mode: in.Mode, Note: in.Note, Status: StatusBooked,
+		BookBy: sl.BookBy, CreatedAt: now, UpdatedAt: now}
+	var limit int
+	o.Quote, limit = quote(rules, p, sl, used)
+	// First the order, pending: the unique key allows one live order per person and slot. No
+	// seat is held yet.
+	if o.ID, o.PickupCode, err = insertOrder(ctx, s.db, sl, p, userID, string(capacity), in, o.Quote, now); err != nil {
+		return Order{}, err
+	}
+	// Then the seat, and the order booked with it, in one statement.
+	res, err := s.db.ExecContext(ctx, qTakeSeat, o.ID, now, sl.ID, now, sl.PriceFen)
+	if err == nil {
+		if n, _ := res.RowsAffected(); n > 0 {
+			if o.SubsidyFen > 0 {
+				err = s.holdDailyLimit(ctx, &o, limit, now)
+			}
+			return o, err
+		}
+		err = s.whyNoSeat(ctx, sl, now)
+	}
+	if _, derr := s.db.ExecContext(ctx, qDropPending, now, o.ID); derr != nil {
+		// The sweeper cancels it later; it holds no seat.
+		err = errors.Join(err, derr)
+	}
+	if errors.Is(err, errPriceChanged) {
+		s.slots.Delete(sl.ID)
+		return s.book(ctx, userID, in)
+	}
+	return Order{}, err
+}
+
+// holdDailyLimit settles a race between bookings of one person on one day, which all counted
+// the subsidised meals before any was written: the earliest orders keep their subsidy, and an
+// order with limit or more subsidised ones before it pays in full.
+func (s *Service) holdDailyLimit(ctx context.Context, o *Order, limit int, now time.Time) error {
+	var before int
+	if err := s.db.QueryRowContext(ctx, qSubsidisedBefore, o.PersonID, o.Date, o.ID).Scan(&before); err != nil {
+		return fmt.Errorf("daily subsidy limit: %w", err)
+	}
+	if before < limit {
+		return nil
+	}
+	o.SubsidyFen, o.PayFen, o.SubsidyNote = 0, o.PriceFen, noteLimitReached
+	if _, err := s.db.ExecContext(ctx, qDropSubsidy, o.PayFen, o.SubsidyNote, now, o.ID); err != nil {
+		return fmt.Errorf("daily subsidy limit: %w", err)
+	}
+	return nil
+}
+
+// SweepPending cancels pending orders older than a minute: a process died between writing the
+// order and taking its seat, so they hold no seat, but they would keep the person from booking
+// the slot again.
+func (s *Service) SweepPending(ctx context.Context) (int64, error) {
+	now := s.now().UTC()
+	res, err := s.db.ExecContext(ctx, qStalePending, now, now.Add(-time.Minute))
+	if err != nil {
+		return 0, fmt.Errorf("sweep pending orders: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+func openForBooking(sl Slot, now time.Time) error {
+	switch {
+	case sl.Closed() || !now.Before(sl.BookBy):
+		return ErrBookingClosed
+	case sl.Booked >= sl.Capacity:
+		return ErrSlotFull
+	}
+	return nil
+}
+
+// whyNoSeat reads the slot again to say why the seat was not taken.
+func (s *Service) whyNoSeat(ctx context.Context, sl Slot, now time.Time) error {
+	cur, err := s.Slot(ctx, sl.ID)
+	if err != nil {
+		return err
+	}
+	if err := openForBooking(cur, now); err != nil {
+		return err
+	}
+	if cur.PriceFen != sl.PriceFen {
+		return errPriceChanged
+	}
+	return ErrSlotFull
+}
+
+// insertOrder adds the pending order with a fresh pick-up code, unique per canteen and day.
+func insertOrder(ctx context.Context, tx execer, sl Slot, p person.Person, userID int64, capacity string, in BookInput, q Quote, now time.Time) (int64, string, error) {
+	for range 8 {
+		code, err := pickupCode()
+		if err != nil {
+			return 0, "", err
+		}
+		res, err := tx.ExecContext(ctx, qInsertOrder, sl.CommunityID, sl.CanteenID, sl.ID, sl.Date, p.ID, userID, capacity,
+			in.Mode, in.Note, q.PriceFen, q.SubsidyFen, q.PayFen, q.SubsidyNote, code, now, now)
+		switch {
+		case err == nil:
+			id, err := res.LastInsertId()
+			return id, code, err
+		case duplicateOn(err, "uk_meal_orders_pickup"):
+			continue
+		case database.IsDuplicate(err):
+			return 0, "", ErrAlreadyBooked
+		default:
+			return 0, "", fmt.Errorf("insert order: %w", err)
+		}
+	}
+	return 0, "", errPickupCodeCollide
+}
+
+func duplicateOn(err error, key string) bool {
+	var me *mysql.MySQLError
+	return database.IsDuplicate(err) && errors.As(err, &me) && strings.Contains(me.Message, key)
+}
+
+var million = big.NewInt(1000000)
+
+func pickupCode() (string, error) {
+	n, err := rand.Int(rand.Reader, million)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%06d", n.Int64()), nil
+}
+
+// Quote tells what booking a slot would cost a person the user may act for.
+func (s *Service) Quote(ctx context.Context, userID, slotID, personID int64) (Quote, error) {
+	sl, err := s.Slot(ctx, slotID)
+	if err != nil {
+		return Quote{}, err
+	}
+	p, _, err := s.persons.ActFor(ctx, userID, personID)
+	if err != nil {
+		return Quote{}, err
+	}
+	if p.CommunityID != sl.CommunityID {
+		return Quote{}, ErrNotFound
+	}
+	rules, err := s.rulesCached(ctx, sl.CommunityID)
+	if err != nil {
+		return Quote{}, err
+	}
+	var here, used int
+	if err := s.db.QueryRowContext(ctx, qPersonDay, sl.ID, sl.Date, p.ID).Scan(&here, &used); err != nil {
+		return Quote{}, fmt.Errorf("quote: %w", err)
+	}
+	q, _ := quote(rules, p, sl, used)
+	return q, nil
+}
+
+// Cancel cancels an order before its slot's cut-off; the seat returns.
+func (s *Service) Cancel(ctx context.Context, userID, orderID int64) (Order, error) {
+	o, err := s.Order(ctx, orderID)
+	if err != nil {
+		return Order{}, err
+	}
+	if _, _, err := s.persons.ActFor(ctx, userID, o.PersonID); err != nil {
+		return Order{}, ErrNotFound
+	}
+	now := s.now().UTC()
+	var slotID int64
+	err = database.InTx(ctx, s.db, func(tx *sql.Tx) error {
+		var (
+			personID int64
+			status   string
+			bookBy   time.Time
+		)
+		if err := tx.QueryRowContext(ctx, qLockOrder, orderID).Scan(&orderID, &slotID, &personID, &status, &bookBy); err != nil {
+			return fmt.Errorf("lock order: %w", err)
+		}
+		if status != StatusBooked || !now.Before(bookBy) {
+			return ErrBookingClosed
+		}
+		if _, err := tx.ExecContext(ctx, qCancelOrder, now, orderID); err != nil {
+			return fmt.Errorf("cancel order: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, qFreeSeat, slotID); err != nil {
+			return fmt.Errorf("free seat: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return Order{}, err
+	}
+	s.gate.give(ctx, slotID)
+	return s.Order(ctx, orderID)
+}
+
+// Orders pages through the orders of the persons the user manages (or of one of them), newest
+// first; status "" lists all.
+func (s *Service) Orders(ctx context.Context, userID, personID int64, status string, p paging.Page) ([]Order, string, error) {
+	in, args := "?", []any{personID}
+	if personID == 0 {
+		in, args = qManagedIDs, []any{userID, userID}
+	} else if _, _, err := s.persons.ActFor(ctx, userID, personID); err != nil {
+		return nil, "", err
+	}
+	where, wargs := p.WhereNewest("o.created_at", "o.id")
+	args = append(append(append(args, status, status), wargs...), p.Limit+1)
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(qOrdersOf, in, where), args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("orders: %w", err)
+	}
+	defer rows.Close()
+	out := []Order{}
+	for rows.Next() {
+		o, err := scanOrder(rows)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	items, next := paging.Trim(out, p.Limit, func(o Order) paging.Cursor { return paging.Cursor{At: o.CreatedAt, ID: o.ID} })
+	return items, next, nil
+}

@@ -1,0 +1,383 @@
+package canteen
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/linli/linli/server/internal/cst"
+	"github.com/linli/linli/server/internal/database"
+	"github.com/linli/linli/server/internal/notify"
+	"github.com/linli/linli/server/internal/person"
+	"github.com/linli/linli/server/internal/validation"
+)
+
+// PrepSlot is what the kitchen makes for one slot.
+type PrepSlot struct {
+	SlotID int64
+	Meal   string
+	Total  int
+	ByMode map[string]int
+	Dishes []DishCount
+	Notes  []PrepNote
+}
+
+// DishCount is how many portions of a dish.
+type DishCount struct {
+	Name  string
+	Count int
+}
+
+// PrepNote is an order the kitchen must mind: a person's diet notes or the order's note.
+type PrepNote struct {
+	OrderID    int64
+	PersonName string
+	Mode       string
+	DietNotes  string
+	Note       string
+}
+
+// live are the statuses of orders the kitchen cooks for.
+const live = `o.status IN ('booked', 'served', 'delivered', 'no_answer', 'no_show')`
+
+const qPrepOrders = `SELECT o.id, o.slot_id, o.mode, o.note, COALESCE(p.name, ''), COALESCE(p.diet_notes, '')
+	FROM meal_orders o LEFT JOIN persons p ON p.id = o.person_id
+	WHERE o.canteen_id = ? AND o.meal_date = ? AND ` + live + ` ORDER BY o.created_at, o.id`
+
+// PrepList is the kitchen's list for a canteen's day.
+func (s *Service) PrepList(ctx context.Context, c Canteen, date string) ([]PrepSlot, error) {
+	slots, err := s.Slots(ctx, c.ID, date, date)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PrepSlot, 0, len(slots))
+	index := map[int64]int{}
+	for _, sl := range slots {
+		index[sl.ID] = len(out)
+		ps := PrepSlot{SlotID: sl.ID, Meal: sl.Meal, ByMode: map[string]int{EatIn: 0, Pickup: 0, Delivery: 0}, Notes: []PrepNote{}}
+		for _, d := range sl.Dishes {
+			ps.Dishes = append(ps.Dishes, DishCount{Name: d.Name})
+		}
+		out = append(out, ps)
+	}
+	rows, err := s.db.QueryContext(ctx, qPrepOrders, c.ID, date)
+	if err != nil {
+		return nil, fmt.Errorf("prep list: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			n      PrepNote
+			slotID int64
+		)
+		if err := rows.Scan(&n.OrderID, &slotID, &n.Mode, &n.Note, &n.PersonName, &n.DietNotes); err != nil {
+			return nil, err
+		}
+		i, ok := index[slotID]
+		if !ok {
+			continue
+		}
+		ps := &out[i]
+		ps.Total++
+		ps.ByMode[n.Mode]++
+		if n.DietNotes != "" || n.Note != "" {
+			ps.Notes = append(ps.Notes, n)
+		}
+	}
+	for i := range out {
+		for j := range out[i].Dishes {
+			out[i].Dishes[j].Count = out[i].Total
+		}
+	}
+	return out, rows.Err()
+}
+
+// Stop is one delivery on a rider's list. Phone is in full: the rider must be able to call.
+type Stop struct {
+	OrderID      int64
+	CanteenName  string
+	Meal         string
+	PersonID     int64
+	PersonName   string
+	BuildingID   int64
+	BuildingName string
+	Unit         string
+	Room         string
+	Phone        string
+	ContactName  string
+	ContactPhone string
+	DietNotes    string
+	Note         string
+	Status       string
+}
+
+const qDeliveries = `SELECT o.id, COALESCE(c.name, ''), COALESCE(s.meal, ''), o.person_id, o.note, o.status FROM meal_orders o
+	LEFT JOIN canteens c ON c.id = o.canteen_id LEFT JOIN meal_slots s ON s.id = o.slot_id
+	WHERE o.community_id = ? AND o.meal_date = ? AND o.mode = 'delivery' AND (o.canteen_id = ? OR ? = 0) AND ` + live + `
+	ORDER BY o.id`
+
+// Deliveries lists a day's delivery orders of a community (or of one canteen), sorted by
+// building, unit and room, and audits that the reader saw each person's phone.
+func (s *Service) Deliveries(ctx context.Context, readerID, communityID, canteenID int64, date string, capacity person.Capacity) ([]Stop, error) {
+	rows, err := s.db.QueryContext(ctx, qDeliveries, communityID, date, canteenID, canteenID)
+	if err != nil {
+		return nil, fmt.Errorf("deliveries: %w", err)
+	}
+	var stops []Stop
+	for rows.Next() {
+		var st Stop
+		if err := rows.Scan(&st.OrderID, &st.CanteenName, &st.Meal, &st.PersonID, &st.Note, &st.Status); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		stops = append(stops, st)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	seen := []int64{}
+	for i := range stops {
+		p, err := s.persons.InCommunity(ctx, communityID, stops[i].PersonID)
+		if err != nil && !errors.Is(err, person.ErrNotFound) {
+			return nil, err
+		}
+		st := &stops[i]
+		st.PersonName, st.BuildingID, st.BuildingName, st.Unit, st.Room = p.Name, p.BuildingID, p.BuildingName, p.Unit, p.Room
+		st.Phone, st.DietNotes = p.Phone, p.DietNotes
+		if len(p.Contacts) > 0 {
+			st.ContactName, st.ContactPhone = p.Contacts[0].Name, p.Contacts[0].Phone
+		}
+		if !slices.Contains(seen, st.PersonID) {
+			seen = append(seen, st.PersonID)
+		}
+	}
+	slices.SortStableFunc(stops, func(a, b Stop) int {
+		return strings.Compare(a.BuildingName+"\x00"+a.Unit+"\x00"+a.Room, b.BuildingName+"\x00"+b.Unit+"\x00"+b.Room)
+	})
+	if err := s.persons.RecordReads(ctx, readerID, communityID, capacity, seen, "送餐名单 "+date); err != nil {
+		return nil, err
+	}
+	return stops, nil
+}
+
+const (
+	qLockDelivery = `SELECT community_id, person_id, mode, status FROM meal_orders WHERE id = ? FOR UPDATE`
+	qOutcome      = `UPDATE meal_orders SET status = ?, outcome_note = ?, outcome_by = ?, outcome_at = ?, updated_at = ? WHERE id = ?`
+	qGridWorkers  = `SELECT user_id FROM user_roles WHERE community_id = ? AND role = 'grid_worker' ORDER BY user_id`
+)
+
+// RecordDelivery records a rider's outcome for a delivery order: delivered, or no answer at the
+// door. No answer alerts every guardian of the person (approved or pending), the person's own
+// account and the community's grid workers at once (安危确认).
+func (s *Service) RecordDelivery(ctx context.Context, riderID, communityID, orderID int64, delivered bool, note string) (Order, error) {
+	note = strings.TrimSpace(note)
+	if utf8.RuneCountInString(note) > MaxNote {
+		return Order{}, validation.Field("note", validation.TooLong)
+	}
+	now := s.now().UTC()
+	err := database.InTx(ctx, s.db, func(tx *sql.Tx) error {
+		var (
+			community, personID int64
+			mode, status        string
+		)
+		err := tx.QueryRowContext(ctx, qLockDelivery, orderID).Scan(&community, &personID, &mode, &status)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && community != communityID) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("lock order %d: %w", orderID, err)
+		}
+		switch {
+		case mode != Delivery:
+			return ErrNotDelivery
+		case status == StatusCancelled:
+			return ErrNotFound
+		case status != StatusBooked:
+			return ErrOutcomeRecorded
+		}
+		outcome := StatusDelivered
+		if !delivered {
+			outcome = StatusNoAnswer
+		}
+		if _, err := tx.ExecContext(ctx, qOutcome, outcome, note, riderID, now, now, orderID); err != nil {
+			return fmt.Errorf("record delivery %d: %w", orderID, err)
+		}
+		if delivered {
+			return nil
+		}
+		return s.alertNoAnswer(ctx, tx, communityID, orderID, personID, note, now)
+	})
+	if err != nil {
+		return Order{}, err
+	}
+	return s.Order(ctx, orderID)
+}
+
+func (s *Service) alertNoAnswer(ctx context.Context, tx *sql.Tx, communityID, orderID, personID int64, note string, now time.Time) error {
+	p, err := s.persons.InCommunity(ctx, communityID, personID)
+	if err != nil {
+		return err
+	}
+	where := strings.TrimSpace(p.BuildingName + " " + p.Unit + " " + p.Room)
+	body := fmt.Sprintf("送餐员到 %s 给 %s 送餐，敲门无人应答，请尽快确认老人是否安好。", where, p.Name)
+	if note != "" {
+		body += "送餐员备注：" + note
+	}
+	m := notify.Message{CommunityID: communityID, Kind: "safety_check", Title: "安危确认：送餐无人应答", Body: body,
+		Page: "/pages/family/detail/index?id=" + fmt.Sprint(personID), CreatedAt: now}
+	push := &notify.Push{TemplateKey: "meal_notice", Page: m.Page, Data: map[string]string{
+		"thing1": p.Name + " 送餐无人应答", "time2": now.In(cst.Zone).Format("2006-01-02 15:04"), "thing3": "请尽快确认老人是否安好",
+	}}
+	dedup := fmt.Sprintf("no_answer:%d", orderID)
+	if err := s.tellPerson(ctx, tx, personID, dedup, m, push); err != nil {
+		return err
+	}
+	workers, err := ids(ctx, tx, qGridWorkers, communityID)
+	if err != nil {
+		return err
+	}
+	for _, uid := range workers {
+		if err := notify.Tell(ctx, tx, uid, dedup, m, push); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var codePattern = regexp.MustCompile(`^[0-9]{6}$`)
+
+const (
+	qByCode     = `SELECT id, mode, status FROM meal_orders WHERE canteen_id = ? AND meal_date = ? AND pickup_code = ? AND is_active = 1 FOR UPDATE`
+	qServeOrder = `UPDATE meal_orders SET status = 'served', outcome_by = ?, outcome_at = ?, updated_at = ? WHERE id = ?`
+)
+
+// Redeem closes today's order with the pick-up code at the canteen's counter, once.
+func (s *Service) Redeem(ctx context.Context, staffID int64, c Canteen, code string) (Order, error) {
+	code = strings.TrimSpace(code)
+	if !codePattern.MatchString(code) {
+		return Order{}, validation.Field("pickup_code", "取餐码为 6 位数字")
+	}
+	now := s.now().UTC()
+	var id int64
+	err := database.InTx(ctx, s.db, func(tx *sql.Tx) error {
+		var mode, status string
+		err := tx.QueryRowContext(ctx, qByCode, c.ID, s.today(), code).Scan(&id, &mode, &status)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("redeem: %w", err)
+		}
+		switch {
+		case status == StatusServed:
+			return ErrAlreadyServed
+		case mode == Delivery || status != StatusBooked:
+			return ErrNotFound
+		}
+		_, err = tx.ExecContext(ctx, qServeOrder, staffID, now, now, id)
+		return err
+	})
+	if err != nil {
+		return Order{}, err
+	}
+	return s.Order(ctx, id)
+}
+
+const (
+	qStale = `SELECT id, person_id FROM meal_orders WHERE status = 'booked' AND mode IN ('eat_in', 'pickup') AND meal_date < ?
+		ORDER BY id LIMIT ?`
+	qNoShow      = `UPDATE meal_orders SET status = 'no_show', updated_at = ? WHERE id = ? AND status = 'booked'`
+	qCountNoShow = `UPDATE persons SET no_shows = no_shows + 1 WHERE id = ?`
+)
+
+// SweepNoShows marks orders to eat in or pick up that nobody collected by the end of their day
+// as no_show, and counts them on the person. It answers how many it marked.
+func (s *Service) SweepNoShows(ctx context.Context) (int, error) {
+	now := s.now().UTC()
+	marked := 0
+	for {
+		var batch [][2]int64
+		err := database.InTx(ctx, s.db, func(tx *sql.Tx) error {
+			var err error
+			batch, err = idPairs(ctx, tx, qStale, s.today(), 200)
+			return err
+		})
+		if err != nil || len(batch) == 0 {
+			return marked, err
+		}
+		for _, o := range batch {
+			err := database.InTx(ctx, s.db, func(tx *sql.Tx) error {
+				res, err := tx.ExecContext(ctx, qNoShow, now, o[0])
+				if err != nil {
+					return err
+				}
+				if n, _ := res.RowsAffected(); n == 1 {
+					marked++
+					_, err = tx.ExecContext(ctx, qCountNoShow, o[1])
+				}
+				return err
+			})
+			if err != nil {
+				return marked, fmt.Errorf("no-show sweep: %w", err)
+			}
+		}
+	}
+}
+
+// ReportLine is one person's subsidised meals in a month.
+type ReportLine struct {
+	PersonID   int64
+	Name       string
+	IDCard     string
+	Address    string
+	Meals      int
+	PriceFen   int
+	SubsidyFen int
+}
+
+const qReport = `SELECT o.person_id, COUNT(*), SUM(o.price_fen), SUM(o.subsidy_fen) FROM meal_orders o
+	WHERE o.community_id = ? AND o.meal_date BETWEEN ? AND ? AND o.subsidy_fen > 0 AND o.status IN ('served', 'delivered')
+	GROUP BY o.person_id ORDER BY o.person_id`
+
+// SubsidyReport is a community's subsidised meals of a month (YYYY-MM), per person: the meals
+// served or delivered with a subsidy, which the community claims from the subsidy funds.
+func (s *Service) SubsidyReport(ctx context.Context, communityID int64, month string) ([]ReportLine, error) {
+	start, err := time.Parse("2006-01", month)
+	if err != nil {
+		return nil, validation.Field("month", "月份格式应为 YYYY-MM")
+	}
+	end := start.AddDate(0, 1, -1)
+	rows, err := s.db.QueryContext(ctx, qReport, communityID, start.Format(time.DateOnly), end.Format(time.DateOnly))
+	if err != nil {
+		return nil, fmt.Errorf("subsidy report: %w", err)
+	}
+	out := []ReportLine{}
+	for rows.Next() {
+		var l ReportLine
+		if err := rows.Scan(&l.PersonID, &l.Meals, &l.PriceFen, &l.SubsidyFen); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		p, err := s.persons.InCommunity(ctx, communityID, out[i].PersonID)
+		if err != nil && !errors.Is(err, person.ErrNotFound) {
+			return nil, err
+		}
+		out[i].Name, out[i].IDCard = p.Name, p.IDCard
+		out[i].Address = strings.TrimSpace(p.BuildingName + " " + p.Unit + " " + p.Room)
+	}
+	return out, nil
+}

@@ -1,0 +1,594 @@
+package httpapi_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/linli/linli/server/internal/cst"
+)
+
+// canteenWorld is a community with a canteen, its staff, a resident with an elder mother
+// (verified, living alone, 81) and tomorrow's lunch.
+type canteenWorld struct {
+	*testEnv
+	cid        int64
+	bs         []int64
+	staff      string
+	kitchen    string
+	resident   string
+	residentID int64
+	self       int64 // the resident's own person
+	mother     int64
+	canteenID  int64
+	tomorrow   string
+}
+
+func newCanteenWorld(t *testing.T) *canteenWorld {
+	e := newEnv(t)
+	w := &canteenWorld{testEnv: e}
+	w.cid, w.bs = e.community("中埂社区", "1幢", "2幢")
+	w.staff, _ = e.staff("staff", w.cid)
+	var kitchenID int64
+	w.kitchen, kitchenID = e.login("kitchen")
+	if _, err := e.app.Accounts.Grant(context.Background(), w.cid, kitchenID, "canteen_staff", 0); err != nil {
+		t.Fatal(err)
+	}
+	w.resident, w.residentID = e.login("resident")
+	w.self = w.onboard(w.resident, "王小明")
+	w.mother = e.id(e.do("POST", "/api/v1/persons", w.resident, elder(w.bs[1], "王秀英", idElderF)))
+	e.want(e.do("POST", fmt.Sprintf("/api/v1/admin/guardian-requests/%d/approve", e.requestFor(w.staff, w.mother, w.residentID)), w.staff, nil), 200, "")
+	r := e.do("POST", "/api/v1/admin/canteens", w.staff, map[string]any{"name": "中埂邻里食堂", "address": "中埂社区服务中心一楼"})
+	e.want(r, 201, "")
+	w.canteenID = e.id(r)
+	w.tomorrow = time.Now().In(cst.Zone).AddDate(0, 0, 1).Format(time.DateOnly)
+	return w
+}
+
+// onboard makes a signed-in user a resident with their own person, and returns its id.
+func (w *canteenWorld) onboard(tok, name string) int64 {
+	w.t.Helper()
+	r := w.do("PUT", "/api/v1/me/profile", tok, map[string]any{"name": name, "community_id": w.cid, "building_id": w.bs[0], "unit": "1单元", "room": "301"})
+	w.want(r, 200, "")
+	return int64(r.Body["person_id"].(float64))
+}
+
+// slot adds a meal to the canteen; body fields override the defaults.
+func (w *canteenWorld) slot(over map[string]any) int64 {
+	w.t.Helper()
+	b := map[string]any{"date": w.tomorrow, "meal": "lunch", "dishes": []map[string]any{{"name": "红烧肉"}, {"name": "清炒时蔬"}},
+		"capacity": 2, "price_fen": 1500, "modes": []string{"eat_in", "pickup", "delivery"}}
+	for k, v := range over {
+		b[k] = v
+	}
+	r := w.do("POST", fmt.Sprintf("/api/v1/admin/canteens/%d/slots", w.canteenID), w.kitchen, b)
+	w.want(r, 201, "")
+	return w.id(r)
+}
+
+func (w *canteenWorld) book(tok string, slot, personID int64, mode string) resp {
+	w.t.Helper()
+	return w.do("POST", "/api/v1/meal-orders", tok, map[string]any{"slot_id": slot, "person_id": personID, "mode": mode})
+}
+
+func TestCanteenBooking(t *testing.T) {
+	w := newCanteenWorld(t)
+	slot := w.slot(nil)
+
+	// Menus are public.
+	r := w.do("GET", fmt.Sprintf("/api/v1/canteens?community_id=%d", w.cid), "", nil)
+	w.want(r, 200, "")
+	if items := r.Body["items"].([]any); len(items) != 1 || items[0].(map[string]any)["name"] != "中埂邻里食堂" {
+		t.Errorf("canteens = %s", r.Raw)
+	}
+	w.want(w.do("GET", "/api/v1/canteens", "", nil), 400, "invalid_request")
+	if r := w.do("GET", "/api/v1/canteens", w.resident, nil); len(r.Body["items"].([]any)) != 1 {
+		t.Errorf("canteens of the caller's community = %s", r.Raw)
+	}
+	r = w.do("GET", fmt.Sprintf("/api/v1/canteens/%d/slots", w.canteenID), "", nil)
+	w.want(r, 200, "")
+	s0 := r.Body["items"].([]any)[0].(map[string]any)
+	if s0["remaining"] != float64(2) || s0["meal"] != "lunch" || !strings.HasSuffix(s0["book_by"].(string), "T09:30:00+08:00") {
+		t.Errorf("slot = %v", s0)
+	}
+	w.want(w.do("GET", fmt.Sprintf("/api/v1/canteens/%d/slots?from=2026-01-01&to=2026-03-01", w.canteenID), "", nil), 400, "invalid_request")
+	w.want(w.do("GET", "/api/v1/canteens/999999/slots", "", nil), 404, "not_found")
+
+	// The price breakdown before booking: the mother is 81 and verified, but no rule yet.
+	r = w.do("GET", fmt.Sprintf("/api/v1/meal-quote?slot_id=%d&person_id=%d", slot, w.mother), w.resident, nil)
+	w.want(r, 200, "")
+	if r.Body["pay_fen"] != float64(1500) || r.Body["subsidy_fen"] != float64(0) {
+		t.Errorf("quote = %s", r.Raw)
+	}
+
+	// Delivery is for those living alone or needing care.
+	w.want(w.book(w.resident, slot, w.self, "delivery"), 409, "mode_not_allowed")
+	r = w.book(w.resident, slot, w.mother, "delivery")
+	w.want(r, 201, "")
+	if r.Body["status"] != "booked" || r.Body["pay_fen"] != float64(1500) || len(r.Body["pickup_code"].(string)) != 6 || r.Body["cancellable"] != true {
+		t.Errorf("order = %s", r.Raw)
+	}
+	motherOrder := w.id(r)
+	w.want(w.book(w.resident, slot, w.mother, "eat_in"), 409, "already_booked")
+	w.want(w.book(w.resident, slot, w.self, "eat_in"), 201, "")
+	// Full.
+	other, _ := w.login("neighbour")
+	neighbour := w.onboard(other, "李四")
+	w.want(w.book(other, slot, neighbour, "eat_in"), 409, "slot_full")
+	// Not theirs to book for, exactly as a missing person.
+	absent := w.book(other, slot, 999999, "eat_in")
+	if got := w.book(other, slot, w.mother, "eat_in"); got.Status != 409 && (got.Status != absent.Status || got.errCode() != absent.errCode()) {
+		t.Errorf("booking for another's mother: %d %s vs missing %d %s", got.Status, got.errCode(), absent.Status, absent.errCode())
+	}
+	// Cancelling frees the seat.
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/meal-orders/%d/cancel", motherOrder), other, nil), 404, "not_found")
+	r = w.do("POST", fmt.Sprintf("/api/v1/meal-orders/%d/cancel", motherOrder), w.resident, nil)
+	w.want(r, 200, "")
+	if r.Body["status"] != "cancelled" {
+		t.Errorf("cancelled = %s", r.Raw)
+	}
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/meal-orders/%d/cancel", motherOrder), w.resident, nil), 409, "booking_closed")
+	w.want(w.book(other, slot, neighbour, "eat_in"), 201, "")
+	// The mother may book again after cancelling... but the slot is full again.
+	w.want(w.book(w.resident, slot, w.mother, "pickup"), 409, "slot_full")
+
+	// My orders: both persons', newest first; one person's; a status.
+	if got := strings.Join(w.walk("/api/v1/meal-orders?limit=1", w.resident, "status"), ","); got != "booked,cancelled" {
+		t.Errorf("orders = %s", got)
+	}
+	if got := w.walk(fmt.Sprintf("/api/v1/meal-orders?person_id=%d&status=cancelled", w.mother), w.resident, "person_name"); len(got) != 1 || got[0] != "王秀英" {
+		t.Errorf("mother's cancelled orders = %v", got)
+	}
+	w.want(w.do("GET", fmt.Sprintf("/api/v1/meal-orders?person_id=%d", w.mother), other, nil), 404, "not_found")
+
+	// Past the cut-off nobody books or cancels.
+	w.want(w.do("PATCH", fmt.Sprintf("/api/v1/admin/slots/%d", slot), w.kitchen, map[string]any{
+		"book_by": time.Now().Add(-time.Minute).Format(time.RFC3339), "capacity": 3}), 200, "")
+	w.want(w.book(w.resident, slot, w.mother, "pickup"), 409, "booking_closed")
+	mine := w.do("GET", "/api/v1/meal-orders?status=booked", w.resident, nil).Body["items"].([]any)[0].(map[string]any)
+	if mine["cancellable"] != false {
+		t.Errorf("order past cut-off = %v", mine)
+	}
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/meal-orders/%v/cancel", mine["id"]), w.resident, nil), 409, "booking_closed")
+
+	// Bad input.
+	for name, body := range map[string]map[string]any{
+		"no slot":   {"person_id": w.self, "mode": "eat_in"},
+		"bad mode":  {"slot_id": slot, "person_id": w.self, "mode": "fly"},
+		"long note": {"slot_id": slot, "person_id": w.self, "mode": "eat_in", "note": strings.Repeat("多", 201)},
+	} {
+		if r := w.do("POST", "/api/v1/meal-orders", w.resident, body); r.Status != 400 {
+			t.Errorf("%s: %d %s", name, r.Status, r.Raw)
+		}
+	}
+	w.want(w.book(w.resident, 999999, w.self, "eat_in"), 404, "not_found")
+}
+
+// TestBookingNeverOversells bursts one slot from many users at once, with the seat gate lost
+// in the middle, and cancels concurrently too.
+func TestBookingNeverOversells(t *testing.T) {
+	w := newCanteenWorld(t)
+	const seats, users = 10, 40
+	slot := w.slot(map[string]any{"capacity": seats})
+	type user struct {
+		tok    string
+		person int64
+	}
+	us := make([]user, users)
+	for i := range us {
+		tok, _ := w.login(fmt.Sprintf("burst-%d", i))
+		us[i] = user{tok, w.onboard(tok, fmt.Sprintf("居民%d", i))}
+	}
+	// A gate that is wrong (far too many seats) must not matter: MySQL decides the seat.
+	if err := w.rdb.Set(context.Background(), fmt.Sprintf("%sseats:{%d}", w.prefix, slot), 1000, time.Minute).Err(); err != nil {
+		t.Fatal(err)
+	}
+	statuses := make([]int, users)
+	orders := make([]int64, users)
+	var wg sync.WaitGroup
+	for i := range us {
+		wg.Go(func() {
+			if i == users/2 {
+				// Redis loses the gate mid-burst.
+				keys, _ := w.rdb.Keys(context.Background(), w.prefix+"seats:*").Result()
+				for _, k := range keys {
+					w.rdb.Del(context.Background(), k)
+				}
+			}
+			r := w.book(us[i].tok, slot, us[i].person, "eat_in")
+			statuses[i] = r.Status
+			if r.Status == 201 {
+				orders[i] = int64(r.Body["id"].(float64))
+			} else if r.errCode() != "slot_full" {
+				t.Errorf("booking answered %d %s", r.Status, r.Raw)
+			}
+		})
+	}
+	wg.Wait()
+	booked := 0
+	for _, s := range statuses {
+		if s == 201 {
+			booked++
+		}
+	}
+	var dbBooked, live int
+	if err := w.db.QueryRow(`SELECT booked FROM meal_slots WHERE id = ?`, slot).Scan(&dbBooked); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.db.QueryRow(`SELECT COUNT(*) FROM meal_orders WHERE slot_id = ? AND is_active = 1`, slot).Scan(&live); err != nil {
+		t.Fatal(err)
+	}
+	if booked != seats || dbBooked != seats || live != seats {
+		t.Fatalf("booked %d answers, %d in the slot, %d orders; want %d", booked, dbBooked, live, seats)
+	}
+	// Half the winners cancel while the losers try again: never over, never a seat left free
+	// while someone was turned away at the end.
+	for i := range us {
+		wg.Go(func() {
+			if orders[i] != 0 && i%2 == 0 {
+				w.want(w.do("POST", fmt.Sprintf("/api/v1/meal-orders/%d/cancel", orders[i]), us[i].tok, nil), 200, "")
+			} else if orders[i] == 0 {
+				w.book(us[i].tok, slot, us[i].person, "eat_in")
+			}
+		})
+	}
+	wg.Wait()
+	if err := w.db.QueryRow(`SELECT booked FROM meal_slots WHERE id = ?`, slot).Scan(&dbBooked); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.db.QueryRow(`SELECT COUNT(*) FROM meal_orders WHERE slot_id = ? AND is_active = 1`, slot).Scan(&live); err != nil {
+		t.Fatal(err)
+	}
+	if dbBooked != live || dbBooked > seats {
+		t.Errorf("after cancels: slot says %d booked, %d live orders (capacity %d)", dbBooked, live, seats)
+	}
+	// Whatever seats are free are bookable now: the gate does not turn people away wrongly.
+	free := seats - dbBooked
+	got := 0
+	for i := range us {
+		if got == free {
+			break
+		}
+		if w.book(us[i].tok, slot, us[i].person, "eat_in").Status == 201 {
+			got++
+		}
+	}
+	if got != free {
+		t.Errorf("%d seats were free but only %d could be booked", free, got)
+	}
+}
+
+func TestSubsidies(t *testing.T) {
+	w := newCanteenWorld(t)
+	lunch := w.slot(map[string]any{"capacity": 10})
+	dinner := w.slot(map[string]any{"capacity": 10, "meal": "dinner"})
+
+	rules := []map[string]any{
+		{"min_age": 60, "max_age": 79, "percent": 20, "daily_limit": 2},
+		{"min_age": 80, "subsidy_fen": 500, "daily_limit": 1},
+		{"min_age": 0, "status": "dibao", "percent": 100, "daily_limit": 1},
+	}
+	r := w.do("PUT", "/api/v1/admin/subsidy-rules", w.staff, map[string]any{"rules": rules})
+	w.want(r, 200, "")
+	if len(r.Body["rules"].([]any)) != 3 {
+		t.Errorf("rules = %s", r.Raw)
+	}
+	w.want(w.do("PUT", "/api/v1/admin/subsidy-rules", w.resident, map[string]any{"rules": rules}), 403, "forbidden")
+	for name, bad := range map[string]map[string]any{
+		"both amounts": {"min_age": 60, "percent": 20, "subsidy_fen": 100, "daily_limit": 1},
+		"no amount":    {"min_age": 60, "daily_limit": 1},
+		"max below":    {"min_age": 60, "max_age": 50, "percent": 20, "daily_limit": 1},
+		"bad status":   {"min_age": 0, "status": "rich", "percent": 20, "daily_limit": 1},
+		"no limit":     {"min_age": 60, "percent": 20},
+	} {
+		if r := w.do("PUT", "/api/v1/admin/subsidy-rules", w.staff, map[string]any{"rules": []map[string]any{bad}}); r.Status != 400 {
+			t.Errorf("%s: %d %s", name, r.Status, r.Raw)
+		}
+	}
+
+	// The mother (81, verified) gets 5.00 off her first meal of the day, not her second.
+	r = w.book(w.resident, lunch, w.mother, "eat_in")
+	w.want(r, 201, "")
+	if r.Body["subsidy_fen"] != float64(500) || r.Body["pay_fen"] != float64(1000) || r.Body["subsidy_note"] == "" {
+		t.Errorf("subsidised order = %s", r.Raw)
+	}
+	lunchOrder := w.id(r)
+	r = w.book(w.resident, dinner, w.mother, "eat_in")
+	if r.Body["subsidy_fen"] != float64(0) || r.Body["subsidy_note"] != "今日补贴次数已用完" {
+		t.Errorf("second meal = %s", r.Raw)
+	}
+	dinnerOrder := w.id(r)
+	// Cancelling the subsidised lunch gives the day's subsidy back to a new booking.
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/meal-orders/%d/cancel", lunchOrder), w.resident, nil), 200, "")
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/meal-orders/%d/cancel", dinnerOrder), w.resident, nil), 200, "")
+
+	// Booking lunch and dinner at the same moment still subsidises one meal only.
+	for range 5 {
+		var wg sync.WaitGroup
+		ids := make([]float64, 2)
+		subsidies := make([]float64, 2)
+		for i, slot := range []int64{lunch, dinner} {
+			wg.Go(func() {
+				r := w.book(w.resident, slot, w.mother, "eat_in")
+				ids[i], subsidies[i] = r.Body["id"].(float64), r.Body["subsidy_fen"].(float64)
+			})
+		}
+		wg.Wait()
+		if subsidies[0]+subsidies[1] != 500 {
+			t.Errorf("two meals booked at once were subsidised %v", subsidies)
+		}
+		var stored int
+		if err := w.db.QueryRow(`SELECT SUM(subsidy_fen) FROM meal_orders WHERE id IN (?, ?)`, ids[0], ids[1]).Scan(&stored); err != nil || stored != 500 {
+			t.Errorf("stored subsidies %d, %v", stored, err)
+		}
+		for _, id := range ids {
+			w.want(w.do("POST", fmt.Sprintf("/api/v1/meal-orders/%v/cancel", id), w.resident, nil), 200, "")
+		}
+	}
+
+	// Only staff set a status; dibao beats the age rule (100% of 15.00).
+	w.want(w.do("PUT", fmt.Sprintf("/api/v1/admin/persons/%d/subsidy-status", w.mother), w.resident, map[string]any{"status": "dibao"}), 403, "forbidden")
+	w.want(w.do("PUT", fmt.Sprintf("/api/v1/admin/persons/%d/subsidy-status", w.mother), w.staff, map[string]any{"status": "rich"}), 400, "invalid_request")
+	w.want(w.do("PUT", fmt.Sprintf("/api/v1/admin/persons/%d/subsidy-status", w.mother), w.staff, map[string]any{"status": "dibao"}), 200, "")
+	r = w.book(w.resident, dinner, w.mother, "eat_in")
+	if r.Body["subsidy_fen"] != float64(1500) || r.Body["pay_fen"] != float64(0) {
+		t.Errorf("dibao order = %s", r.Raw)
+	}
+	// A later rule change does not rewrite the order.
+	w.want(w.do("PUT", "/api/v1/admin/subsidy-rules", w.staff, map[string]any{"rules": []map[string]any{}}), 200, "")
+	r = w.do("GET", fmt.Sprintf("/api/v1/meal-orders?person_id=%d&status=booked", w.mother), w.resident, nil)
+	if it := r.Body["items"].([]any)[0].(map[string]any); it["subsidy_fen"] != float64(1500) {
+		t.Errorf("order after the rules changed = %v", it)
+	}
+
+	// An unverified person pays in full, and is told why.
+	w.want(w.do("PUT", "/api/v1/admin/subsidy-rules", w.staff, map[string]any{"rules": rules}), 200, "")
+	oldMan := elder(w.bs[0], "张大爷", idElderM)
+	oldMan["gender"], oldMan["birth_date"] = "male", "1948-08-12"
+	pending := w.id(w.do("POST", "/api/v1/persons", w.resident, oldMan))
+	r = w.do("GET", fmt.Sprintf("/api/v1/meal-quote?slot_id=%d&person_id=%d", lunch, pending), w.resident, nil)
+	if r.Body["subsidy_fen"] != float64(0) || r.Body["subsidy_note"] != "身份核验后享受补贴" {
+		t.Errorf("unverified quote = %s", r.Raw)
+	}
+	// A pending guardian may already book for the person.
+	w.want(w.book(w.resident, lunch, pending, "pickup"), 201, "")
+}
+
+func TestSlotEditCloseAndTell(t *testing.T) {
+	w := newCanteenWorld(t)
+	slot := w.slot(map[string]any{"capacity": 3})
+	// The resident consented to meal notices; the relative who also guards the mother did not.
+	w.want(w.do("POST", "/api/v1/me/subscriptions", w.resident, map[string]any{"template_ids": []string{"meal_notice"}}), 200, "")
+	w.want(w.book(w.resident, slot, w.mother, "eat_in"), 201, "")
+	w.want(w.book(w.resident, slot, w.self, "eat_in"), 201, "")
+
+	w.want(w.do("PATCH", fmt.Sprintf("/api/v1/admin/slots/%d", slot), w.kitchen, map[string]any{"capacity": 1}), 409, "capacity_below_booked")
+	r := w.do("PATCH", fmt.Sprintf("/api/v1/admin/slots/%d", slot), w.kitchen, map[string]any{"capacity": 2, "dishes": []map[string]any{{"name": "番茄炒蛋"}}})
+	w.want(r, 200, "")
+	if r.Body["remaining"] != float64(0) || r.Body["dishes"].([]any)[0].(map[string]any)["name"] != "番茄炒蛋" {
+		t.Errorf("edited slot = %s", r.Raw)
+	}
+	w.want(w.do("PATCH", fmt.Sprintf("/api/v1/admin/slots/%d", slot), w.kitchen, map[string]any{"modes": []string{}}), 400, "invalid_request")
+	w.want(w.do("PATCH", fmt.Sprintf("/api/v1/admin/slots/%d", slot), w.resident, map[string]any{"capacity": 5}), 403, "forbidden")
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/admin/canteens/%d/slots", w.canteenID), w.kitchen, map[string]any{
+		"date": w.tomorrow, "meal": "lunch", "dishes": []map[string]any{{"name": "面"}}, "capacity": 5, "price_fen": 800, "modes": []string{"eat_in"}}), 409, "slot_exists")
+
+	before := len(fake.Messages())
+	r = w.do("POST", fmt.Sprintf("/api/v1/admin/slots/%d/close", slot), w.kitchen, map[string]any{"reason": "燃气检修"})
+	w.want(r, 200, "")
+	if r.Body["closed"] != true || r.Body["remaining"] != float64(0) {
+		t.Errorf("closed slot = %s", r.Raw)
+	}
+	if got := w.walk("/api/v1/meal-orders?limit=5", w.resident, "status"); strings.Join(got, ",") != "cancelled,cancelled" {
+		t.Errorf("orders after close = %v", got)
+	}
+	w.want(w.book(w.resident, slot, w.mother, "eat_in"), 409, "booking_closed")
+	// Told in the inbox, once per order, and by push while consents last.
+	inbox := w.walk("/api/v1/me/messages?limit=10", w.resident, "body")
+	if len(inbox) < 2 || !strings.Contains(inbox[0], "燃气检修") {
+		t.Errorf("inbox = %v", inbox)
+	}
+	n, err := w.app.Pushes.RunOnce(context.Background(), 50)
+	if err != nil || n != 2 {
+		t.Fatalf("pushes sent: %d, %v", n, err)
+	}
+	sent := fake.Messages()[before:]
+	var mine int
+	for _, m := range sent {
+		if m.ToUser == "fake-resident" && m.TemplateID == "meal_notice" {
+			mine++
+		}
+	}
+	if mine != 1 {
+		t.Errorf("pushes to the resident = %d (one consent), all: %v", mine, sent)
+	}
+	var statuses string
+	if err := w.db.QueryRow(`SELECT GROUP_CONCAT(status ORDER BY id) FROM push_outbox`).Scan(&statuses); err != nil {
+		t.Fatal(err)
+	}
+	if statuses != "sent,no_consent" {
+		t.Errorf("push statuses = %s", statuses)
+	}
+	if n, _ := w.app.Pushes.RunOnce(context.Background(), 50); n != 0 {
+		t.Errorf("a second run sent %d more", n)
+	}
+}
+
+func TestKitchenDeliveryAndPickup(t *testing.T) {
+	w := newCanteenWorld(t)
+	today := time.Now().In(cst.Zone).Format(time.DateOnly)
+	// Today's lunch, bookable until an hour from now.
+	slot := w.slot(map[string]any{"date": today, "capacity": 10, "book_by": time.Now().Add(time.Hour).Format(time.RFC3339)})
+	rider, riderID := w.login("rider")
+	if _, err := w.app.Accounts.Grant(context.Background(), w.cid, riderID, "volunteer", 0); err != nil {
+		t.Fatal(err)
+	}
+	worker, workerID := w.login("grid")
+	if _, err := w.app.Accounts.Grant(context.Background(), w.cid, workerID, "grid_worker", 0); err != nil {
+		t.Fatal(err)
+	}
+	w.want(w.do("PATCH", fmt.Sprintf("/api/v1/persons/%d", w.mother), w.resident, map[string]any{"diet_notes": "糖尿病"}), 200, "")
+	delivery := w.id(w.book(w.resident, slot, w.mother, "delivery"))
+	r := w.do("POST", "/api/v1/meal-orders", w.resident, map[string]any{"slot_id": slot, "person_id": w.self, "mode": "pickup", "note": "多放辣"})
+	w.want(r, 201, "")
+	code := r.Body["pickup_code"].(string)
+
+	r = w.do("GET", fmt.Sprintf("/api/v1/admin/canteens/%d/prep-list", w.canteenID), w.kitchen, nil)
+	w.want(r, 200, "")
+	ps := r.Body["slots"].([]any)[0].(map[string]any)
+	if ps["total"] != float64(2) || ps["by_mode"].(map[string]any)["delivery"] != float64(1) ||
+		ps["dishes"].([]any)[0].(map[string]any)["count"] != float64(2) || len(ps["diet_notes"].([]any)) != 2 {
+		t.Errorf("prep list = %s", r.Raw)
+	}
+	r = w.do("GET", fmt.Sprintf("/api/v1/admin/canteens/%d/prep-list?format=csv", w.canteenID), w.kitchen, nil)
+	if !strings.HasPrefix(string(r.Raw), "\uFEFF日期,餐次") || !strings.Contains(string(r.Raw), "红烧肉×2") || !strings.Contains(string(r.Raw), "糖尿病") {
+		t.Errorf("prep csv = %s", r.Raw)
+	}
+
+	// The rider's list has the phone in full, and the read is audited.
+	r = w.do("GET", "/api/v1/worker/deliveries", rider, nil)
+	w.want(r, 200, "")
+	b := r.Body["buildings"].([]any)
+	if len(b) != 1 || b[0].(map[string]any)["building_name"] != "2幢" {
+		t.Fatalf("deliveries = %s", r.Raw)
+	}
+	stop := b[0].(map[string]any)["orders"].([]any)[0].(map[string]any)
+	if stop["phone"] != "13800001234" || stop["diet_notes"] != "糖尿病" || stop["contact_phone"] != "13912345678" {
+		t.Errorf("stop = %v", stop)
+	}
+	w.want(w.do("GET", "/api/v1/worker/deliveries", w.resident, nil), 403, "forbidden")
+	r = w.do("GET", fmt.Sprintf("/api/v1/admin/persons/%d/audit", w.mother), w.staff, nil)
+	if it := r.Body["items"].([]any)[0].(map[string]any); it["action"] != "phone_read" || it["capacity"] != "rider" || it["actor_user_id"] != float64(riderID) {
+		t.Errorf("audit after the rider's read = %v", it)
+	}
+	r = w.do("GET", fmt.Sprintf("/api/v1/admin/canteens/%d/delivery-list", w.canteenID), w.kitchen, nil)
+	w.want(r, 200, "")
+
+	// No answer at the door: the guardian and the grid worker are alerted at once.
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/worker/deliveries/%d/no-answer", delivery+1), rider, nil), 409, "not_delivery")
+	r = w.do("POST", fmt.Sprintf("/api/v1/worker/deliveries/%d/no-answer", delivery), rider, map[string]any{"note": "敲门三次"})
+	w.want(r, 200, "")
+	if r.Body["status"] != "no_answer" {
+		t.Errorf("no answer = %s", r.Raw)
+	}
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/worker/deliveries/%d/delivered", delivery), rider, nil), 409, "already_recorded")
+	for name, tok := range map[string]string{"guardian": w.resident, "grid worker": worker} {
+		if got := w.walk("/api/v1/me/messages?limit=10", tok, "title"); len(got) == 0 || got[0] != "安危确认：送餐无人应答" {
+			t.Errorf("%s inbox = %v", name, got)
+		}
+	}
+
+	// Pick-up: once.
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/admin/canteens/%d/redeem", w.canteenID), w.kitchen, map[string]any{"pickup_code": "12"}), 400, "invalid_request")
+	wrong := "000000"
+	if code == wrong {
+		wrong = "000001"
+	}
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/admin/canteens/%d/redeem", w.canteenID), w.kitchen, map[string]any{"pickup_code": wrong}), 404, "not_found")
+	r = w.do("POST", fmt.Sprintf("/api/v1/admin/canteens/%d/redeem", w.canteenID), w.kitchen, map[string]any{"pickup_code": code})
+	w.want(r, 200, "")
+	if r.Body["status"] != "served" || r.Body["person_name"] != "王小明" {
+		t.Errorf("redeemed = %s", r.Raw)
+	}
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/admin/canteens/%d/redeem", w.canteenID), w.kitchen, map[string]any{"pickup_code": code}), 409, "already_served")
+
+	// Yesterday's uncollected meal becomes a no-show, counted on the person.
+	other, _ := w.login("forgetful")
+	forgetful := w.onboard(other, "健忘的人")
+	stale := w.id(w.book(other, slot, forgetful, "eat_in"))
+	if _, err := w.db.Exec(`UPDATE meal_orders SET meal_date = ? WHERE id = ?`, time.Now().AddDate(0, 0, -2).Format(time.DateOnly), stale); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := w.app.Canteens.SweepNoShows(context.Background()); err != nil || n != 1 {
+		t.Errorf("no-show sweep: %d, %v", n, err)
+	}
+	var status string
+	var noShows int
+	if err := w.db.QueryRow(`SELECT o.status, p.no_shows FROM meal_orders o JOIN persons p ON p.id = o.person_id WHERE o.id = ?`, stale).Scan(&status, &noShows); err != nil {
+		t.Fatal(err)
+	}
+	if status != "no_show" || noShows != 1 {
+		t.Errorf("stale order %s, no-shows %d", status, noShows)
+	}
+}
+
+func TestSubsidyReportAndCopyWeek(t *testing.T) {
+	w := newCanteenWorld(t)
+	today := time.Now().In(cst.Zone).Format(time.DateOnly)
+	w.want(w.do("PUT", "/api/v1/admin/subsidy-rules", w.staff, map[string]any{"rules": []map[string]any{
+		{"min_age": 80, "subsidy_fen": 500, "daily_limit": 1}}}), 200, "")
+	slot := w.slot(map[string]any{"date": today, "capacity": 10, "book_by": time.Now().Add(time.Hour).Format(time.RFC3339)})
+	r := w.book(w.resident, slot, w.mother, "pickup")
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/admin/canteens/%d/redeem", w.canteenID), w.kitchen, map[string]any{"pickup_code": r.Body["pickup_code"]}), 200, "")
+	w.want(w.book(w.resident, slot, w.self, "pickup"), 201, "") // not subsidised: not in the report
+
+	month := today[:7]
+	r = w.do("GET", "/api/v1/admin/subsidy-report?month="+month, w.staff, nil)
+	w.want(r, 200, "")
+	persons := r.Body["persons"].([]any)
+	if len(persons) != 1 || persons[0].(map[string]any)["name"] != "王秀英" || r.Body["total_subsidy_fen"] != float64(500) ||
+		persons[0].(map[string]any)["id_card"] != "330702********0022" {
+		t.Errorf("report = %s", r.Raw)
+	}
+	r = w.do("GET", "/api/v1/admin/subsidy-report?format=csv&month="+month, w.staff, nil)
+	if !strings.Contains(string(r.Raw), "王秀英") || !strings.Contains(string(r.Raw), "合计,,,,1,15.00,5.00") {
+		t.Errorf("report csv = %s", r.Raw)
+	}
+	w.want(w.do("GET", "/api/v1/admin/subsidy-report?month=2026-13", w.staff, nil), 400, "invalid_request")
+	w.want(w.do("GET", "/api/v1/admin/subsidy-report", w.kitchen, nil), 403, "forbidden")
+
+	// Copy this week's menu to next week.
+	next := time.Now().In(cst.Zone).AddDate(0, 0, 7).Format(time.DateOnly)
+	start := time.Now().In(cst.Zone).AddDate(0, 0, 1).Format(time.DateOnly)
+	w.slot(map[string]any{"date": next, "meal": "dinner"}) // already there: kept
+	r = w.do("POST", fmt.Sprintf("/api/v1/admin/canteens/%d/copy-week", w.canteenID), w.kitchen, map[string]any{"week_start": start})
+	w.want(r, 200, "")
+	items := r.Body["items"].([]any)
+	if len(items) != 1 || items[0].(map[string]any)["date"] != next || items[0].(map[string]any)["meal"] != "lunch" {
+		t.Errorf("copied = %s", r.Raw)
+	}
+}
+
+func TestCanteenStaffScope(t *testing.T) {
+	w := newCanteenWorld(t)
+	cid2, _ := w.community("西街社区", "1幢")
+	otherStaff, _ := w.testEnv.staff("other-staff", cid2)
+	slot := w.slot(nil)
+	for _, c := range []struct{ method, path string }{
+		{"POST", fmt.Sprintf("/api/v1/admin/canteens/%d/slots", w.canteenID)},
+		{"PATCH", fmt.Sprintf("/api/v1/admin/slots/%d", slot)},
+		{"POST", fmt.Sprintf("/api/v1/admin/slots/%d/close", slot)},
+		{"GET", fmt.Sprintf("/api/v1/admin/canteens/%d/prep-list", w.canteenID)},
+		{"GET", fmt.Sprintf("/api/v1/admin/canteens/%d/delivery-list", w.canteenID)},
+		{"POST", fmt.Sprintf("/api/v1/admin/canteens/%d/redeem", w.canteenID)},
+		{"POST", fmt.Sprintf("/api/v1/admin/canteens/%d/copy-week", w.canteenID)},
+	} {
+		w.want(w.do(c.method, c.path, w.resident, map[string]any{}), 403, "forbidden")
+		if r := w.do(c.method, c.path, otherStaff, map[string]any{}); r.Status != 404 {
+			t.Errorf("%s %s by another community's staff: %d %s", c.method, c.path, r.Status, r.Raw)
+		}
+	}
+	w.want(w.do("POST", "/api/v1/admin/canteens", w.kitchen, map[string]any{"name": "二食堂"}), 403, "forbidden")
+	w.want(w.do("POST", "/api/v1/admin/canteens", w.staff, map[string]any{"name": "中埂邻里食堂"}), 409, "name_taken")
+	w.want(w.do("POST", "/api/v1/admin/canteens", w.staff, map[string]any{"name": ""}), 400, "invalid_request")
+	for name, over := range map[string]map[string]any{
+		"past date":  {"date": "2020-01-01"},
+		"bad meal":   {"meal": "supper"},
+		"no dishes":  {"dishes": []map[string]any{}},
+		"zero seats": {"capacity": 0},
+		"bad mode":   {"modes": []string{"drone"}},
+		"bad price":  {"price_fen": -1},
+		"bad cutoff": {"book_by": "tomorrow"},
+	} {
+		b := map[string]any{"date": w.tomorrow, "meal": "dinner", "dishes": []map[string]any{{"name": "面"}}, "capacity": 5, "price_fen": 800, "modes": []string{"eat_in"}}
+		for k, v := range over {
+			b[k] = v
+		}
+		if r := w.do("POST", fmt.Sprintf("/api/v1/admin/canteens/%d/slots", w.canteenID), w.kitchen, b); r.Status != 400 {
+			t.Errorf("%s: %d %s", name, r.Status, r.Raw)
+		}
+	}
+}
