@@ -8,7 +8,7 @@ export LINLI_WECHAT_FAKE ?= 1
 export LINLI_MYSQL_DSN ?= linli:linli@tcp(127.0.0.1:3306)/linli
 export LINLI_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test services vet staticcheck go-test mp-test mp-deps build fmt
+.PHONY: run test services vet staticcheck go-test mp-test mp-deps build fmt bench-canteen
 
 run: services
 	$(GO) run ./server/cmd/linli serve --demo
@@ -39,3 +39,8 @@ mp-test: mp-deps
 
 fmt:
 	gofmt -w server embed.go
+
+# The canteen burst (docs/performance.md): N users book one slot of C seats at once through the
+# real HTTP server, MariaDB and Redis. BENCH_FLAGS="-users 1000 -seats 100 -rounds 10 -v".
+bench-canteen: services
+	$(GO) run ./server/cmd/bench-canteen $(BENCH_FLAGS)

@@ -48,7 +48,6 @@ describe('home', () => {
 
 describe('coming tabs', () => {
   test.each([
-    ['canteen', '邻里食堂'],
     ['course', '家长大学'],
     ['report', '有事找小哥'],
   ])('%s says what is coming', (name, title) => {
@@ -84,7 +83,7 @@ describe('coming tabs', () => {
 describe('care mode', () => {
   test('every page honours it', () => {
     care.set(true);
-    for (const name of ['home', 'canteen', 'report', 'course', 'mine', 'onboarding', 'family', 'family/form', 'family/detail', 'review']) {
+    for (const name of ['home', 'canteen', 'report', 'course', 'mine', 'onboarding', 'family', 'family/form', 'family/detail', 'review', 'canteen/book', 'canteen/orders', 'canteen/counter', 'canteen/rider']) {
       const comp = page(name);
       expect(comp.data.care).toBe(true);
       expect(comp.dom.innerHTML).toContain('care');

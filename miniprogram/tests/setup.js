@@ -35,6 +35,8 @@ global.wx = {
   navigateBack: jest.fn(),
   switchTab: jest.fn(),
   makePhoneCall: jest.fn(),
+  redirectTo: jest.fn(),
+  scanCode: jest.fn(),
 };
 
 global.resetWx = () => {

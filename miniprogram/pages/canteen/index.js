@@ -1,6 +1,111 @@
+// 食堂: the week's menu by day, open to everyone before sign-up; booking asks for a person.
 const pageBehavior = require('../../behaviors/page');
+const api = require('../../utils/api');
+const session = require('../../utils/session');
+const words = require('../../utils/canteen');
+
+function decorate(slot, now) {
+  const open = !slot.closed && slot.remaining > 0 && Date.parse(slot.book_by) > now;
+  let state = '可预订';
+  if (slot.closed) state = '停止供应';
+  else if (Date.parse(slot.book_by) <= now) state = '已截止';
+  else if (slot.remaining <= 0) state = '已订满';
+  return Object.assign({}, slot, {
+    mealName: words.MEALS[slot.meal],
+    dishNames: slot.dishes.map((d) => d.name).join('、'),
+    price: words.yuan(slot.price_fen),
+    deadline: words.clock(slot.book_by),
+    modeNames: slot.modes.map((m) => words.MODES[m]).join(' · '),
+    open,
+    state,
+  });
+}
 
 Component({
   behaviors: [pageBehavior],
-  data: {},
+  data: {
+    loading: true,
+    failed: false,
+    communities: [],
+    communityIndex: -1,
+    canteen: null,
+    days: [],
+    dayIndex: 0,
+    isCounter: false,
+    isRider: false,
+  },
+  methods: {
+    onShow() {
+      const u = session.user();
+      const roles = (u && u.roles) || [];
+      this.setData({
+        isCounter: roles.some((r) => r.role === 'canteen_staff' || r.role === 'staff'),
+        isRider: roles.some((r) => r.role === 'volunteer'),
+      });
+      if (!this.data.canteen) {
+        this.load();
+      }
+    },
+    async load() {
+      this.setData({ loading: true, failed: false });
+      try {
+        const u = session.user();
+        let communityID = u && u.community_id;
+        if (!communityID) {
+          const res = await api.get('/communities?limit=100', { auth: false, silent: true });
+          const index = this.data.communityIndex >= 0 ? this.data.communityIndex : 0;
+          this.setData({ communities: res.items, communityIndex: res.items.length ? index : -1 });
+          communityID = res.items.length ? res.items[index].id : 0;
+        }
+        await this.loadMenu(communityID);
+        this.setData({ loading: false });
+      } catch (e) {
+        this.setData({ loading: false, failed: true });
+      }
+    },
+    async loadMenu(communityID) {
+      if (!communityID) {
+        this.setData({ canteen: null, days: [] });
+        return;
+      }
+      const canteens = await api.get('/canteens?community_id=' + communityID, { auth: false, silent: true });
+      const canteen = canteens.items[0] || null;
+      if (!canteen) {
+        this.setData({ canteen: null, days: [] });
+        return;
+      }
+      const res = await api.get('/canteens/' + canteen.id + '/slots', { auth: false, silent: true });
+      const now = Date.now();
+      const byDate = {};
+      res.items.forEach((s) => {
+        (byDate[s.date] = byDate[s.date] || []).push(decorate(s, now));
+      });
+      const days = Object.keys(byDate).sort().map((date) => ({ date, label: words.dayLabel(date), slots: byDate[date] }));
+      this.setData({ canteen, days, dayIndex: 0 });
+    },
+    async pickCommunity(e) {
+      this.setData({ communityIndex: Number(e.detail.value) });
+      this.load();
+    },
+    pickDay(e) {
+      this.setData({ dayIndex: Number(e.currentTarget.dataset.index) });
+    },
+    book(e) {
+      const slot = this.data.days[this.data.dayIndex].slots[Number(e.currentTarget.dataset.index)];
+      if (!slot.open) {
+        return;
+      }
+      wx.setStorageSync('linli.bookingSlot', Object.assign({}, slot, { label: this.data.days[this.data.dayIndex].label }));
+      wx.navigateTo({ url: '/pages/canteen/book/index?slot_id=' + slot.id });
+    },
+    openOrders() {
+      wx.navigateTo({ url: '/pages/canteen/orders/index' });
+    },
+    openCounter() {
+      wx.navigateTo({ url: '/pages/canteen/counter/index?canteen_id=' + this.data.canteen.id });
+    },
+    openRider() {
+      wx.navigateTo({ url: '/pages/canteen/rider/index' });
+    },
+  },
 });

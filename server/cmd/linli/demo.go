@@ -6,9 +6,12 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"time"
 
 	"github.com/linli/linli/server/internal/account"
 	"github.com/linli/linli/server/internal/app"
+	"github.com/linli/linli/server/internal/canteen"
+	"github.com/linli/linli/server/internal/cst"
 	"github.com/linli/linli/server/internal/paging"
 	"github.com/linli/linli/server/internal/person"
 )
@@ -19,6 +22,8 @@ const (
 	demoRelative = "demo-relative"
 	demoWorker   = "demo-worker"
 	demoStaff    = "demo-staff"
+	demoKitchen  = "demo-kitchen"
+	demoRider    = "demo-rider"
 )
 
 // seedDemo fills an empty database with a demo community; a database with any community is
@@ -41,12 +46,14 @@ func seedDemo(ctx context.Context, a *app.App, log *slog.Logger) error {
 		buildings = append(buildings, b.ID)
 	}
 	users := map[string]int64{}
-	for _, code := range []string{demoStaff, demoWorker, demoResident, demoRelative} {
+	for _, code := range []string{demoStaff, demoWorker, demoResident, demoRelative, demoKitchen, demoRider} {
 		if users[code], err = a.Accounts.UserIDByOpenID(ctx, "fake-"+code); err != nil {
 			return err
 		}
 	}
-	for code, role := range map[string]account.Role{demoStaff: account.RoleStaff, demoWorker: account.RoleGridWorker} {
+	for code, role := range map[string]account.Role{
+		demoStaff: account.RoleStaff, demoWorker: account.RoleGridWorker, demoKitchen: account.RoleCanteenStaff, demoRider: account.RoleVolunteer,
+	} {
 		if _, err := a.Accounts.Grant(ctx, c.ID, users[code], role, 0); err != nil {
 			return err
 		}
@@ -61,6 +68,9 @@ func seedDemo(ctx context.Context, a *app.App, log *slog.Logger) error {
 		}
 	}
 	if err := seedDemoElders(ctx, a, c.ID, buildings, users); err != nil {
+		return err
+	}
+	if err := seedDemoCanteen(ctx, a, c.ID); err != nil {
 		return err
 	}
 	log.Info("seeded the demo community", "community_id", c.ID)
@@ -109,6 +119,52 @@ func seedDemoElders(ctx context.Context, a *app.App, communityID int64, building
 	return err
 }
 
+// demoMenu is a week of lunches and dinners, one line a day.
+var demoMenu = [7][2][]string{
+	{{"红烧肉", "番茄炒蛋", "清炒时蔬", "紫菜蛋汤"}, {"清蒸鲈鱼", "麻婆豆腐", "蒜蓉青菜"}},
+	{{"土豆烧鸡", "西红柿豆腐", "炒青菜", "冬瓜汤"}, {"肉末茄子", "香菇青菜", "小米粥"}},
+	{{"金华酥饼", "梅干菜扣肉", "炒菠菜", "萝卜汤"}, {"红烧鱼块", "炒南瓜", "白菜豆腐汤"}},
+	{{"糖醋排骨", "蒸蛋羹", "炒油麦菜", "海带汤"}, {"虾仁炒蛋", "清炒丝瓜", "绿豆粥"}},
+	{{"咖喱鸡块", "木耳炒蛋", "炒卷心菜", "玉米排骨汤"}, {"卤鸭腿", "家常豆腐", "炒空心菜"}},
+	{{"红烧狮子头", "芹菜香干", "炒生菜", "酸菜汤"}, {"葱油鸡", "炒西葫芦", "南瓜粥"}},
+	{{"清炖牛肉", "韭菜炒蛋", "蒜蓉西兰花", "菌菇汤"}, {"鲫鱼豆腐汤", "炒豆芽", "白粥小菜"}},
+}
+
+// seedDemoCanteen opens the community's canteen with this week's menu and subsidies for the
+// old (the demo elder, 81 and verified, pays less).
+func seedDemoCanteen(ctx context.Context, a *app.App, communityID int64) error {
+	ct, err := a.Canteens.CreateCanteen(ctx, communityID, "中埂邻里食堂", "中埂社区居家养老服务中心一楼", false)
+	if err != nil {
+		return err
+	}
+	today := time.Now().In(cst.Zone)
+	for d, meals := range demoMenu {
+		date := today.AddDate(0, 0, d).Format(time.DateOnly)
+		for i, meal := range []string{canteen.Lunch, canteen.Dinner} {
+			dishes := make([]canteen.Dish, 0, len(meals[i]))
+			for _, name := range meals[i] {
+				dishes = append(dishes, canteen.Dish{Name: name})
+			}
+			capacity, price := 60, 1500
+			if meal == canteen.Dinner {
+				capacity, price = 40, 1200
+			}
+			if _, err := a.Canteens.CreateSlot(ctx, ct, canteen.SlotInput{
+				Date: date, Meal: meal, Dishes: dishes, Capacity: capacity, PriceFen: price,
+				Modes: []string{canteen.EatIn, canteen.Pickup, canteen.Delivery},
+			}); err != nil {
+				return err
+			}
+		}
+	}
+	_, err = a.Canteens.SetRules(ctx, communityID, []canteen.Rule{
+		{MinAge: 60, MaxAge: 79, Percent: 20, DailyLimit: 2},
+		{MinAge: 80, SubsidyFen: 500, DailyLimit: 2},
+		{MinAge: 0, Status: person.StatusDibao, Percent: 100, DailyLimit: 2},
+	})
+	return err
+}
+
 func printLoginHelp(w io.Writer, addr net.Addr) {
 	port := "8080"
 	if tcp, ok := addr.(*net.TCPAddr); ok {
@@ -122,11 +178,14 @@ Log in as a demo user (the fake WeChat turns login code X into openid fake-X):
   relative:    curl -s -X POST %[1]s/api/v1/auth/login -H 'Content-Type: application/json' -d '{"code":"%[5]s"}'
   grid worker: curl -s -X POST %[1]s/api/v1/auth/login -H 'Content-Type: application/json' -d '{"code":"%[3]s"}'
   staff:       curl -s -X POST %[1]s/api/v1/auth/login -H 'Content-Type: application/json' -d '{"code":"%[4]s"}'
+  kitchen:     curl -s -X POST %[1]s/api/v1/auth/login -H 'Content-Type: application/json' -d '{"code":"%[6]s"}'
+  rider:       curl -s -X POST %[1]s/api/v1/auth/login -H 'Content-Type: application/json' -d '{"code":"%[7]s"}'
 Then, with the token from the answer:
   curl -s %[1]s/api/v1/me -H "Authorization: Bearer TOKEN"
   curl -s %[1]s/api/v1/persons -H "Authorization: Bearer TOKEN"    (the resident and the relative share 王秀英)
   curl -s '%[1]s/api/v1/admin/guardian-requests?status=pending' -H "Authorization: Bearer TOKEN"    (staff)
+  curl -s '%[1]s/api/v1/canteens?community_id=1'    (the canteen; its week's menu at /api/v1/canteens/1/slots)
 Any other code signs in a new user.
 
-`, base, demoResident, demoWorker, demoStaff, demoRelative)
+`, base, demoResident, demoWorker, demoStaff, demoRelative, demoKitchen, demoRider)
 }

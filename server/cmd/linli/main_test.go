@@ -186,6 +186,13 @@ func TestServeDemoAndShutdown(t *testing.T) {
 	if got := get("demo-staff", "/api/v1/admin/guardian-requests?status=pending"); !strings.Contains(got, `"person_name":"李大爷"`) {
 		t.Errorf("demo pending requests = %s", got)
 	}
+	// The canteen's week: 7 days of lunch and dinner, and the demo elder is subsidised.
+	if got := get("demo-resident", "/api/v1/canteens/1/slots"); strings.Count(got, `"meal":"lunch"`) != 7 || strings.Count(got, `"meal":"dinner"`) != 7 {
+		t.Errorf("demo menu = %s", got)
+	}
+	if got := get("demo-resident", "/api/v1/meal-quote?slot_id=3&person_id=3"); !strings.Contains(got, `"subsidy_fen":500`) {
+		t.Errorf("demo elder's quote = %s", got)
+	}
 	if !strings.Contains(out.String(), `{"code":"demo-resident"}`) {
 		t.Errorf("serve --demo did not print how to log in:\n%s", out.String())
 	}

@@ -1,0 +1,110 @@
+// Book a meal: for oneself or a family member, with the price breakdown before confirming.
+const pageBehavior = require('../../../behaviors/page');
+const api = require('../../../utils/api');
+const labels = require('../../../utils/person');
+const words = require('../../../utils/canteen');
+
+Component({
+  behaviors: [pageBehavior],
+  data: {
+    loading: true,
+    failed: false,
+    saving: false,
+    slot: null,
+    persons: [],
+    personIndex: -1,
+    modes: [],
+    modeIndex: 0,
+    note: '',
+    quote: null,
+    quoting: false,
+  },
+  methods: {
+    onLoad() {
+      const slot = wx.getStorageSync('linli.bookingSlot');
+      if (!slot) {
+        wx.showToast({ title: '请从菜单选择餐次', icon: 'none' });
+        wx.navigateBack();
+        return;
+      }
+      this.setData({
+        slot,
+        modes: slot.modes.map((m) => ({ value: m, label: words.MODES[m] })),
+      });
+      this.load();
+    },
+    async load() {
+      this.setData({ loading: true, failed: false });
+      try {
+        const res = await api.get('/persons', { silent: true });
+        const persons = res.items.map((p) => Object.assign({}, p, {
+          label: p.name + '（' + (p.guardianship === 'self' ? '本人' : labels.labelOf(labels.RELATIONS, p.relation) || '家人') + '）',
+        }));
+        this.setData({ persons, personIndex: persons.length ? 0 : -1, loading: false });
+        if (persons.length) {
+          await this.loadQuote();
+        }
+      } catch (e) {
+        this.setData({ loading: false, failed: true });
+      }
+    },
+    async loadQuote() {
+      const p = this.data.persons[this.data.personIndex];
+      if (!p) return;
+      this.setData({ quoting: true });
+      try {
+        const q = await api.get('/meal-quote?slot_id=' + this.data.slot.id + '&person_id=' + p.id, { silent: true });
+        this.setData({
+          quote: Object.assign({}, q, { price: words.yuan(q.price_fen), subsidy: words.yuan(q.subsidy_fen), pay: words.yuan(q.pay_fen) }),
+        });
+      } catch (e) {
+        this.setData({ quote: null });
+      } finally {
+        this.setData({ quoting: false });
+      }
+    },
+    pickPerson(e) {
+      this.setData({ personIndex: Number(e.detail.value) });
+      this.loadQuote();
+    },
+    pickMode(e) {
+      this.setData({ modeIndex: Number(e.detail.value) });
+    },
+    onNote(e) {
+      this.setData({ note: e.detail.value });
+    },
+    fillProfile() {
+      wx.navigateTo({ url: '/pages/onboarding/index' });
+    },
+    addFamily() {
+      wx.navigateTo({ url: '/pages/family/form/index' });
+    },
+    async submit() {
+      const p = this.data.persons[this.data.personIndex];
+      if (!p) {
+        wx.showToast({ title: '请选择为谁订餐', icon: 'none' });
+        return;
+      }
+      const note = String(this.data.note || '').trim();
+      if (note.length > 200) {
+        wx.showToast({ title: '备注最多 200 字', icon: 'none' });
+        return;
+      }
+      const body = { slot_id: this.data.slot.id, person_id: p.id, mode: this.data.modes[this.data.modeIndex].value, note };
+      this.setData({ saving: true });
+      try {
+        const order = await api.post('/meal-orders', body, { loading: '预订中' });
+        wx.removeStorageSync('linli.bookingSlot');
+        wx.showToast({ title: '预订成功', icon: 'success' });
+        wx.redirectTo({ url: '/pages/canteen/orders/index?highlight=' + order.id });
+      } catch (err) {
+        // The server's message is shown; a full or closed slot sends the user back to the menu.
+        if (err.code === 'slot_full' || err.code === 'booking_closed') {
+          wx.navigateBack();
+        }
+      } finally {
+        this.setData({ saving: false });
+      }
+    },
+  },
+});

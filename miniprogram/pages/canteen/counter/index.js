@@ -1,0 +1,69 @@
+// 取餐核销 (canteen staff): scan or type a pick-up code to close the order, and today's prep list.
+const pageBehavior = require('../../../behaviors/page');
+const api = require('../../../utils/api');
+const words = require('../../../utils/canteen');
+
+Component({
+  behaviors: [pageBehavior],
+  data: {
+    canteenID: 0,
+    code: '',
+    redeeming: false,
+    served: null,
+    loading: true,
+    failed: false,
+    slots: [],
+  },
+  methods: {
+    onLoad(query) {
+      this.setData({ canteenID: Number((query && query.canteen_id) || 0) });
+      this.loadPrep();
+    },
+    async loadPrep() {
+      this.setData({ loading: true, failed: false });
+      try {
+        const res = await api.get('/admin/canteens/' + this.data.canteenID + '/prep-list', { silent: true });
+        const slots = res.slots.map((s) => Object.assign({}, s, {
+          mealName: words.MEALS[s.meal],
+          dishLine: s.dishes.map((d) => d.name + '×' + d.count).join('，'),
+        }));
+        this.setData({ slots, loading: false });
+      } catch (e) {
+        this.setData({ loading: false, failed: true });
+      }
+    },
+    onCode(e) {
+      this.setData({ code: String(e.detail.value || '').replace(/\D/g, '').slice(0, 6) });
+    },
+    scan() {
+      wx.scanCode({
+        scanType: ['qrCode', 'barCode'],
+        success: (res) => {
+          const code = String(res.result || '').replace(/\D/g, '');
+          this.setData({ code });
+          this.redeem();
+        },
+      });
+    },
+    async redeem() {
+      const code = this.data.code;
+      if (!/^\d{6}$/.test(code)) {
+        wx.showToast({ title: '取餐码为 6 位数字', icon: 'none' });
+        return;
+      }
+      this.setData({ redeeming: true, served: null });
+      try {
+        const o = await api.post('/admin/canteens/' + this.data.canteenID + '/redeem', { pickup_code: code }, { loading: '核销中' });
+        this.setData({
+          served: Object.assign({}, o, { mealName: words.MEALS[o.meal], modeName: words.MODES[o.mode], pay: words.yuan(o.pay_fen) }),
+          code: '',
+        });
+        wx.showToast({ title: '核销成功', icon: 'success' });
+      } catch (err) {
+        // already_served and unknown codes: the server's message is shown.
+      } finally {
+        this.setData({ redeeming: false });
+      }
+    },
+  },
+});

@@ -1,0 +1,80 @@
+// 我的订餐: orders for oneself and family, the pick-up code shown large, cancel before the
+// cut-off.
+const pageBehavior = require('../../../behaviors/page');
+const api = require('../../../utils/api');
+const words = require('../../../utils/canteen');
+
+function decorate(o) {
+  return Object.assign({}, o, {
+    when: words.dayLabel(o.date) + ' ' + words.MEALS[o.meal],
+    modeName: words.MODES[o.mode],
+    statusName: words.STATUSES[o.status] || o.status,
+    price: words.yuan(o.price_fen),
+    subsidy: words.yuan(o.subsidy_fen),
+    pay: words.yuan(o.pay_fen),
+    showCode: o.status === 'booked' && o.mode !== 'delivery',
+  });
+}
+
+Component({
+  behaviors: [pageBehavior],
+  data: {
+    loading: true,
+    failed: false,
+    loadingMore: false,
+    items: [],
+    cursor: '',
+    highlight: 0,
+  },
+  methods: {
+    onLoad(query) {
+      this.setData({ highlight: Number((query && query.highlight) || 0) });
+    },
+    onShow() {
+      this.load();
+    },
+    async load() {
+      this.setData({ loading: true, failed: false });
+      try {
+        const res = await api.get('/meal-orders?limit=20', { silent: true });
+        this.setData({ items: res.items.map(decorate), cursor: res.next_cursor, loading: false });
+      } catch (e) {
+        this.setData({ loading: false, failed: true });
+      }
+    },
+    async more() {
+      if (!this.data.cursor || this.data.loadingMore) return;
+      this.setData({ loadingMore: true });
+      try {
+        const res = await api.get('/meal-orders?limit=20&cursor=' + encodeURIComponent(this.data.cursor));
+        this.setData({ items: this.data.items.concat(res.items.map(decorate)), cursor: res.next_cursor });
+      } catch (e) {
+        // Shown by the API client.
+      } finally {
+        this.setData({ loadingMore: false });
+      }
+    },
+    onReachBottom() {
+      this.more();
+    },
+    cancel(e) {
+      const id = Number(e.currentTarget.dataset.id);
+      wx.showModal({
+        title: '取消订餐',
+        content: '确定取消这一餐吗？',
+        confirmText: '取消订餐',
+        cancelText: '再想想',
+        success: async (res) => {
+          if (!res.confirm) return;
+          try {
+            const order = await api.post('/meal-orders/' + id + '/cancel', {}, { loading: '取消中' });
+            this.setData({ items: this.data.items.map((o) => (o.id === id ? decorate(order) : o)) });
+            wx.showToast({ title: '已取消', icon: 'success' });
+          } catch (err) {
+            // Shown by the API client.
+          }
+        },
+      });
+    },
+  },
+});

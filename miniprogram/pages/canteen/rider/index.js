@@ -1,0 +1,75 @@
+// 送餐任务 (riders, 小巷骑兵): today's deliveries by building; delivered, or nobody answered the
+// door, which alerts the family and the grid worker at once.
+const pageBehavior = require('../../../behaviors/page');
+const api = require('../../../utils/api');
+const words = require('../../../utils/canteen');
+
+function decorate(list) {
+  return list.buildings.map((b) => Object.assign({}, b, {
+    orders: b.orders.map((o) => Object.assign({}, o, {
+      mealName: words.MEALS[o.meal],
+      statusName: words.STATUSES[o.status] || o.status,
+      open: o.status === 'booked',
+    })),
+  }));
+}
+
+Component({
+  behaviors: [pageBehavior],
+  data: {
+    loading: true,
+    failed: false,
+    buildings: [],
+    busy: 0,
+  },
+  methods: {
+    onShow() {
+      this.load();
+    },
+    async load() {
+      this.setData({ loading: true, failed: false });
+      try {
+        const res = await api.get('/worker/deliveries', { silent: true });
+        this.setData({ buildings: decorate(res), loading: false });
+      } catch (e) {
+        this.setData({ loading: false, failed: true });
+      }
+    },
+    call(e) {
+      const phone = e.currentTarget.dataset.phone;
+      if (phone) {
+        wx.makePhoneCall({ phoneNumber: phone });
+      }
+    },
+    async record(id, outcome, note) {
+      this.setData({ busy: id });
+      try {
+        await api.post('/worker/deliveries/' + id + '/' + outcome, note ? { note } : {}, { loading: '提交中' });
+        wx.showToast({ title: outcome === 'delivered' ? '已送达' : '已通知家属和网格员', icon: 'none' });
+        await this.load();
+      } catch (err) {
+        // Shown by the API client.
+      } finally {
+        this.setData({ busy: 0 });
+      }
+    },
+    delivered(e) {
+      return this.record(Number(e.currentTarget.dataset.id), 'delivered');
+    },
+    noAnswer(e) {
+      const id = Number(e.currentTarget.dataset.id);
+      wx.showModal({
+        title: '无人应答',
+        content: '将立即通知老人的家属和网格员上门确认。',
+        editable: true,
+        placeholderText: '选填：如敲门三次、电话未接',
+        confirmText: '通知',
+        success: (res) => {
+          if (res.confirm) {
+            this.record(id, 'no-answer', String(res.content || '').trim().slice(0, 200));
+          }
+        },
+      });
+    },
+  },
+});
