@@ -10,6 +10,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -107,19 +108,25 @@ func run() error {
 	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
-	base := "http://" + ln.Addr().String()
 
 	fmt.Printf("seeding %d users...\n", o.users)
 	w, err := seed(ctx, a, o.users)
 	if err != nil {
 		return err
 	}
-	client := &http.Client{Transport: &http.Transport{
-		MaxIdleConns: o.users * 2, MaxIdleConnsPerHost: o.users * 2, IdleConnTimeout: time.Minute,
-	}, Timeout: 30 * time.Second}
+	// One kept-alive connection per user, written and read by that user's goroutine: the load
+	// generator should cost little next to the server it measures.
+	conns := make([]*rawConn, o.users)
+	for i := range conns {
+		if conns[i], err = dialRaw(ln.Addr().String()); err != nil {
+			return err
+		}
+		defer conns[i].Close()
+	}
+	healthz := []byte("GET /healthz HTTP/1.1\r\nHost: bench\r\n\r\n")
 
-	// Warm up: open the connections, warm the pools.
-	burst(o.users, func(int) (int, error) { return get(client, base+"/healthz") })
+	// Warm up: the server's goroutines, the pools.
+	burst(o.users, func(i int) (int, error) { return conns[i].do(healthz) })
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
@@ -137,21 +144,22 @@ func run() error {
 	var ratios, p99s []float64
 	failed := false
 	for r := 1; r <= o.rounds; r++ {
-		hz := burst(o.users, func(int) (int, error) { return get(client, base+"/healthz") })
+		hz := burst(o.users, func(i int) (int, error) { return conns[i].do(healthz) })
 		slot, err := w.slot(ctx, a, r, o.seats)
 		if err != nil {
 			return err
 		}
-		res := burst(o.users, func(i int) (int, error) {
+		reqs := make([][]byte, o.users)
+		for i := range reqs {
 			body, _ := json.Marshal(map[string]any{"slot_id": slot, "person_id": w.persons[i], "mode": "eat_in"})
-			req, _ := http.NewRequest("POST", base+"/api/v1/meal-orders", bytes.NewReader(body))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Authorization", "Bearer "+w.tokens[i])
+			key := ""
 			if !*noKeys {
-				req.Header.Set("Idempotency-Key", randomHex(16))
+				key = "Idempotency-Key: " + randomHex(16) + "\r\n"
 			}
-			return do(client, req)
-		})
+			reqs[i] = fmt.Appendf(nil, "POST /api/v1/meal-orders HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"+
+				"Authorization: Bearer %s\r\n%sContent-Length: %d\r\n\r\n%s", w.tokens[i], key, len(body), body)
+		}
+		res := burst(o.users, func(i int) (int, error) { return conns[i].do(reqs[i]) })
 		var inDB int
 		if err := db.QueryRowContext(ctx, `SELECT booked FROM meal_slots WHERE id = ?`, slot).Scan(&inDB); err != nil {
 			return err
@@ -388,13 +396,26 @@ func burst(n int, call func(i int) (int, error)) result {
 	return res
 }
 
-func get(c *http.Client, url string) (int, error) {
-	req, _ := http.NewRequest("GET", url, nil)
-	return do(c, req)
+// rawConn is one kept-alive HTTP/1.1 connection that sends prepared requests.
+type rawConn struct {
+	net.Conn
+	r *bufio.Reader
 }
 
-func do(c *http.Client, req *http.Request) (int, error) {
-	resp, err := c.Do(req)
+func dialRaw(addr string) (*rawConn, error) {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return &rawConn{Conn: c, r: bufio.NewReader(c)}, nil
+}
+
+// do sends one request and reads its answer, returning the status.
+func (c *rawConn) do(req []byte) (int, error) {
+	if _, err := c.Write(req); err != nil {
+		return 0, err
+	}
+	resp, err := http.ReadResponse(c.r, nil)
 	if err != nil {
 		return 0, err
 	}
