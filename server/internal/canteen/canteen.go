@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -187,6 +188,73 @@ func (s *Service) CreateCanteen(ctx context.Context, communityID int64, name, ad
 	if err != nil {
 		return Canteen{}, err
 	}
+	return s.Canteen(ctx, id)
+}
+
+// CanteenPatch changes only what it sets. Cutoffs are minutes from the start of the slot's day
+// (negative: the day before), per meal; they apply to slots made afterwards.
+type CanteenPatch struct {
+	Name           *string
+	Address        *string
+	DeliveryForAll *bool
+	Cutoffs        map[string]int
+}
+
+const qUpdateCanteen = `UPDATE canteens SET name = ?, address = ?, delivery_for_all = ?, cutoff_breakfast = ?, cutoff_lunch = ?,
+	cutoff_dinner = ? WHERE id = ?`
+
+// minCutoff and maxCutoff bound a default cut-off: from two days before the meal's day to its end.
+const (
+	minCutoff = -2 * 24 * 60
+	maxCutoff = 24 * 60
+)
+
+// UpdateCanteen edits a canteen of the community.
+func (s *Service) UpdateCanteen(ctx context.Context, communityID, id int64, p CanteenPatch) (Canteen, error) {
+	c, err := s.CanteenIn(ctx, communityID, id)
+	if err != nil {
+		return Canteen{}, err
+	}
+	errs := validation.Errors{}
+	if p.Name != nil {
+		c.Name = strings.TrimSpace(*p.Name)
+		checkText(errs, "name", c.Name, MaxName, true)
+	}
+	if p.Address != nil {
+		c.Address = strings.TrimSpace(*p.Address)
+		checkText(errs, "address", c.Address, MaxAddress, false)
+	}
+	if p.DeliveryForAll != nil {
+		c.DeliveryForAll = *p.DeliveryForAll
+	}
+	for meal, minutes := range p.Cutoffs {
+		switch {
+		case !slices.Contains(Meals, meal):
+			errs.Add("cutoffs."+meal, "应为 breakfast、lunch 或 dinner")
+		case minutes < minCutoff || minutes > maxCutoff:
+			errs.Add("cutoffs."+meal, "应在 -2880 到 1440 分钟之间")
+		default:
+			c.Cutoffs[meal] = minutes
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return Canteen{}, err
+	}
+	_, err = s.db.ExecContext(ctx, qUpdateCanteen, c.Name, c.Address, c.DeliveryForAll, c.Cutoffs[Breakfast], c.Cutoffs[Lunch],
+		c.Cutoffs[Dinner], id)
+	if database.IsDuplicate(err) {
+		return Canteen{}, ErrNameTaken
+	}
+	if err != nil {
+		return Canteen{}, fmt.Errorf("update canteen %d: %w", id, err)
+	}
+	// Bookings read the canteen with their slot; forget those copies.
+	s.slots.Range(func(k, v any) bool {
+		if v.(cachedSlot).canteen.ID == id {
+			s.slots.Delete(k)
+		}
+		return true
+	})
 	return s.Canteen(ctx, id)
 }
 

@@ -19,15 +19,44 @@ import (
 )
 
 type canteenJSON struct {
-	ID             int64  `json:"id"`
-	CommunityID    int64  `json:"community_id"`
-	Name           string `json:"name"`
-	Address        string `json:"address"`
-	DeliveryForAll bool   `json:"delivery_for_all"`
+	ID             int64          `json:"id"`
+	CommunityID    int64          `json:"community_id"`
+	Name           string         `json:"name"`
+	Address        string         `json:"address"`
+	DeliveryForAll bool           `json:"delivery_for_all"`
+	Cutoffs        map[string]int `json:"cutoffs"`
 }
 
 func canteenOf(c canteen.Canteen) canteenJSON {
-	return canteenJSON{ID: c.ID, CommunityID: c.CommunityID, Name: c.Name, Address: c.Address, DeliveryForAll: c.DeliveryForAll}
+	return canteenJSON{ID: c.ID, CommunityID: c.CommunityID, Name: c.Name, Address: c.Address, DeliveryForAll: c.DeliveryForAll, Cutoffs: c.Cutoffs}
+}
+
+type canteenPatchRequest struct {
+	Name           *string        `json:"name"`
+	Address        *string        `json:"address"`
+	DeliveryForAll *bool          `json:"delivery_for_all"`
+	Cutoffs        map[string]int `json:"cutoffs"`
+}
+
+func (s *Server) adminPatchCanteen(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	var req canteenPatchRequest
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	ct, err := s.Canteens.UpdateCanteen(c.Request.Context(), communityID(c), id, canteen.CanteenPatch{
+		Name: req.Name, Address: req.Address, DeliveryForAll: req.DeliveryForAll, Cutoffs: req.Cutoffs,
+	})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, canteenOf(ct))
 }
 
 type slotJSON struct {

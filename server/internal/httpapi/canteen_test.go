@@ -572,6 +572,33 @@ func TestCanteenStaffScope(t *testing.T) {
 		}
 	}
 	w.want(w.do("POST", "/api/v1/admin/canteens", w.kitchen, map[string]any{"name": "二食堂"}), 403, "forbidden")
+
+	// Canteen defaults: a later lunch cut-off applies to lunches made afterwards.
+	path := fmt.Sprintf("/api/v1/admin/canteens/%d", w.canteenID)
+	r := w.do("PATCH", path, w.staff, map[string]any{"cutoffs": map[string]any{"lunch": 600}, "delivery_for_all": true})
+	w.want(r, 200, "")
+	if r.Body["delivery_for_all"] != true || r.Body["cutoffs"].(map[string]any)["lunch"] != float64(600) || r.Body["cutoffs"].(map[string]any)["dinner"] != float64(930) {
+		t.Errorf("patched canteen = %s", r.Raw)
+	}
+	later := w.slot(map[string]any{"date": time.Now().In(cst.Zone).AddDate(0, 0, 2).Format(time.DateOnly)})
+	r = w.do("GET", fmt.Sprintf("/api/v1/canteens/%d/slots?to=%s", w.canteenID, time.Now().In(cst.Zone).AddDate(0, 0, 3).Format(time.DateOnly)), "", nil)
+	for _, it := range r.Body["items"].([]any) {
+		if sl := it.(map[string]any); sl["id"] == float64(later) && !strings.HasSuffix(sl["book_by"].(string), "T10:00:00+08:00") {
+			t.Errorf("slot made after the change = %v", sl)
+		}
+	}
+	for name, body := range map[string]map[string]any{
+		"bad meal":    {"cutoffs": map[string]any{"supper": 600}},
+		"too early":   {"cutoffs": map[string]any{"lunch": -5000}},
+		"empty name":  {"name": " "},
+		"wrong field": {"cutoff": 1},
+	} {
+		if r := w.do("PATCH", path, w.staff, body); r.Status != 400 {
+			t.Errorf("%s: %d %s", name, r.Status, r.Raw)
+		}
+	}
+	w.want(w.do("PATCH", path, w.kitchen, map[string]any{"name": "x"}), 403, "forbidden")
+	w.want(w.do("PATCH", path, otherStaff, map[string]any{"name": "x"}), 404, "not_found")
 	w.want(w.do("POST", "/api/v1/admin/canteens", w.staff, map[string]any{"name": "中埂邻里食堂"}), 409, "name_taken")
 	w.want(w.do("POST", "/api/v1/admin/canteens", w.staff, map[string]any{"name": ""}), 400, "invalid_request")
 	for name, over := range map[string]map[string]any{

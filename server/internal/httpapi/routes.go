@@ -62,6 +62,7 @@ func (s *Server) routes(e *gin.Engine) {
 	admin.POST("/guardian-requests/:id/reject", s.adminDecide(false))
 	admin.PUT("/persons/:id/subsidy-status", s.adminSetSubsidyStatus)
 	admin.POST("/canteens", s.adminCreateCanteen)
+	admin.PATCH("/canteens/:id", s.adminPatchCanteen)
 	admin.GET("/subsidy-rules", s.adminGetRules)
 	admin.PUT("/subsidy-rules", s.adminPutRules)
 	admin.GET("/subsidy-report", s.adminSubsidyReport)
