@@ -28,7 +28,12 @@ type canteenWorld struct {
 }
 
 func newCanteenWorld(t *testing.T) *canteenWorld {
-	e := newEnv(t)
+	t.Parallel()
+	return newCanteenWorldTB(t)
+}
+
+func newCanteenWorldTB(t testing.TB) *canteenWorld {
+	e := newEnvTB(t)
 	w := &canteenWorld{testEnv: e}
 	w.cid, w.bs = e.community("中埂社区", "1幢", "2幢")
 	w.staff, _ = e.staff("staff", w.cid)

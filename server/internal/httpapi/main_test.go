@@ -41,7 +41,7 @@ func TestMain(m *testing.M) {
 
 // testEnv is one test's server: its own database, Redis prefix and handler.
 type testEnv struct {
-	t      *testing.T
+	t      testing.TB
 	app    *app.App
 	h      http.Handler
 	db     *sql.DB
@@ -56,6 +56,12 @@ type options struct {
 func newEnv(t *testing.T, opts ...options) *testEnv {
 	t.Helper()
 	t.Parallel()
+	return newEnvTB(t, opts...)
+}
+
+// newEnvTB is newEnv for benchmarks too.
+func newEnvTB(t testing.TB, opts ...options) *testEnv {
+	t.Helper()
 	db := mysqltest.NewDB(t)
 	rdb, prefix := redistest.New(t)
 	var o options
