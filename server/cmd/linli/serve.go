@@ -114,11 +114,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	return nil
 }
 
-// runWorkers starts the background work of the API's process: sending queued pushes, marking
-// meals nobody collected as no-shows, and clearing orders a crash left half-made.
+// runWorkers starts the background work of the API's process: sending queued pushes, relaying
+// and handling events, marking meals nobody collected as no-shows, and clearing orders a crash
+// left half-made.
 func runWorkers(ctx context.Context, a *app.App, log *slog.Logger) *sync.WaitGroup {
 	var wg sync.WaitGroup
 	wg.Go(func() { a.Pushes.Run(ctx, time.Second) })
+	wg.Go(func() { a.Events.Run(ctx) })
 	wg.Go(func() {
 		t := time.NewTicker(time.Minute)
 		defer t.Stop()

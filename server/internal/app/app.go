@@ -13,6 +13,7 @@ import (
 	"github.com/linli/linli/server/internal/account"
 	"github.com/linli/linli/server/internal/canteen"
 	"github.com/linli/linli/server/internal/community"
+	"github.com/linli/linli/server/internal/events"
 	"github.com/linli/linli/server/internal/httpapi"
 	"github.com/linli/linli/server/internal/idempotency"
 	"github.com/linli/linli/server/internal/notify"
@@ -51,6 +52,8 @@ type App struct {
 	Notify      *notify.Service
 	// Pushes sends queued subscribe messages; serve runs it.
 	Pushes *notify.Sender
+	// Events relays the outbox to Redis streams and runs the handlers; serve runs it.
+	Events *events.Bus
 }
 
 // New wires the services and the API.
@@ -70,10 +73,12 @@ func New(o Options) (*App, error) {
 		Notify:      notify.NewService(o.DB, o.Now),
 	}
 	a.Canteens = canteen.NewService(o.DB, o.Redis, o.KeyPrefix, a.Persons, o.Now)
+	a.Events = events.NewBus(o.DB, o.Redis, o.KeyPrefix, o.Log, o.Now)
 	a.Pushes = &notify.Sender{DB: o.DB, WX: o.WeChat, Templates: o.Templates, Log: o.Log, Now: o.Now}
 	d := httpapi.Deps{
 		Log: o.Log, DB: o.DB, Redis: o.Redis,
 		Accounts: a.Accounts, Communities: a.Communities, Persons: a.Persons, Canteens: a.Canteens, Notify: a.Notify,
+		Events:         a.Events,
 		Idempotency:    idempotency.NewStore(o.Redis, o.KeyPrefix),
 		LoginLimit:     ratelimit.New(o.Redis, o.KeyPrefix, o.LoginsPerMinute, time.Minute, o.Now),
 		Templates:      o.Templates,

@@ -2,10 +2,12 @@ package httpapi_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/linli/linli/server/internal/idempotency"
 )
@@ -160,4 +162,41 @@ func TestRoutingErrorsAndHealth(t *testing.T) {
 	if _, ok := r.Body["items"].([]any); !ok {
 		t.Errorf("fake messages = %s", r.Raw)
 	}
+}
+
+func TestDeadLetters(t *testing.T) {
+	e := newEnv(t)
+	cid, _ := e.community("中埂社区", "1幢")
+	cid2, _ := e.community("西街社区", "1幢")
+	staff, _ := e.staff("staff", cid)
+	other, _ := e.staff("other", cid2)
+	resident, _ := e.login("resident")
+	now := time.Now().UTC()
+	res, err := e.db.Exec(`INSERT INTO outbox (community_id, topic, payload, created_at, published_at, attempts, last_error, dead_at)
+		VALUES (?, 'report.dispatch', '{"report_id":7}', ?, ?, 5, 'handler down', ?)`, cid, now, now, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := res.LastInsertId()
+	r := e.do("GET", "/api/v1/admin/dead-letters", staff, nil)
+	e.want(r, 200, "")
+	items := r.Body["items"].([]any)
+	if len(items) != 1 || items[0].(map[string]any)["topic"] != "report.dispatch" || items[0].(map[string]any)["payload"].(map[string]any)["report_id"] != float64(7) {
+		t.Fatalf("dead letters = %s", r.Raw)
+	}
+	if r := e.do("GET", "/api/v1/admin/dead-letters", other, nil); len(r.Body["items"].([]any)) != 0 {
+		t.Errorf("another community's staff see %s", r.Raw)
+	}
+	e.want(e.do("GET", "/api/v1/admin/dead-letters", resident, nil), 403, "forbidden")
+	e.want(e.do("POST", fmt.Sprintf("/api/v1/admin/dead-letters/%d/retry", id), other, nil), 404, "not_found")
+	e.want(e.do("POST", fmt.Sprintf("/api/v1/admin/dead-letters/%d/retry", id), staff, nil), 200, "")
+	var published sql.NullTime
+	var attempts int
+	if err := e.db.QueryRow(`SELECT published_at, attempts FROM outbox WHERE id = ?`, id).Scan(&published, &attempts); err != nil {
+		t.Fatal(err)
+	}
+	if published.Valid || attempts != 0 {
+		t.Errorf("after retry: published %v, attempts %d", published, attempts)
+	}
+	e.want(e.do("POST", fmt.Sprintf("/api/v1/admin/dead-letters/%d/retry", id), staff, nil), 404, "not_found")
 }

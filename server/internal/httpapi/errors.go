@@ -14,6 +14,7 @@ import (
 	"github.com/linli/linli/server/internal/account"
 	"github.com/linli/linli/server/internal/canteen"
 	"github.com/linli/linli/server/internal/community"
+	"github.com/linli/linli/server/internal/events"
 	"github.com/linli/linli/server/internal/person"
 	"github.com/linli/linli/server/internal/validation"
 )
@@ -65,6 +66,7 @@ var errorTable = []struct {
 	{person.ErrNotApproved, apiError{http.StatusConflict, "guardian_not_approved", "该家属尚未通过社区审核"}},
 	{person.ErrTooMany, apiError{http.StatusConflict, "too_many_persons", "最多可管理 20 位家人"}},
 	{canteen.ErrNotFound, apiError{http.StatusNotFound, "not_found", "内容不存在"}},
+	{events.ErrNotFound, apiError{http.StatusNotFound, "not_found", "内容不存在"}},
 	{canteen.ErrSlotFull, apiError{http.StatusConflict, "slot_full", "该餐次已订满"}},
 	{canteen.ErrBookingClosed, apiError{http.StatusConflict, "booking_closed", "已过订餐截止时间或该餐次已停止供应"}},
 	{canteen.ErrAlreadyBooked, apiError{http.StatusConflict, "already_booked", "已为TA订过这一餐"}},

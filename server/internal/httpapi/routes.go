@@ -66,6 +66,8 @@ func (s *Server) routes(e *gin.Engine) {
 	admin.GET("/subsidy-rules", s.adminGetRules)
 	admin.PUT("/subsidy-rules", s.adminPutRules)
 	admin.GET("/subsidy-report", s.adminSubsidyReport)
+	admin.GET("/dead-letters", s.adminDeadLetters)
+	admin.POST("/dead-letters/:id/retry", s.adminRetryDeadLetter)
 
 	// The kitchen: canteen staff and staff.
 	kitchen := me.Group("/admin", s.requireRole(account.RoleStaff, account.RoleCanteenStaff))

@@ -16,6 +16,7 @@ import (
 	"github.com/linli/linli/server/internal/account"
 	"github.com/linli/linli/server/internal/canteen"
 	"github.com/linli/linli/server/internal/community"
+	"github.com/linli/linli/server/internal/events"
 	"github.com/linli/linli/server/internal/idempotency"
 	"github.com/linli/linli/server/internal/notify"
 	"github.com/linli/linli/server/internal/person"
@@ -34,6 +35,7 @@ type Deps struct {
 	Communities *community.Service
 	Persons     *person.Service
 	Canteens    *canteen.Service
+	Events      *events.Bus
 	Notify      *notify.Service
 	Idempotency *idempotency.Store
 	LoginLimit  *ratelimit.Limiter

@@ -1,0 +1,52 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/linli/linli/server/internal/events"
+)
+
+type deadLetterJSON struct {
+	ID        int64           `json:"id"`
+	Topic     string          `json:"topic"`
+	Payload   json.RawMessage `json:"payload"`
+	Attempts  int             `json:"attempts"`
+	LastError string          `json:"last_error"`
+	CreatedAt string          `json:"created_at"`
+	DeadAt    string          `json:"dead_at"`
+}
+
+// adminDeadLetters lists the community's work that failed every attempt, newest first.
+func (s *Server) adminDeadLetters(c *gin.Context) {
+	p, err := page(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	rows, next, err := s.Events.DeadLetters(c.Request.Context(), communityID(c), p)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, listOf(rows, next, func(e events.Event) deadLetterJSON {
+		return deadLetterJSON{ID: e.ID, Topic: e.Topic, Payload: e.Payload, Attempts: e.Attempts, LastError: e.LastError,
+			CreatedAt: stamp(e.CreatedAt), DeadAt: stamp(e.DeadAt)}
+	}))
+}
+
+// adminRetryDeadLetter sends a dead letter round again.
+func (s *Server) adminRetryDeadLetter(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if err := s.Events.Retry(c.Request.Context(), communityID(c), id); err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"id": id, "status": "queued"})
+}
