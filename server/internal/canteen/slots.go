@@ -112,12 +112,12 @@ func checkPrice(errs validation.Errors, price int) {
 	}
 }
 
-func (in *SlotInput) check(today string) error {
+// check checks a slot's input. A date or cut-off already past is allowed (API.md): the slot is
+// simply closed for booking.
+func (in *SlotInput) check() error {
 	errs := validation.Errors{}
 	if _, err := time.Parse(time.DateOnly, in.Date); err != nil {
 		errs.Add("date", "日期格式应为 YYYY-MM-DD")
-	} else if in.Date < today {
-		errs.Add("date", "不能早于今天")
 	}
 	if !slices.Contains(Meals, in.Meal) {
 		errs.Add("meal", "应为 breakfast、lunch 或 dinner")
@@ -131,7 +131,7 @@ func (in *SlotInput) check(today string) error {
 
 // CreateSlot adds a meal to a canteen's menu.
 func (s *Service) CreateSlot(ctx context.Context, c Canteen, in SlotInput) (Slot, error) {
-	if err := in.check(s.today()); err != nil {
+	if err := in.check(); err != nil {
 		return Slot{}, err
 	}
 	if in.BookBy.IsZero() {
@@ -460,9 +460,6 @@ func (s *Service) CopyWeek(ctx context.Context, c Canteen, weekStart string) ([]
 	start, err := time.Parse(time.DateOnly, weekStart)
 	if err != nil {
 		return nil, validation.Field("week_start", "日期格式应为 YYYY-MM-DD")
-	}
-	if weekStart < s.today() {
-		return nil, validation.Field("week_start", "不能早于今天")
 	}
 	from := start.AddDate(0, 0, -7).Format(time.DateOnly)
 	to := start.AddDate(0, 0, -1).Format(time.DateOnly)

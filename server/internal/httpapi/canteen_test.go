@@ -606,8 +606,15 @@ func TestCanteenStaffScope(t *testing.T) {
 	w.want(w.do("PATCH", path, otherStaff, map[string]any{"name": "x"}), 404, "not_found")
 	w.want(w.do("POST", "/api/v1/admin/canteens", w.staff, map[string]any{"name": "中埂邻里食堂"}), 409, "name_taken")
 	w.want(w.do("POST", "/api/v1/admin/canteens", w.staff, map[string]any{"name": ""}), 400, "invalid_request")
+	// A slot whose cut-off has passed may be made (API.md): it is simply closed.
+	past := w.slot(map[string]any{"date": "2020-01-01"})
+	w.want(w.book(w.resident, past, w.self, "eat_in"), 409, "booking_closed")
+	r = w.do("GET", fmt.Sprintf("/api/v1/canteens/%d/slots?from=2020-01-01&to=2020-01-01", w.canteenID), "", nil)
+	if it := r.Body["items"].([]any); len(it) != 1 || it[0].(map[string]any)["remaining"] != float64(2) {
+		t.Errorf("past slot = %s", r.Raw)
+	}
 	for name, over := range map[string]map[string]any{
-		"past date":  {"date": "2020-01-01"},
+		"bad date":   {"date": "2020-13-01"},
 		"bad meal":   {"meal": "supper"},
 		"no dishes":  {"dishes": []map[string]any{}},
 		"zero seats": {"capacity": 0},
