@@ -20,6 +20,7 @@ import (
 	"github.com/linli/linli/server/internal/person"
 	"github.com/linli/linli/server/internal/pii"
 	"github.com/linli/linli/server/internal/ratelimit"
+	"github.com/linli/linli/server/internal/report"
 	"github.com/linli/linli/server/internal/wechat"
 )
 
@@ -51,7 +52,8 @@ type App struct {
 	Canteens    *canteen.Service
 	Notify      *notify.Service
 	// Pushes sends queued subscribe messages; serve runs it.
-	Pushes *notify.Sender
+	Pushes  *notify.Sender
+	Reports *report.Service
 	// Events relays the outbox to Redis streams and runs the handlers; serve runs it.
 	Events *events.Bus
 }
@@ -74,11 +76,13 @@ func New(o Options) (*App, error) {
 	}
 	a.Canteens = canteen.NewService(o.DB, o.Redis, o.KeyPrefix, a.Persons, o.Now)
 	a.Events = events.NewBus(o.DB, o.Redis, o.KeyPrefix, o.Log, o.Now)
+	a.Reports = report.NewService(o.DB, o.Now)
 	a.Pushes = &notify.Sender{DB: o.DB, WX: o.WeChat, Templates: o.Templates, Log: o.Log, Now: o.Now}
 	d := httpapi.Deps{
 		Log: o.Log, DB: o.DB, Redis: o.Redis,
 		Accounts: a.Accounts, Communities: a.Communities, Persons: a.Persons, Canteens: a.Canteens, Notify: a.Notify,
 		Events:         a.Events,
+		Reports:        a.Reports,
 		Idempotency:    idempotency.NewStore(o.Redis, o.KeyPrefix),
 		LoginLimit:     ratelimit.New(o.Redis, o.KeyPrefix, o.LoginsPerMinute, time.Minute, o.Now),
 		Templates:      o.Templates,

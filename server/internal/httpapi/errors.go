@@ -16,6 +16,7 @@ import (
 	"github.com/linli/linli/server/internal/community"
 	"github.com/linli/linli/server/internal/events"
 	"github.com/linli/linli/server/internal/person"
+	"github.com/linli/linli/server/internal/report"
 	"github.com/linli/linli/server/internal/validation"
 )
 
@@ -67,6 +68,9 @@ var errorTable = []struct {
 	{person.ErrTooMany, apiError{http.StatusConflict, "too_many_persons", "最多可管理 20 位家人"}},
 	{canteen.ErrNotFound, apiError{http.StatusNotFound, "not_found", "内容不存在"}},
 	{events.ErrNotFound, apiError{http.StatusNotFound, "not_found", "内容不存在"}},
+	{report.ErrNotFound, apiError{http.StatusNotFound, "not_found", "内容不存在"}},
+	{report.ErrNameTaken, apiError{http.StatusConflict, "name_taken", "名称已存在"}},
+	{report.ErrBuildingInGrid, apiError{http.StatusConflict, "building_in_grid", "有楼栋已在其他网格中"}},
 	{canteen.ErrSlotFull, apiError{http.StatusConflict, "slot_full", "该餐次已订满"}},
 	{canteen.ErrBookingClosed, apiError{http.StatusConflict, "booking_closed", "已过订餐截止时间或该餐次已停止供应"}},
 	{canteen.ErrAlreadyBooked, apiError{http.StatusConflict, "already_booked", "已为TA订过这一餐"}},

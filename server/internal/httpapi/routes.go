@@ -48,6 +48,8 @@ func (s *Server) routes(e *gin.Engine) {
 	me.POST("/meal-orders/:id/cancel", s.cancelOrder)
 	me.GET("/meal-quote", s.quoteMeal)
 
+	me.GET("/report-categories", s.listCategories)
+
 	admin := me.Group("/admin", s.requireRole(account.RoleStaff))
 	admin.POST("/buildings", s.adminAddBuilding)
 	admin.POST("/members", s.adminGrant)
@@ -66,6 +68,10 @@ func (s *Server) routes(e *gin.Engine) {
 	admin.GET("/subsidy-rules", s.adminGetRules)
 	admin.PUT("/subsidy-rules", s.adminPutRules)
 	admin.GET("/subsidy-report", s.adminSubsidyReport)
+	admin.PUT("/report-categories", s.adminPutCategories)
+	admin.GET("/grids", s.adminListGrids)
+	admin.POST("/grids", s.adminCreateGrid)
+	admin.PUT("/grids/:id", s.adminPutGrid)
 	admin.GET("/dead-letters", s.adminDeadLetters)
 	admin.POST("/dead-letters/:id/retry", s.adminRetryDeadLetter)
 

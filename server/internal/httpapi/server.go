@@ -21,6 +21,7 @@ import (
 	"github.com/linli/linli/server/internal/notify"
 	"github.com/linli/linli/server/internal/person"
 	"github.com/linli/linli/server/internal/ratelimit"
+	"github.com/linli/linli/server/internal/report"
 )
 
 // MaxBody is the largest JSON request body.
@@ -36,6 +37,7 @@ type Deps struct {
 	Persons     *person.Service
 	Canteens    *canteen.Service
 	Events      *events.Bus
+	Reports     *report.Service
 	Notify      *notify.Service
 	Idempotency *idempotency.Store
 	LoginLimit  *ratelimit.Limiter

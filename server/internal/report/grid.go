@@ -1,0 +1,414 @@
+// Package report runs "有事找小哥": residents' reports routed to the grid worker on duty where
+// the problem is, following 小事居民治、大事社区办、急难事共商, with deadlines, escalation and a
+// timeline of every hand-off.
+package report
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/linli/linli/server/internal/database"
+	"github.com/linli/linli/server/internal/paging"
+	"github.com/linli/linli/server/internal/validation"
+)
+
+// Errors of this package.
+var (
+	ErrNotFound       = errors.New("report: not found")
+	ErrNameTaken      = errors.New("report: grid name taken")
+	ErrBuildingInGrid = errors.New("report: building already in another grid")
+)
+
+// Levels of a category.
+const (
+	LevelMinor  = "minor"
+	LevelMajor  = "major"
+	LevelUrgent = "urgent"
+)
+
+// Levels lists them, least first.
+var Levels = []string{LevelMinor, LevelMajor, LevelUrgent}
+
+// Category is a kind of report with its level and deadlines.
+type Category struct {
+	Key            string
+	Name           string
+	Level          string
+	AcceptMinutes  int
+	ResolveMinutes int
+}
+
+// DefaultCategories serve a community that has not defined its own.
+var DefaultCategories = []Category{
+	{Key: "repair", Name: "设施报修", Level: LevelMajor, AcceptMinutes: 60, ResolveMinutes: 2 * 24 * 60},
+	{Key: "sanitation", Name: "环境卫生", Level: LevelMinor, AcceptMinutes: 120, ResolveMinutes: 24 * 60},
+	{Key: "noise", Name: "噪音扰民", Level: LevelMinor, AcceptMinutes: 120, ResolveMinutes: 24 * 60},
+	{Key: "dispute", Name: "邻里纠纷", Level: LevelMajor, AcceptMinutes: 60, ResolveMinutes: 3 * 24 * 60},
+	{Key: "elderly", Name: "老人求助", Level: LevelMajor, AcceptMinutes: 30, ResolveMinutes: 8 * 60},
+	{Key: "safety", Name: "安全隐患", Level: LevelUrgent, AcceptMinutes: 15, ResolveMinutes: 4 * 60},
+	{Key: "other", Name: "其他", Level: LevelMinor, AcceptMinutes: 120, ResolveMinutes: 2 * 24 * 60},
+}
+
+// Limits.
+const (
+	MaxCategories    = 30
+	MaxCategoryName  = 16
+	MaxGridName      = 64
+	MaxGridBuildings = 200
+	MaxGridWorkers   = 20
+	maxMinutes       = 30 * 24 * 60
+)
+
+var keyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
+
+// Service runs grids, categories and reports.
+type Service struct {
+	db  *sql.DB
+	now func() time.Time
+}
+
+// NewService returns the service over db.
+func NewService(db *sql.DB, now func() time.Time) *Service {
+	return &Service{db: db, now: now}
+}
+
+const (
+	qCategories     = `SELECT cat_key, name, level, accept_minutes, resolve_minutes FROM report_categories WHERE community_id = ? ORDER BY sort_order`
+	qDeleteCats     = `DELETE FROM report_categories WHERE community_id = ?`
+	qInsertCat      = `INSERT INTO report_categories (community_id, cat_key, name, level, accept_minutes, resolve_minutes, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	qInsertGrid     = `INSERT INTO grids (community_id, name, on_duty_user_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`
+	qUpdateGrid     = `UPDATE grids SET name = ?, on_duty_user_id = ?, updated_at = ? WHERE id = ?`
+	qGrid           = `SELECT id, community_id, name, on_duty_user_id, created_at FROM grids WHERE id = ?`
+	qLockGrid       = `SELECT id FROM grids WHERE id = ? FOR UPDATE`
+	qGrids          = `SELECT id, community_id, name, on_duty_user_id, created_at FROM grids WHERE community_id = ? AND %s ORDER BY created_at, id LIMIT ?`
+	qGridBuildings  = `SELECT building_id FROM grid_buildings WHERE grid_id = ? ORDER BY building_id`
+	qGridWorkers    = `SELECT user_id FROM grid_workers WHERE grid_id = ? ORDER BY user_id`
+	qClearBuildings = `DELETE FROM grid_buildings WHERE grid_id = ?`
+	qClearWorkers   = `DELETE FROM grid_workers WHERE grid_id = ?`
+	qAddBuilding    = `INSERT INTO grid_buildings (building_id, grid_id, community_id) VALUES (?, ?, ?)`
+	qAddWorker      = `INSERT INTO grid_workers (grid_id, user_id, community_id) VALUES (?, ?, ?)`
+	qBuildingIn     = `SELECT COUNT(*) FROM buildings WHERE id = ? AND community_id = ?`
+	qIsGridWorker   = `SELECT COUNT(*) FROM user_roles WHERE user_id = ? AND community_id = ? AND role = 'grid_worker'`
+	qGridOfBuilding = `SELECT g.id, g.on_duty_user_id FROM grid_buildings gb JOIN grids g ON g.id = gb.grid_id WHERE gb.building_id = ?`
+)
+
+// Categories returns a community's categories, or the built-in list when it has none.
+func (s *Service) Categories(ctx context.Context, communityID int64) ([]Category, error) {
+	rows, err := s.db.QueryContext(ctx, qCategories, communityID)
+	if err != nil {
+		return nil, fmt.Errorf("report categories: %w", err)
+	}
+	defer rows.Close()
+	var out []Category
+	for rows.Next() {
+		var c Category
+		if err := rows.Scan(&c.Key, &c.Name, &c.Level, &c.AcceptMinutes, &c.ResolveMinutes); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return slices.Clone(DefaultCategories), nil
+	}
+	return out, nil
+}
+
+// Category finds one of a community's categories.
+func (s *Service) Category(ctx context.Context, communityID int64, key string) (Category, bool, error) {
+	cats, err := s.Categories(ctx, communityID)
+	if err != nil {
+		return Category{}, false, err
+	}
+	i := slices.IndexFunc(cats, func(c Category) bool { return c.Key == key })
+	if i < 0 {
+		return Category{}, false, nil
+	}
+	return cats[i], true, nil
+}
+
+// SetCategories replaces a community's categories.
+func (s *Service) SetCategories(ctx context.Context, communityID int64, cats []Category) ([]Category, error) {
+	errs := validation.Errors{}
+	switch {
+	case len(cats) == 0:
+		errs.Add("categories", validation.Required)
+	case len(cats) > MaxCategories:
+		errs.Add("categories", "最多 30 类")
+	}
+	seen := map[string]bool{}
+	for i := range cats {
+		c := &cats[i]
+		at := fmt.Sprintf("categories[%d].", i)
+		c.Name = strings.TrimSpace(c.Name)
+		switch {
+		case !keyPattern.MatchString(c.Key):
+			errs.Add(at+"key", "小写字母开头，只含小写字母、数字和下划线")
+		case seen[c.Key]:
+			errs.Add(at+"key", "重复")
+		}
+		seen[c.Key] = true
+		if c.Name == "" || utf8.RuneCountInString(c.Name) > MaxCategoryName {
+			errs.Add(at+"name", "1 到 16 个字")
+		}
+		if !slices.Contains(Levels, c.Level) {
+			errs.Add(at+"level", "应为 minor、major 或 urgent")
+		}
+		if c.AcceptMinutes < 1 || c.AcceptMinutes > maxMinutes {
+			errs.Add(at+"accept_minutes", "应为 1 到 43200")
+		}
+		if c.ResolveMinutes < c.AcceptMinutes || c.ResolveMinutes > maxMinutes {
+			errs.Add(at+"resolve_minutes", "应不少于 accept_minutes，且不超过 43200")
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	err := database.InTx(ctx, s.db, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, qDeleteCats, communityID); err != nil {
+			return fmt.Errorf("replace categories: %w", err)
+		}
+		for i, c := range cats {
+			if _, err := tx.ExecContext(ctx, qInsertCat, communityID, c.Key, c.Name, c.Level, c.AcceptMinutes, c.ResolveMinutes, i); err != nil {
+				return fmt.Errorf("replace categories: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Categories(ctx, communityID)
+}
+
+// Grid is a set of buildings and the grid workers who look after them.
+type Grid struct {
+	ID           int64
+	CommunityID  int64
+	Name         string
+	BuildingIDs  []int64
+	WorkerIDs    []int64
+	OnDutyUserID int64
+	CreatedAt    time.Time
+}
+
+// GridInput is what staff give for a grid. A zero OnDutyUserID takes the first worker.
+type GridInput struct {
+	Name         string
+	BuildingIDs  []int64
+	WorkerIDs    []int64
+	OnDutyUserID int64
+}
+
+func (s *Service) checkGrid(ctx context.Context, communityID int64, in *GridInput) error {
+	errs := validation.Errors{}
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Name == "" || utf8.RuneCountInString(in.Name) > MaxGridName {
+		errs.Add("name", "1 到 64 个字")
+	}
+	slices.Sort(in.BuildingIDs)
+	in.BuildingIDs = slices.Compact(in.BuildingIDs)
+	slices.Sort(in.WorkerIDs)
+	in.WorkerIDs = slices.Compact(in.WorkerIDs)
+	if len(in.BuildingIDs) > MaxGridBuildings {
+		errs.Add("building_ids", "最多 200 栋")
+	}
+	if len(in.WorkerIDs) > MaxGridWorkers {
+		errs.Add("worker_user_ids", "最多 20 人")
+	}
+	for _, b := range in.BuildingIDs {
+		var n int
+		if err := s.db.QueryRowContext(ctx, qBuildingIn, b, communityID).Scan(&n); err != nil {
+			return fmt.Errorf("grid: %w", err)
+		}
+		if n == 0 {
+			errs.Add("building_ids", fmt.Sprintf("楼栋 %d 不属于本社区", b))
+		}
+	}
+	for _, u := range in.WorkerIDs {
+		var n int
+		if err := s.db.QueryRowContext(ctx, qIsGridWorker, u, communityID).Scan(&n); err != nil {
+			return fmt.Errorf("grid: %w", err)
+		}
+		if n == 0 {
+			errs.Add("worker_user_ids", fmt.Sprintf("用户 %d 不是本社区的网格员", u))
+		}
+	}
+	switch {
+	case in.OnDutyUserID == 0 && len(in.WorkerIDs) > 0:
+		in.OnDutyUserID = in.WorkerIDs[0]
+	case in.OnDutyUserID != 0 && !slices.Contains(in.WorkerIDs, in.OnDutyUserID):
+		errs.Add("on_duty_user_id", "应为本网格的网格员之一")
+	}
+	return errs.Err()
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// SaveGrid creates a grid (id 0) or replaces one of the community's.
+func (s *Service) SaveGrid(ctx context.Context, communityID, id int64, in GridInput) (Grid, error) {
+	if err := s.checkGrid(ctx, communityID, &in); err != nil {
+		return Grid{}, err
+	}
+	now := s.now().UTC()
+	err := database.InTx(ctx, s.db, func(tx *sql.Tx) error {
+		if id == 0 {
+			res, err := tx.ExecContext(ctx, qInsertGrid, communityID, in.Name, nullID(in.OnDutyUserID), now, now)
+			if database.IsDuplicate(err) {
+				return ErrNameTaken
+			}
+			if err != nil {
+				return fmt.Errorf("insert grid: %w", err)
+			}
+			if id, err = res.LastInsertId(); err != nil {
+				return err
+			}
+		} else {
+			g, err := s.grid(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if g.CommunityID != communityID {
+				return ErrNotFound
+			}
+			if _, err := tx.ExecContext(ctx, qLockGrid, id); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, qUpdateGrid, in.Name, nullID(in.OnDutyUserID), now, id); err != nil {
+				if database.IsDuplicate(err) {
+					return ErrNameTaken
+				}
+				return fmt.Errorf("update grid: %w", err)
+			}
+			for _, q := range []string{qClearBuildings, qClearWorkers} {
+				if _, err := tx.ExecContext(ctx, q, id); err != nil {
+					return fmt.Errorf("update grid: %w", err)
+				}
+			}
+		}
+		for _, b := range in.BuildingIDs {
+			if _, err := tx.ExecContext(ctx, qAddBuilding, b, id, communityID); err != nil {
+				if database.IsDuplicate(err) {
+					return ErrBuildingInGrid
+				}
+				return fmt.Errorf("grid buildings: %w", err)
+			}
+		}
+		for _, u := range in.WorkerIDs {
+			if _, err := tx.ExecContext(ctx, qAddWorker, id, u, communityID); err != nil {
+				return fmt.Errorf("grid workers: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Grid{}, err
+	}
+	return s.grid(ctx, s.db, id)
+}
+
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func (s *Service) grid(ctx context.Context, q queryer, id int64) (Grid, error) {
+	var (
+		g      Grid
+		onDuty sql.NullInt64
+	)
+	err := q.QueryRowContext(ctx, qGrid, id).Scan(&g.ID, &g.CommunityID, &g.Name, &onDuty, &g.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Grid{}, ErrNotFound
+	}
+	if err != nil {
+		return Grid{}, fmt.Errorf("grid %d: %w", id, err)
+	}
+	g.OnDutyUserID = onDuty.Int64
+	if g.BuildingIDs, err = int64s(ctx, q, qGridBuildings, id); err != nil {
+		return Grid{}, err
+	}
+	if g.WorkerIDs, err = int64s(ctx, q, qGridWorkers, id); err != nil {
+		return Grid{}, err
+	}
+	return g, nil
+}
+
+func int64s(ctx context.Context, q queryer, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("ids: %w", err)
+	}
+	defer rows.Close()
+	out := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// Grids pages through a community's grids.
+func (s *Service) Grids(ctx context.Context, communityID int64, p paging.Page) ([]Grid, string, error) {
+	where, args := p.Where("created_at", "id")
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(qGrids, where), append(append([]any{communityID}, args...), p.Limit+1)...)
+	if err != nil {
+		return nil, "", fmt.Errorf("grids: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var (
+			g      Grid
+			onDuty sql.NullInt64
+		)
+		if err := rows.Scan(&g.ID, &g.CommunityID, &g.Name, &onDuty, &g.CreatedAt); err != nil {
+			rows.Close()
+			return nil, "", err
+		}
+		ids = append(ids, g.ID)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	out := make([]Grid, 0, len(ids))
+	for _, id := range ids {
+		g, err := s.grid(ctx, s.db, id)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, g)
+	}
+	items, next := paging.Trim(out, p.Limit, func(g Grid) paging.Cursor { return paging.Cursor{At: g.CreatedAt, ID: g.ID} })
+	return items, next, nil
+}
+
+// GridOf finds the grid covering a building and its worker on duty (0 when none).
+func (s *Service) GridOf(ctx context.Context, q queryer, buildingID int64) (gridID, onDuty int64, err error) {
+	var duty sql.NullInt64
+	err = q.QueryRowContext(ctx, qGridOfBuilding, buildingID).Scan(&gridID, &duty)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, nil
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("grid of building %d: %w", buildingID, err)
+	}
+	return gridID, duty.Int64, nil
+}
