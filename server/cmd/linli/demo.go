@@ -14,6 +14,7 @@ import (
 	"github.com/linli/linli/server/internal/cst"
 	"github.com/linli/linli/server/internal/paging"
 	"github.com/linli/linli/server/internal/person"
+	"github.com/linli/linli/server/internal/report"
 )
 
 // Demo login codes: the fake WeChat turns code X into openid fake-X.
@@ -71,6 +72,12 @@ func seedDemo(ctx context.Context, a *app.App, log *slog.Logger) error {
 		return err
 	}
 	if err := seedDemoCanteen(ctx, a, c.ID); err != nil {
+		return err
+	}
+	// The grid worker looks after buildings 1 to 3; reports elsewhere go to staff.
+	if _, err := a.Reports.SaveGrid(ctx, c.ID, 0, report.GridInput{
+		Name: "中埂第一网格", BuildingIDs: buildings[:3], WorkerIDs: []int64{users[demoWorker]},
+	}); err != nil {
 		return err
 	}
 	log.Info("seeded the demo community", "community_id", c.ID)

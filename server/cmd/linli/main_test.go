@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -149,8 +150,8 @@ func TestServeDemoAndShutdown(t *testing.T) {
 		cancel()
 		t.Fatalf("server never became ready:\n%s", out.String())
 	}
-	// get logs in with a demo code and reads path.
-	get := func(code, path string) string {
+	// login signs in with a demo code; get logs in and reads path.
+	login := func(code string) string {
 		r, err := http.Post(base+"/api/v1/auth/login", "application/json", strings.NewReader(`{"code":"`+code+`"}`))
 		if err != nil {
 			t.Fatal(err)
@@ -163,8 +164,11 @@ func TestServeDemoAndShutdown(t *testing.T) {
 		if err != nil || r.StatusCode != 200 {
 			t.Fatalf("demo login %s = %d %v", code, r.StatusCode, err)
 		}
+		return login.Token
+	}
+	get := func(code, path string) string {
 		req, _ := http.NewRequest("GET", base+path, nil)
-		req.Header.Set("Authorization", "Bearer "+login.Token)
+		req.Header.Set("Authorization", "Bearer "+login(code))
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -192,6 +196,34 @@ func TestServeDemoAndShutdown(t *testing.T) {
 	}
 	if got := get("demo-resident", "/api/v1/meal-quote?slot_id=3&person_id=3"); !strings.Contains(got, `"subsidy_fen":500`) {
 		t.Errorf("demo elder's quote = %s", got)
+	}
+	// A report from building 1 reaches the grid worker through the running event pipeline.
+	tok := login("demo-resident")
+	req, _ := http.NewRequest("POST", base+"/api/v1/reports", strings.NewReader(`{"category":"repair","description":"楼道灯坏了","building_id":1,"urgency":"normal","photo_ids":[]}`))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var created struct {
+		ID int64 `json:"id"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&created)
+	resp.Body.Close()
+	if resp.StatusCode != 201 {
+		t.Fatalf("demo report: %d", resp.StatusCode)
+	}
+	var status string
+	for range 50 {
+		if got := get("demo-resident", fmt.Sprintf("/api/v1/reports/%d", created.ID)); strings.Contains(got, `"status":"assigned"`) {
+			status = "assigned"
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if status != "assigned" {
+		t.Errorf("the demo report was never assigned")
 	}
 	if !strings.Contains(out.String(), `{"code":"demo-resident"}`) {
 		t.Errorf("serve --demo did not print how to log in:\n%s", out.String())

@@ -115,12 +115,26 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 }
 
 // runWorkers starts the background work of the API's process: sending queued pushes, relaying
-// and handling events, marking meals nobody collected as no-shows, and clearing orders a crash
-// left half-made.
+// and handling events (report dispatch), escalating overdue reports, marking meals nobody
+// collected as no-shows, and clearing orders a crash left half-made.
 func runWorkers(ctx context.Context, a *app.App, log *slog.Logger) *sync.WaitGroup {
 	var wg sync.WaitGroup
 	wg.Go(func() { a.Pushes.Run(ctx, time.Second) })
 	wg.Go(func() { a.Events.Run(ctx) })
+	wg.Go(func() {
+		t := time.NewTicker(30 * time.Second)
+		defer t.Stop()
+		for {
+			if _, err := a.Reports.Escalate(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("report escalation", "error", err.Error())
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	})
 	wg.Go(func() {
 		t := time.NewTicker(time.Minute)
 		defer t.Stop()

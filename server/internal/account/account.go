@@ -159,6 +159,19 @@ func (s *Service) User(ctx context.Context, id int64) (User, error) {
 	return u, nil
 }
 
+// OpenID is the WeChat openid of a live account (for WeChat calls made on the user's behalf).
+func (s *Service) OpenID(ctx context.Context, id int64) (string, error) {
+	var openid sql.NullString
+	err := s.store.db.QueryRowContext(ctx, `SELECT openid FROM users WHERE id = ? AND deleted_at IS NULL`, id).Scan(&openid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("openid of user %d: %w", id, err)
+	}
+	return openid.String, nil
+}
+
 // HomeCommunity is the community the user joined as a resident (0 before onboarding).
 func (s *Service) HomeCommunity(ctx context.Context, id int64) (int64, error) {
 	u, _, err := s.store.user(ctx, id)

@@ -3,7 +3,9 @@
 package app
 
 import (
+	"context"
 	"database/sql"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -77,6 +79,21 @@ func New(o Options) (*App, error) {
 	a.Canteens = canteen.NewService(o.DB, o.Redis, o.KeyPrefix, a.Persons, o.Now)
 	a.Events = events.NewBus(o.DB, o.Redis, o.KeyPrefix, o.Log, o.Now)
 	a.Reports = report.NewService(o.DB, o.Now)
+	a.Reports.SetDeps(report.Deps{
+		Access: func(ctx context.Context, userID, personID int64) (int64, error) {
+			p, _, err := a.Persons.ActFor(ctx, userID, personID)
+			return p.CommunityID, err
+		},
+		OwnPerson: func(ctx context.Context, userID int64) (int64, error) {
+			p, err := a.Persons.Own(ctx, userID)
+			if errors.Is(err, person.ErrNotFound) {
+				return 0, nil
+			}
+			return p.ID, err
+		},
+		Text: o.WeChat,
+	})
+	a.Events.Handle(report.TopicSubmitted, a.Reports.Dispatch)
 	a.Pushes = &notify.Sender{DB: o.DB, WX: o.WeChat, Templates: o.Templates, Log: o.Log, Now: o.Now}
 	d := httpapi.Deps{
 		Log: o.Log, DB: o.DB, Redis: o.Redis,

@@ -49,6 +49,12 @@ func (s *Server) routes(e *gin.Engine) {
 	me.GET("/meal-quote", s.quoteMeal)
 
 	me.GET("/report-categories", s.listCategories)
+	me.POST("/reports", s.submitReport)
+	me.GET("/reports", s.listMyReports)
+	me.GET("/reports/:id", s.getReport)
+	me.POST("/reports/:id/confirm", s.confirmReport)
+	me.POST("/reports/:id/reopen", s.reopenReport)
+	me.POST("/reports/:id/cancel", s.cancelReport)
 
 	admin := me.Group("/admin", s.requireRole(account.RoleStaff))
 	admin.POST("/buildings", s.adminAddBuilding)
@@ -69,6 +75,8 @@ func (s *Server) routes(e *gin.Engine) {
 	admin.PUT("/subsidy-rules", s.adminPutRules)
 	admin.GET("/subsidy-report", s.adminSubsidyReport)
 	admin.PUT("/report-categories", s.adminPutCategories)
+	admin.GET("/reports", s.adminReports)
+	admin.POST("/reports/:id/assign", s.adminAssignReport)
 	admin.GET("/grids", s.adminListGrids)
 	admin.POST("/grids", s.adminCreateGrid)
 	admin.PUT("/grids/:id", s.adminPutGrid)
@@ -90,4 +98,10 @@ func (s *Server) routes(e *gin.Engine) {
 	worker.GET("/deliveries", s.workerDeliveries)
 	worker.POST("/deliveries/:order_id/delivered", s.workerOutcome(true))
 	worker.POST("/deliveries/:order_id/no-answer", s.workerOutcome(false))
+
+	// Reports: grid workers, volunteers (who may claim minor reports) and staff.
+	tasks := me.Group("/worker", s.requireRole(account.RoleGridWorker, account.RoleVolunteer, account.RoleStaff))
+	tasks.GET("/tasks", s.workerTasks)
+	tasks.GET("/open-tasks", s.workerOpenTasks)
+	s.routesWorkerActions(tasks)
 }

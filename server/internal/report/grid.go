@@ -70,8 +70,9 @@ var keyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
 
 // Service runs grids, categories and reports.
 type Service struct {
-	db  *sql.DB
-	now func() time.Time
+	db   *sql.DB
+	now  func() time.Time
+	deps Deps
 }
 
 // NewService returns the service over db.

@@ -1,0 +1,369 @@
+package httpapi
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/linli/linli/server/internal/pii"
+	"github.com/linli/linli/server/internal/report"
+	"github.com/linli/linli/server/internal/validation"
+)
+
+type stepJSON struct {
+	At      string `json:"at"`
+	Actor   string `json:"actor"`
+	ActorID *int64 `json:"actor_user_id"`
+	Role    string `json:"role"`
+	Action  string `json:"action"`
+	Note    string `json:"note"`
+}
+
+type reportJSON struct {
+	ID           int64      `json:"id"`
+	CommunityID  int64      `json:"community_id"`
+	Status       string     `json:"status"`
+	Category     string     `json:"category"`
+	CategoryName string     `json:"category_name"`
+	Level        string     `json:"level"`
+	Urgency      string     `json:"urgency"`
+	Description  string     `json:"description"`
+	BuildingID   *int64     `json:"building_id"`
+	BuildingName string     `json:"building_name"`
+	Unit         string     `json:"unit"`
+	LocationText string     `json:"location_text"`
+	Lat          *float64   `json:"lat"`
+	Lng          *float64   `json:"lng"`
+	PersonID     *int64     `json:"person_id"`
+	Anonymous    bool       `json:"anonymous"`
+	Flagged      bool       `json:"flagged"`
+	AssigneeID   *int64     `json:"assignee_user_id"`
+	AssigneeName string     `json:"assignee_name"`
+	AcceptBy     string     `json:"accept_by"`
+	ResolveBy    string     `json:"resolve_by"`
+	Rating       *int       `json:"rating"`
+	Comment      string     `json:"comment"`
+	Reporter     *string    `json:"reporter_name"`
+	Phone        *string    `json:"reporter_phone"`
+	PhotoIDs     []int64    `json:"photo_ids"`
+	CreatedAt    string     `json:"created_at"`
+	UpdatedAt    string     `json:"updated_at"`
+	Timeline     []stepJSON `json:"timeline,omitempty"`
+}
+
+func reportOf(r report.Report) reportJSON {
+	out := reportJSON{ID: r.ID, CommunityID: r.CommunityID, Status: r.Status, Category: r.CategoryKey, CategoryName: r.CategoryName,
+		Level: r.Level, Urgency: r.Urgency, Description: r.Description, BuildingID: optID(r.BuildingID), BuildingName: r.BuildingName,
+		Unit: r.Unit, LocationText: r.LocationText, Lat: r.Lat, Lng: r.Lng, PersonID: optID(r.PersonID), Anonymous: r.Anonymous,
+		Flagged: r.Flagged, AssigneeID: optID(r.AssigneeID), AssigneeName: r.AssigneeName, AcceptBy: stamp(r.AcceptBy),
+		ResolveBy: stamp(r.ResolveBy), Comment: r.Comment, PhotoIDs: []int64{}, CreatedAt: stamp(r.CreatedAt), UpdatedAt: stamp(r.UpdatedAt)}
+	if r.Rating > 0 {
+		out.Rating = &r.Rating
+	}
+	return out
+}
+
+// withReporter adds the reporter's name and masked phone, for staff, and for workers unless the
+// report is anonymous.
+func (s *Server) withReporter(c *gin.Context, r report.Report, out reportJSON) reportJSON {
+	u, err := s.accounts.User(c.Request.Context(), r.ReporterID)
+	if err != nil {
+		return out
+	}
+	out.Reporter = &u.Name
+	out.Phone = masked(u.Phone, pii.MaskPhone)
+	return out
+}
+
+func (s *Server) withTimeline(c *gin.Context, r report.Report, out reportJSON) (reportJSON, error) {
+	steps, err := s.Reports.Timeline(c.Request.Context(), r.ID)
+	if err != nil {
+		return out, err
+	}
+	out.Timeline = make([]stepJSON, 0, len(steps))
+	for _, st := range steps {
+		name := st.ActorName
+		if st.Role == "system" {
+			name = "系统"
+		}
+		out.Timeline = append(out.Timeline, stepJSON{At: stamp(st.At), Actor: name, ActorID: optID(st.ActorID), Role: st.Role, Action: st.Action, Note: st.Note})
+	}
+	return out, nil
+}
+
+type reportRequest struct {
+	Category     string   `json:"category"`
+	Description  string   `json:"description"`
+	BuildingID   int64    `json:"building_id"`
+	Unit         string   `json:"unit"`
+	LocationText string   `json:"location_text"`
+	Lat          *float64 `json:"lat"`
+	Lng          *float64 `json:"lng"`
+	Urgency      string   `json:"urgency"`
+	PhotoIDs     []int64  `json:"photo_ids"`
+	PersonID     int64    `json:"person_id"`
+	Anonymous    bool     `json:"anonymous"`
+}
+
+func (s *Server) submitReport(c *gin.Context) {
+	var req reportRequest
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	uid := userID(c)
+	openid, err := s.accounts.OpenID(ctx, uid)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	home, err := s.accounts.HomeCommunity(ctx, uid)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	r, err := s.Reports.Submit(ctx, report.Actor{UserID: uid, OpenID: openid, HomeCommunity: home}, report.Input{
+		Category: req.Category, Description: req.Description, BuildingID: req.BuildingID, Unit: req.Unit, LocationText: req.LocationText,
+		Lat: req.Lat, Lng: req.Lng, Urgency: req.Urgency, PhotoIDs: req.PhotoIDs, PersonID: req.PersonID, Anonymous: req.Anonymous,
+	})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, reportOf(r))
+}
+
+func (s *Server) listMyReports(c *gin.Context) {
+	p, err := page(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	rows, next, err := s.Reports.Mine(c.Request.Context(), userID(c), p)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, listOf(rows, next, reportOf))
+}
+
+// reportFor reads the path's report if the caller made it or acts for its person.
+func (s *Server) reportFor(c *gin.Context) (report.Report, bool) {
+	id, err := pathID(c, "id")
+	if err == nil {
+		var r report.Report
+		if r, err = s.Reports.Get(c.Request.Context(), id); err == nil {
+			if s.Reports.CanSee(c.Request.Context(), userID(c), r) {
+				return r, true
+			}
+			err = errNotFound
+		}
+	}
+	fail(c, err)
+	return report.Report{}, false
+}
+
+func (s *Server) getReport(c *gin.Context) {
+	r, ok := s.reportFor(c)
+	if !ok {
+		return
+	}
+	out, err := s.withTimeline(c, r, reportOf(r))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+type confirmRequest struct {
+	Rating  int    `json:"rating"`
+	Comment string `json:"comment"`
+}
+
+func (s *Server) confirmReport(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	var req confirmRequest
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	s.answerReport(c)(s.Reports.Confirm(c.Request.Context(), userID(c), id, req.Rating, req.Comment))
+}
+
+func (s *Server) reopenReport(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	var req reasonRequest
+	if c.Request.ContentLength != 0 {
+		if err := decode(c, &req); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	s.answerReport(c)(s.Reports.Reopen(c.Request.Context(), userID(c), id, req.Reason))
+}
+
+func (s *Server) cancelReport(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	s.answerReport(c)(s.Reports.Cancel(c.Request.Context(), userID(c), id))
+}
+
+// answerReport answers an action's report (200) or its error.
+func (s *Server) answerReport(c *gin.Context) func(report.Report, error) {
+	return func(r report.Report, err error) {
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, reportOf(r))
+	}
+}
+
+// workerView is a report as the worker sees it: the reporter only when not anonymous.
+func (s *Server) workerView(c *gin.Context) func(report.Report) reportJSON {
+	return func(r report.Report) reportJSON {
+		out := reportOf(r)
+		if !r.Anonymous {
+			out = s.withReporter(c, r, out)
+		}
+		return out
+	}
+}
+
+func (s *Server) workerTasks(c *gin.Context) {
+	status := c.Query("status")
+	if status != "" && !slices.Contains(report.Statuses, status) {
+		fail(c, validation.Field("status", validation.Invalid))
+		return
+	}
+	p, err := page(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	rows, next, err := s.Reports.Tasks(c.Request.Context(), userID(c), status, p)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, listOf(rows, next, s.workerView(c)))
+}
+
+func (s *Server) workerOpenTasks(c *gin.Context) {
+	p, err := page(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	rows, next, err := s.Reports.Open(c.Request.Context(), communityID(c), p)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, listOf(rows, next, s.workerView(c)))
+}
+
+// workerAction runs a worker's step on the path's report.
+func (s *Server) workerAction(act func(c *gin.Context, id int64) (report.Report, error)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, err := pathID(c, "id")
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		r, err := act(c, id)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, s.workerView(c)(r))
+	}
+}
+
+type resolveRequest struct {
+	Note     string  `json:"note"`
+	PhotoIDs []int64 `json:"photo_ids"`
+}
+
+func (s *Server) routesWorkerActions(g *gin.RouterGroup) {
+	g.POST("/tasks/:id/accept", s.workerAction(func(c *gin.Context, id int64) (report.Report, error) {
+		return s.Reports.Accept(c.Request.Context(), userID(c), id)
+	}))
+	g.POST("/tasks/:id/claim", s.workerAction(func(c *gin.Context, id int64) (report.Report, error) {
+		return s.Reports.Claim(c.Request.Context(), userID(c), communityID(c), id)
+	}))
+	g.POST("/tasks/:id/resolve", s.workerAction(func(c *gin.Context, id int64) (report.Report, error) {
+		var req resolveRequest
+		if c.Request.ContentLength != 0 {
+			if err := decode(c, &req); err != nil {
+				return report.Report{}, err
+			}
+		}
+		if len(req.PhotoIDs) > 0 {
+			return report.Report{}, validation.Field("photo_ids", "图片不存在")
+		}
+		return s.Reports.Resolve(c.Request.Context(), userID(c), id, req.Note)
+	}))
+	g.POST("/tasks/:id/return", s.workerAction(func(c *gin.Context, id int64) (report.Report, error) {
+		var req reasonRequest
+		if err := decode(c, &req); err != nil {
+			return report.Report{}, err
+		}
+		return s.Reports.Return(c.Request.Context(), userID(c), id, req.Reason)
+	}))
+}
+
+func (s *Server) adminReports(c *gin.Context) {
+	status := c.Query("status")
+	if status != "" && !slices.Contains(report.Statuses, status) {
+		fail(c, validation.Field("status", validation.Invalid))
+		return
+	}
+	overdue := c.Query("overdue") == "true"
+	p, err := page(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	rows, next, err := s.Reports.ForStaff(c.Request.Context(), communityID(c), status, overdue, p)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, listOf(rows, next, func(r report.Report) reportJSON { return s.withReporter(c, r, reportOf(r)) }))
+}
+
+func (s *Server) adminAssignReport(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	var req struct {
+		WorkerUserID int64 `json:"worker_user_id"`
+	}
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	r, err := s.Reports.Assign(c.Request.Context(), userID(c), communityID(c), id, req.WorkerUserID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.withReporter(c, r, reportOf(r)))
+}

@@ -1,0 +1,281 @@
+package httpapi_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/linli/linli/server/internal/account"
+)
+
+// reportWorld is a community with a grid (building 1, worker on duty), a building in no grid,
+// staff, a volunteer, and a resident who guards an elder.
+type reportWorld struct {
+	*testEnv
+	cid           int64
+	bs            []int64
+	staff, worker string
+	workerID      int64
+	volunteer     string
+	volunteerID   int64
+	resident      string
+	residentID    int64
+	mother        int64
+}
+
+func newReportWorld(t *testing.T) *reportWorld {
+	e := newEnv(t)
+	w := &reportWorld{testEnv: e}
+	w.cid, w.bs = e.community("中埂社区", "1幢", "2幢")
+	w.staff, _ = e.staff("staff", w.cid)
+	ctx := context.Background()
+	w.worker, w.workerID = e.login("worker")
+	w.volunteer, w.volunteerID = e.login("volunteer")
+	for uid, role := range map[int64]account.Role{w.workerID: account.RoleGridWorker, w.volunteerID: account.RoleVolunteer} {
+		if _, err := e.app.Accounts.Grant(ctx, w.cid, uid, role, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.want(e.do("POST", "/api/v1/admin/grids", w.staff, map[string]any{"name": "第一网格", "building_ids": []int64{w.bs[0]}, "worker_user_ids": []int64{w.workerID}}), 201, "")
+	w.resident, w.residentID = e.login("resident")
+	e.want(e.do("PUT", "/api/v1/me/profile", w.resident, map[string]any{"name": "王小明", "community_id": w.cid, "building_id": w.bs[0], "unit": "1单元", "room": "301"}), 200, "")
+	e.want(e.do("POST", "/api/v1/me/phone", w.resident, map[string]any{"code": "phone"}), 200, "")
+	w.mother = e.id(e.do("POST", "/api/v1/persons", w.resident, elder(w.bs[1], "王秀英", idElderF)))
+	return w
+}
+
+func (w *reportWorld) submit(tok string, over map[string]any) resp {
+	w.t.Helper()
+	b := map[string]any{"category": "repair", "description": "楼道灯坏了", "building_id": w.bs[0], "unit": "1单元", "urgency": "normal", "photo_ids": []int64{}}
+	for k, v := range over {
+		b[k] = v
+	}
+	return w.do("POST", "/api/v1/reports", tok, b)
+}
+
+// dispatch runs the event pipeline until the submitted reports are routed.
+func (w *reportWorld) dispatch() {
+	w.t.Helper()
+	ctx := context.Background()
+	w.app.Events.Block = 10 * time.Millisecond
+	for range 5 {
+		if _, err := w.app.Events.RelayOnce(ctx, 100); err != nil {
+			w.t.Fatal(err)
+		}
+		if _, err := w.app.Events.ConsumeOnce(ctx, "report.submitted", 50); err != nil {
+			w.t.Fatal(err)
+		}
+	}
+}
+
+func (w *reportWorld) titles(tok string) string {
+	w.t.Helper()
+	return strings.Join(w.walk("/api/v1/me/messages?limit=50", tok, "title"), ",")
+}
+
+func TestReportRoutedAcceptedResolvedConfirmed(t *testing.T) {
+	w := newReportWorld(t)
+	r := w.submit(w.resident, nil)
+	w.want(r, 201, "")
+	id := w.id(r)
+	if r.Body["status"] != "submitted" || r.Body["level"] != "major" || r.Body["category_name"] != "设施报修" {
+		t.Errorf("submitted = %s", r.Raw)
+	}
+	w.dispatch()
+	// The worker on duty for building 1 has it, with a push queued and an inbox entry.
+	r = w.do("GET", fmt.Sprintf("/api/v1/reports/%d", id), w.resident, nil)
+	if r.Body["status"] != "assigned" || r.Body["assignee_user_id"] != float64(w.workerID) {
+		t.Fatalf("after dispatch = %s", r.Raw)
+	}
+	if got := w.titles(w.worker); got != "新的报事任务" {
+		t.Errorf("worker inbox = %s", got)
+	}
+	var pushes int
+	if err := w.db.QueryRow(`SELECT COUNT(*) FROM push_outbox WHERE user_id = ? AND template_key = 'report_assigned'`, w.workerID).Scan(&pushes); err != nil || pushes != 1 {
+		t.Errorf("pushes to the worker = %d, %v", pushes, err)
+	}
+	// Dispatching again (a second delivery) changes nothing.
+	if _, err := w.db.Exec(`UPDATE outbox SET published_at = NULL`); err != nil {
+		t.Fatal(err)
+	}
+	w.dispatch()
+	if got := w.titles(w.worker); got != "新的报事任务" {
+		t.Errorf("worker inbox after a second delivery = %s", got)
+	}
+
+	tasks := w.do("GET", "/api/v1/worker/tasks?status=assigned", w.worker, nil)
+	w.want(tasks, 200, "")
+	task := tasks.Body["items"].([]any)[0].(map[string]any)
+	if task["reporter_name"] != "王小明" || !strings.Contains(task["reporter_phone"].(string), "****") {
+		t.Errorf("worker's task = %v", task)
+	}
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/reports/%d/confirm", id), w.resident, map[string]any{"rating": 5}), 409, "invalid_transition")
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/worker/tasks/%d/accept", id), w.volunteer, nil), 404, "not_found")
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/worker/tasks/%d/accept", id), w.worker, nil), 200, "")
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/worker/tasks/%d/accept", id), w.worker, nil), 409, "invalid_transition")
+	r = w.do("POST", fmt.Sprintf("/api/v1/worker/tasks/%d/resolve", id), w.worker, map[string]any{"note": "已换灯泡"})
+	w.want(r, 200, "")
+	if got := w.titles(w.resident); !strings.Contains(got, "报事已处理") {
+		t.Errorf("resident inbox = %s", got)
+	}
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/reports/%d/confirm", id), w.resident, map[string]any{"rating": 6}), 400, "invalid_request")
+	r = w.do("POST", fmt.Sprintf("/api/v1/reports/%d/confirm", id), w.resident, map[string]any{"rating": 5, "comment": "很快"})
+	w.want(r, 200, "")
+	if r.Body["status"] != "closed" || r.Body["rating"] != float64(5) {
+		t.Errorf("confirmed = %s", r.Raw)
+	}
+	// Reopened within 7 days: back to the same worker.
+	r = w.do("POST", fmt.Sprintf("/api/v1/reports/%d/reopen", id), w.resident, map[string]any{"reason": "又坏了"})
+	w.want(r, 200, "")
+	if r.Body["status"] != "assigned" || r.Body["assignee_user_id"] != float64(w.workerID) {
+		t.Errorf("reopened = %s", r.Raw)
+	}
+	r = w.do("GET", fmt.Sprintf("/api/v1/reports/%d", id), w.resident, nil)
+	var actions []string
+	for _, st := range r.Body["timeline"].([]any) {
+		actions = append(actions, st.(map[string]any)["action"].(string))
+	}
+	if got := strings.Join(actions, ","); got != "submitted,assigned,accepted,resolved,confirmed,reopened" {
+		t.Errorf("timeline = %s", got)
+	}
+	// Closed more than 7 days after resolving: no reopening.
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/worker/tasks/%d/accept", id), w.worker, nil), 200, "")
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/worker/tasks/%d/resolve", id), w.worker, nil), 200, "")
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/reports/%d/confirm", id), w.resident, map[string]any{"rating": 4}), 200, "")
+	if _, err := w.db.Exec(`UPDATE reports SET resolved_at = ? WHERE id = ?`, time.Now().Add(-8*24*time.Hour).UTC(), id); err != nil {
+		t.Fatal(err)
+	}
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/reports/%d/reopen", id), w.resident, nil), 409, "invalid_transition")
+}
+
+func TestReportToStaffAnonymousReturnAndAssign(t *testing.T) {
+	w := newReportWorld(t)
+	// Building 2 is in no grid: staff are told and assign it.
+	id := w.id(w.submit(w.resident, map[string]any{"building_id": w.bs[1], "anonymous": true, "category": "dispute", "description": "楼上噪音"}))
+	w.dispatch()
+	r := w.do("GET", fmt.Sprintf("/api/v1/reports/%d", id), w.resident, nil)
+	if r.Body["status"] != "submitted" || r.Body["assignee_user_id"] != nil {
+		t.Errorf("unrouted report = %s", r.Raw)
+	}
+	if got := w.titles(w.staff); got != "有待分派的报事" {
+		t.Errorf("staff inbox = %s", got)
+	}
+	staffView := w.do("GET", "/api/v1/admin/reports?status=submitted", w.staff, nil)
+	if it := staffView.Body["items"].([]any)[0].(map[string]any); it["reporter_name"] != "王小明" || it["anonymous"] != true {
+		t.Errorf("staff see = %v", it)
+	}
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/admin/reports/%d/assign", id), w.staff, map[string]any{"worker_user_id": w.residentID}), 400, "invalid_request")
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/admin/reports/%d/assign", id), w.staff, map[string]any{"worker_user_id": w.workerID}), 200, "")
+	// The worker does not see who reported an anonymous report.
+	task := w.do("GET", "/api/v1/worker/tasks", w.worker, nil).Body["items"].([]any)[0].(map[string]any)
+	if task["reporter_name"] != nil || task["reporter_phone"] != nil {
+		t.Errorf("anonymous report shows its reporter to the worker: %v", task)
+	}
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/worker/tasks/%d/return", id), w.worker, map[string]any{}), 400, "invalid_request")
+	r = w.do("POST", fmt.Sprintf("/api/v1/worker/tasks/%d/return", id), w.worker, map[string]any{"reason": "不属于我网格"})
+	w.want(r, 200, "")
+	if r.Body["status"] != "returned" {
+		t.Errorf("returned = %s", r.Raw)
+	}
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/admin/reports/%d/assign", id), w.staff, map[string]any{"worker_user_id": w.volunteerID}), 200, "")
+
+	// Another community's staff and strangers see nothing.
+	cid2, _ := w.community("西街社区", "1幢")
+	other, _ := w.testEnv.staff("other-staff", cid2)
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/admin/reports/%d/assign", id), other, map[string]any{"worker_user_id": w.workerID}), 400, "invalid_request")
+	stranger, _ := w.login("stranger")
+	for _, path := range []string{"/api/v1/reports/%d", "/api/v1/reports/%d/cancel"} {
+		method := "GET"
+		if strings.HasSuffix(path, "cancel") {
+			method = "POST"
+		}
+		w.want(w.do(method, fmt.Sprintf(path, id), stranger, nil), 404, "not_found")
+	}
+	w.want(w.do("GET", "/api/v1/worker/tasks", stranger, nil), 403, "forbidden")
+	w.want(w.do("GET", "/api/v1/admin/reports", w.worker, nil), 403, "forbidden")
+	if r := w.do("GET", "/api/v1/admin/reports", other, nil); len(r.Body["items"].([]any)) != 0 {
+		t.Errorf("another community's staff see %s", r.Raw)
+	}
+}
+
+func TestReportClaimUrgentContentAndEscalation(t *testing.T) {
+	w := newReportWorld(t)
+	// Minor: open to volunteers; the first claim wins.
+	minor := w.id(w.submit(w.resident, map[string]any{"category": "sanitation", "description": "垃圾没清"}))
+	w.dispatch()
+	open := w.do("GET", "/api/v1/worker/open-tasks", w.volunteer, nil)
+	if items := open.Body["items"].([]any); len(items) != 1 || items[0].(map[string]any)["id"] != float64(minor) {
+		t.Fatalf("open tasks = %s", open.Raw)
+	}
+	r := w.do("POST", fmt.Sprintf("/api/v1/worker/tasks/%d/claim", minor), w.volunteer, nil)
+	w.want(r, 200, "")
+	if r.Body["status"] != "accepted" || r.Body["assignee_user_id"] != float64(w.volunteerID) {
+		t.Errorf("claimed = %s", r.Raw)
+	}
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/worker/tasks/%d/claim", minor), w.worker, nil), 409, "already_claimed")
+	major := w.id(w.submit(w.resident, nil))
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/worker/tasks/%d/claim", major), w.volunteer, nil), 404, "not_found")
+
+	// Urgent: every staff member is told at once, and the grid worker gets it.
+	_, _ = w.testEnv.staff("staff-2", w.cid)
+	urgent := w.id(w.submit(w.resident, map[string]any{"urgency": "urgent", "description": "楼道有烟味"}))
+	w.dispatch()
+	if got := w.do("GET", fmt.Sprintf("/api/v1/reports/%d", urgent), w.resident, nil); got.Body["level"] != "urgent" || got.Body["status"] != "assigned" {
+		t.Errorf("urgent = %s", got.Raw)
+	}
+	var told int
+	if err := w.db.QueryRow(`SELECT COUNT(*) FROM messages WHERE title = '紧急报事'`).Scan(&told); err != nil || told != 2 {
+		t.Errorf("staff told of the urgent report: %d, %v", told, err)
+	}
+
+	// The content check: risky is refused, review is accepted and flagged.
+	w.want(w.submit(w.resident, map[string]any{"description": "这里有违禁内容"}), 422, "content_rejected")
+	r = w.submit(w.resident, map[string]any{"description": "这条待审一下"})
+	w.want(r, 201, "")
+	if r.Body["flagged"] != true {
+		t.Errorf("review verdict = %s", r.Raw)
+	}
+
+	// For the elder the resident acts for; past its deadline it escalates to staff.
+	r = w.submit(w.resident, map[string]any{"person_id": w.mother, "building_id": w.bs[0], "description": "老人家水管漏水"})
+	w.want(r, 201, "")
+	forMother := w.id(r)
+	w.dispatch()
+	if _, err := w.db.Exec(`UPDATE reports SET accept_by = ? WHERE id = ?`, time.Now().Add(-time.Minute).UTC(), forMother); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := w.app.Reports.Escalate(context.Background()); err != nil || n != 1 {
+		t.Fatalf("escalated %d, %v", n, err)
+	}
+	overdue := w.do("GET", "/api/v1/admin/reports?overdue=true", w.staff, nil)
+	if items := overdue.Body["items"].([]any); len(items) != 1 || items[0].(map[string]any)["status"] != "escalated" {
+		t.Errorf("overdue = %s", overdue.Raw)
+	}
+
+	// Bad input.
+	for name, over := range map[string]map[string]any{
+		"unknown category": {"category": "ufo"},
+		"no description":   {"description": " "},
+		"long":             {"description": strings.Repeat("长", 501)},
+		"bad urgency":      {"urgency": "now"},
+		"nowhere":          {"building_id": 0},
+		"half a point":     {"building_id": 0, "lat": 29.1},
+		"other's building": {"building_id": 999999},
+		"photos":           {"photo_ids": []int64{1}},
+		"no photo_ids":     {"photo_ids": nil},
+	} {
+		if r := w.submit(w.resident, over); r.Status != 400 {
+			t.Errorf("%s: %d %s", name, r.Status, r.Raw)
+		}
+	}
+	stranger, _ := w.login("stranger")
+	w.want(w.submit(stranger, map[string]any{"person_id": w.mother}), 404, "not_found")
+	// Cancel before anyone starts.
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/reports/%d/cancel", major), w.resident, nil), 200, "")
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/reports/%d/cancel", major), w.resident, nil), 409, "invalid_transition")
+	if got := w.walk("/api/v1/reports?limit=2", w.resident, "status"); len(got) < 5 {
+		t.Errorf("my reports = %v", got)
+	}
+}

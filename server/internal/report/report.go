@@ -1,0 +1,772 @@
+package report
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/linli/linli/server/internal/database"
+	"github.com/linli/linli/server/internal/events"
+	"github.com/linli/linli/server/internal/notify"
+	"github.com/linli/linli/server/internal/paging"
+	"github.com/linli/linli/server/internal/validation"
+	"github.com/linli/linli/server/internal/wechat"
+)
+
+// More errors of this package.
+var (
+	ErrContentRejected   = errors.New("report: text refused by the content check")
+	ErrInvalidTransition = errors.New("report: the report's state does not allow this")
+	ErrAlreadyClaimed    = errors.New("report: already claimed")
+)
+
+// Statuses.
+const (
+	StatusSubmitted = "submitted"
+	StatusAssigned  = "assigned"
+	StatusAccepted  = "accepted"
+	StatusResolved  = "resolved"
+	StatusClosed    = "closed"
+	StatusReturned  = "returned"
+	StatusEscalated = "escalated"
+	StatusCancelled = "cancelled"
+)
+
+// Statuses lists them.
+var Statuses = []string{StatusSubmitted, StatusAssigned, StatusAccepted, StatusResolved, StatusClosed, StatusReturned, StatusEscalated, StatusCancelled}
+
+// Urgencies.
+const (
+	UrgencyNormal = "normal"
+	UrgencyUrgent = "urgent"
+)
+
+// Limits.
+const (
+	MaxDescription  = 500
+	MaxLocationText = 64
+	MaxNote         = 200
+	// ReopenWindow is how long after resolving a report may be reopened, and after which a
+	// resolved report closes by itself.
+	ReopenWindow = 7 * 24 * time.Hour
+)
+
+// TopicSubmitted is the event that dispatches a new report.
+const TopicSubmitted = "report.submitted"
+
+// Report is a resident's report.
+type Report struct {
+	ID           int64
+	CommunityID  int64
+	ReporterID   int64
+	PersonID     int64
+	CategoryKey  string
+	CategoryName string
+	Level        string
+	Urgency      string
+	Description  string
+	BuildingID   int64
+	BuildingName string
+	Unit         string
+	LocationText string
+	Lat, Lng     *float64
+	Anonymous    bool
+	Flagged      bool
+	Status       string
+	GridID       int64
+	AssigneeID   int64
+	AssigneeName string
+	AcceptBy     time.Time
+	ResolveBy    time.Time
+	AcceptedAt   time.Time
+	ResolvedAt   time.Time
+	ClosedAt     time.Time
+	Rating       int
+	Comment      string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	// Reporter's name and phone (in clear; callers mask, and hide them from workers when
+	// anonymous).
+	ReporterName  string
+	ReporterPhone string
+}
+
+// Step is one line of a report's timeline.
+type Step struct {
+	At        time.Time
+	ActorID   int64
+	ActorName string
+	Role      string
+	Action    string
+	Note      string
+}
+
+// Input is a new report.
+type Input struct {
+	Category     string
+	Description  string
+	BuildingID   int64
+	Unit         string
+	LocationText string
+	Lat, Lng     *float64
+	Urgency      string
+	PhotoIDs     []int64
+	PersonID     int64
+	Anonymous    bool
+}
+
+// Actor is who submits or acts, as the HTTP layer knows them.
+type Actor struct {
+	UserID int64
+	OpenID string
+	// HomeCommunity is the community the user joined (0 before onboarding).
+	HomeCommunity int64
+}
+
+// PersonAccess is the one authorization rule for acting for a person (person.Service.ActFor),
+// answering the person's community.
+type PersonAccess func(ctx context.Context, userID, personID int64) (communityID int64, err error)
+
+// TextChecker is WeChat's msgSecCheck (wechat.Client).
+type TextChecker interface {
+	CheckText(ctx context.Context, openid, text string) (wechat.Verdict, error)
+}
+
+// Deps are the report service's collaborators.
+type Deps struct {
+	Access PersonAccess
+	Text   TextChecker
+	// OwnPerson is the user's own person (0 when none).
+	OwnPerson func(ctx context.Context, userID int64) (int64, error)
+}
+
+// SetDeps wires the collaborators (the app does, after building them).
+func (s *Service) SetDeps(d Deps) { s.deps = d }
+
+const (
+	reportCols = `r.id, r.community_id, r.reporter_user_id, r.person_id, r.category_key, r.category_name, r.level, r.urgency,
+		r.description, r.building_id, COALESCE(b.name, ''), r.unit, r.location_text, r.lat, r.lng, r.anonymous, r.flagged, r.status,
+		r.grid_id, r.assignee_user_id, COALESCE(a.name, ''), r.accept_by, r.resolve_by, r.accepted_at, r.resolved_at, r.closed_at,
+		r.rating, r.comment, r.created_at, r.updated_at, COALESCE(u.name, '')`
+	reportFrom = ` FROM reports r LEFT JOIN buildings b ON b.id = r.building_id LEFT JOIN users a ON a.id = r.assignee_user_id
+		LEFT JOIN users u ON u.id = r.reporter_user_id `
+	qInsertReport = `INSERT INTO reports (community_id, reporter_user_id, person_id, category_key, category_name, level, urgency,
+		description, building_id, unit, location_text, lat, lng, anonymous, flagged, status, accept_by, resolve_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?)`
+	qReport      = `SELECT ` + reportCols + reportFrom + `WHERE r.id = ?`
+	qLockReport  = `SELECT status, community_id, assignee_user_id, level, building_id, resolved_at, reporter_user_id, person_id FROM reports WHERE id = ? FOR UPDATE`
+	qTimeline    = `INSERT INTO report_timeline (report_id, community_id, actor_user_id, actor_role, action, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	qSteps       = `SELECT t.created_at, t.actor_user_id, COALESCE(u.name, ''), t.actor_role, t.action, t.note FROM report_timeline t LEFT JOIN users u ON u.id = t.actor_user_id WHERE t.report_id = ? ORDER BY t.created_at, t.id`
+	qStaffOf     = `SELECT user_id FROM user_roles WHERE community_id = ? AND role = 'staff' ORDER BY user_id`
+	qHasRole     = `SELECT COUNT(*) FROM user_roles WHERE user_id = ? AND community_id = ? AND role IN ('grid_worker', 'volunteer', 'staff')`
+	qMineReports = `SELECT ` + reportCols + reportFrom + `WHERE (r.reporter_user_id = ? OR r.person_id IN (SELECT id FROM persons WHERE owner_user_id = ?
+		UNION SELECT person_id FROM guardians WHERE user_id = ?)) AND %s ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
+	qTasks = `SELECT ` + reportCols + reportFrom + `WHERE r.assignee_user_id = ? AND (r.status = ? OR ? = '') AND %s ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
+	qOpen  = `SELECT ` + reportCols + reportFrom + `WHERE r.community_id = ? AND r.level = 'minor' AND r.status IN ('submitted', 'assigned')
+		AND %s ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
+	qAdminReports = `SELECT ` + reportCols + reportFrom + `WHERE r.community_id = ? AND (r.status = ? OR ? = '') AND (? = FALSE OR
+		(r.status IN ('assigned', 'submitted') AND r.accept_by < ?) OR (r.status = 'accepted' AND r.resolve_by < ?) OR r.status = 'escalated')
+		AND %s ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
+)
+
+func nullFloat(f *float64) any {
+	if f == nil {
+		return nil
+	}
+	return *f
+}
+
+func scanReport(row interface{ Scan(...any) error }) (Report, error) {
+	var (
+		r                                        Report
+		person, building, grid, assignee, rating sql.NullInt64
+		lat, lng                                 sql.NullFloat64
+		accepted, resolved, closed               sql.NullTime
+	)
+	err := row.Scan(&r.ID, &r.CommunityID, &r.ReporterID, &person, &r.CategoryKey, &r.CategoryName, &r.Level, &r.Urgency,
+		&r.Description, &building, &r.BuildingName, &r.Unit, &r.LocationText, &lat, &lng, &r.Anonymous, &r.Flagged, &r.Status,
+		&grid, &assignee, &r.AssigneeName, &r.AcceptBy, &r.ResolveBy, &accepted, &resolved, &closed, &rating, &r.Comment,
+		&r.CreatedAt, &r.UpdatedAt, &r.ReporterName)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Report{}, ErrNotFound
+	}
+	if err != nil {
+		return Report{}, err
+	}
+	r.PersonID, r.BuildingID, r.GridID, r.AssigneeID, r.Rating = person.Int64, building.Int64, grid.Int64, assignee.Int64, int(rating.Int64)
+	if lat.Valid && lng.Valid {
+		la, ln := lat.Float64, lng.Float64
+		r.Lat, r.Lng = &la, &ln
+	}
+	r.AcceptedAt, r.ResolvedAt, r.ClosedAt = accepted.Time, resolved.Time, closed.Time
+	return r, nil
+}
+
+// Get returns one report.
+func (s *Service) Get(ctx context.Context, id int64) (Report, error) {
+	r, err := scanReport(s.db.QueryRowContext(ctx, qReport, id))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Report{}, fmt.Errorf("report %d: %w", id, err)
+	}
+	return r, err
+}
+
+// Timeline returns a report's steps, oldest first.
+func (s *Service) Timeline(ctx context.Context, id int64) ([]Step, error) {
+	rows, err := s.db.QueryContext(ctx, qSteps, id)
+	if err != nil {
+		return nil, fmt.Errorf("timeline of report %d: %w", id, err)
+	}
+	defer rows.Close()
+	out := []Step{}
+	for rows.Next() {
+		var (
+			st    Step
+			actor sql.NullInt64
+		)
+		if err := rows.Scan(&st.At, &actor, &st.ActorName, &st.Role, &st.Action, &st.Note); err != nil {
+			return nil, err
+		}
+		st.ActorID = actor.Int64
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+func step(ctx context.Context, tx *sql.Tx, reportID, communityID, actorID int64, role, action, note string, now time.Time) error {
+	var actor any
+	if actorID != 0 {
+		actor = actorID
+	}
+	if _, err := tx.ExecContext(ctx, qTimeline, reportID, communityID, actor, role, action, note, now); err != nil {
+		return fmt.Errorf("timeline of report %d: %w", reportID, err)
+	}
+	return nil
+}
+
+// Submit checks and files a report; dispatch happens through the events.
+func (s *Service) Submit(ctx context.Context, a Actor, in Input) (Report, error) {
+	errs := validation.Errors{}
+	in.Description = strings.TrimSpace(in.Description)
+	in.Unit, in.LocationText = strings.TrimSpace(in.Unit), strings.TrimSpace(in.LocationText)
+	switch {
+	case in.Description == "":
+		errs.Add("description", validation.Required)
+	case utf8.RuneCountInString(in.Description) > MaxDescription:
+		errs.Add("description", "最多 500 字")
+	}
+	if utf8.RuneCountInString(in.Unit) > 16 {
+		errs.Add("unit", validation.TooLong)
+	}
+	if utf8.RuneCountInString(in.LocationText) > MaxLocationText {
+		errs.Add("location_text", validation.TooLong)
+	}
+	if in.Urgency != UrgencyNormal && in.Urgency != UrgencyUrgent {
+		errs.Add("urgency", "应为 normal 或 urgent")
+	}
+	if (in.Lat == nil) != (in.Lng == nil) {
+		errs.Add("lat", "lat 和 lng 须同时填写")
+	} else if in.Lat != nil && (*in.Lat < 3 || *in.Lat > 54 || *in.Lng < 73 || *in.Lng > 136) {
+		errs.Add("lat", "坐标不在中国境内")
+	}
+	if in.BuildingID == 0 && in.Lat == nil && in.LocationText == "" {
+		errs.Add("building_id", "请选择楼栋，或在地图上选点，或描述位置")
+	}
+	if in.PhotoIDs == nil {
+		errs.Add("photo_ids", validation.Required)
+	} else if len(in.PhotoIDs) > 0 {
+		errs.Add("photo_ids", "图片不存在")
+	}
+	if err := errs.Err(); err != nil {
+		return Report{}, err
+	}
+	// The community: the person's, else the building's, else the reporter's own.
+	communityID := a.HomeCommunity
+	personID := in.PersonID
+	if personID != 0 {
+		cid, err := s.deps.Access(ctx, a.UserID, personID)
+		if err != nil {
+			return Report{}, err
+		}
+		communityID = cid
+	} else if own, err := s.deps.OwnPerson(ctx, a.UserID); err != nil {
+		return Report{}, err
+	} else {
+		personID = own
+	}
+	if in.BuildingID != 0 {
+		var bc int64
+		err := s.db.QueryRowContext(ctx, `SELECT community_id FROM buildings WHERE id = ?`, in.BuildingID).Scan(&bc)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && communityID != 0 && bc != communityID) {
+			return Report{}, validation.Field("building_id", "楼栋不存在")
+		}
+		if err != nil {
+			return Report{}, fmt.Errorf("report building: %w", err)
+		}
+		communityID = bc
+	}
+	if communityID == 0 {
+		return Report{}, validation.Field("building_id", "请先选择所在社区的楼栋")
+	}
+	cat, ok, err := s.Category(ctx, communityID, in.Category)
+	if err != nil {
+		return Report{}, err
+	}
+	if !ok {
+		return Report{}, validation.Field("category", "类别不存在")
+	}
+	flagged, err := s.checkText(ctx, a.OpenID, in.Description+" "+in.LocationText)
+	if err != nil {
+		return Report{}, err
+	}
+	level := cat.Level
+	if in.Urgency == UrgencyUrgent {
+		level = LevelUrgent
+	}
+	now := s.now().UTC()
+	var id int64
+	err = database.InTx(ctx, s.db, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, qInsertReport, communityID, a.UserID, nullID(personID), cat.Key, cat.Name, level, in.Urgency,
+			in.Description, nullID(in.BuildingID), in.Unit, in.LocationText, nullFloat(in.Lat), nullFloat(in.Lng), in.Anonymous, flagged,
+			now.Add(time.Duration(cat.AcceptMinutes)*time.Minute), now.Add(time.Duration(cat.ResolveMinutes)*time.Minute), now, now)
+		if err != nil {
+			return fmt.Errorf("insert report: %w", err)
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		note := ""
+		if flagged {
+			note = "内容待社区复核"
+		}
+		if err := step(ctx, tx, id, communityID, a.UserID, "resident", "submitted", note, now); err != nil {
+			return err
+		}
+		_, err = events.Publish(ctx, tx, communityID, TopicSubmitted, map[string]int64{"report_id": id}, now)
+		return err
+	})
+	if err != nil {
+		return Report{}, err
+	}
+	return s.Get(ctx, id)
+}
+
+// checkText runs WeChat's content check: risky is refused; review, or WeChat not answering, is
+// accepted and flagged for staff.
+func (s *Service) checkText(ctx context.Context, openid, text string) (bool, error) {
+	if s.deps.Text == nil || openid == "" {
+		return false, nil
+	}
+	v, err := s.deps.Text.CheckText(ctx, openid, text)
+	switch {
+	case err != nil:
+		return true, nil
+	case v == wechat.VerdictRisky:
+		return false, ErrContentRejected
+	}
+	return v == wechat.VerdictReview, nil
+}
+
+// Dispatch routes a submitted report: to the grid worker on duty where it is, else to staff;
+// urgent reports reach every staff member at once. It is the handler of TopicSubmitted.
+func (s *Service) Dispatch(ctx context.Context, tx *sql.Tx, e events.Event) error {
+	var p struct {
+		ReportID int64 `json:"report_id"`
+	}
+	if err := e.Decode(&p); err != nil {
+		return err
+	}
+	l, err := lockReport(ctx, tx, p.ReportID)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil || l.status != StatusSubmitted {
+		return err
+	}
+	now := s.now().UTC()
+	r, err := s.Get(ctx, p.ReportID)
+	if err != nil {
+		return err
+	}
+	worker := int64(0)
+	gridID := int64(0)
+	if l.building != 0 {
+		if gridID, worker, err = s.GridOf(ctx, tx, l.building); err != nil {
+			return err
+		}
+	}
+	if worker != 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE reports SET status = 'assigned', grid_id = ?, assignee_user_id = ?, updated_at = ? WHERE id = ?`,
+			gridID, worker, now, r.ID); err != nil {
+			return fmt.Errorf("assign report %d: %w", r.ID, err)
+		}
+		if err := step(ctx, tx, r.ID, r.CommunityID, 0, "system", "assigned", fmt.Sprintf("派给网格员 %d", worker), now); err != nil {
+			return err
+		}
+		if err := tellAssigned(ctx, tx, r, worker, now); err != nil {
+			return err
+		}
+	} else if err := step(ctx, tx, r.ID, r.CommunityID, 0, "system", "to_staff", "没有负责该位置的网格员，交社区分派", now); err != nil {
+		return err
+	}
+	if worker == 0 || r.Level == LevelUrgent {
+		return s.tellStaff(ctx, tx, r, now)
+	}
+	return nil
+}
+
+func reportMessage(r Report, title, body string, now time.Time) notify.Message {
+	return notify.Message{CommunityID: r.CommunityID, Kind: "report", Title: title, Body: body,
+		Page: fmt.Sprintf("/pages/report/detail/index?id=%d", r.ID), CreatedAt: now}
+}
+
+func tellAssigned(ctx context.Context, tx *sql.Tx, r Report, worker int64, now time.Time) error {
+	m := reportMessage(r, "新的报事任务", fmt.Sprintf("%s：%s", r.CategoryName, r.Description), now)
+	m.Page = fmt.Sprintf("/pages/report/task/index?id=%d", r.ID)
+	return notify.Tell(ctx, tx, worker, fmt.Sprintf("report_assigned:%d:%d:%d", r.ID, worker, now.UnixNano()), m, &notify.Push{
+		TemplateKey: "report_assigned", Page: m.Page,
+		Data: map[string]string{"thing1": r.CategoryName, "thing2": r.Description, "time3": now.In(shanghai).Format("2006-01-02 15:04")},
+	})
+}
+
+var shanghai = time.FixedZone("CST", 8*3600)
+
+func (s *Service) tellStaff(ctx context.Context, tx *sql.Tx, r Report, now time.Time) error {
+	staff, err := int64s(ctx, tx, qStaffOf, r.CommunityID)
+	if err != nil {
+		return err
+	}
+	title := "有待分派的报事"
+	if r.Level == LevelUrgent {
+		title = "紧急报事"
+	}
+	m := reportMessage(r, title, fmt.Sprintf("%s：%s", r.CategoryName, r.Description), now)
+	for _, uid := range staff {
+		if err := notify.Tell(ctx, tx, uid, fmt.Sprintf("report_staff:%d:%d:%s", r.ID, uid, r.Status), m, &notify.Push{
+			TemplateKey: "report_updated", Page: m.Page,
+			Data: map[string]string{"thing1": title, "thing2": r.Description, "time3": now.In(shanghai).Format("2006-01-02 15:04")},
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type locked struct {
+	status, level string
+	community     int64
+	assignee      int64
+	building      int64
+	resolvedAt    time.Time
+	reporter      int64
+	person        int64
+}
+
+func lockReport(ctx context.Context, tx *sql.Tx, id int64) (locked, error) {
+	var (
+		l                          locked
+		assignee, building, person sql.NullInt64
+		resolved                   sql.NullTime
+	)
+	err := tx.QueryRowContext(ctx, qLockReport, id).Scan(&l.status, &l.community, &assignee, &l.level, &building, &resolved, &l.reporter, &person)
+	if errors.Is(err, sql.ErrNoRows) {
+		return locked{}, ErrNotFound
+	}
+	if err != nil {
+		return locked{}, fmt.Errorf("lock report %d: %w", id, err)
+	}
+	l.assignee, l.building, l.resolvedAt, l.person = assignee.Int64, building.Int64, resolved.Time, person.Int64
+	return l, nil
+}
+
+// CanSee reports whether a resident may see a report: they made it, or they act for its person.
+func (s *Service) CanSee(ctx context.Context, userID int64, r Report) bool {
+	if r.ReporterID == userID {
+		return true
+	}
+	if r.PersonID == 0 || s.deps.Access == nil {
+		return false
+	}
+	_, err := s.deps.Access(ctx, userID, r.PersonID)
+	return err == nil
+}
+
+// move runs a state change under the report's lock: check decides whether it is allowed (an
+// error otherwise), set is the UPDATE, then the step is written and tell runs.
+func (s *Service) move(ctx context.Context, id int64, check func(l locked) error, set string, args []any, actor int64, role, action, note string,
+	tell func(tx *sql.Tx, r Report, now time.Time) error) (Report, error) {
+	now := s.now().UTC()
+	err := database.InTx(ctx, s.db, func(tx *sql.Tx) error {
+		l, err := lockReport(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := check(l); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE reports SET `+set+`, updated_at = ? WHERE id = ?`, append(append(args, now), id)...); err != nil {
+			return fmt.Errorf("report %d %s: %w", id, action, err)
+		}
+		if err := step(ctx, tx, id, l.community, actor, role, action, note, now); err != nil {
+			return err
+		}
+		if tell == nil {
+			return nil
+		}
+		r, err := scanReport(tx.QueryRowContext(ctx, qReport, id))
+		if err != nil {
+			return err
+		}
+		return tell(tx, r, now)
+	})
+	if err != nil {
+		return Report{}, err
+	}
+	return s.Get(ctx, id)
+}
+
+func allowed(l locked, from ...string) error {
+	if !slices.Contains(from, l.status) {
+		return ErrInvalidTransition
+	}
+	return nil
+}
+
+// Accept is the assigned worker taking the report on.
+func (s *Service) Accept(ctx context.Context, workerID, id int64) (Report, error) {
+	now := s.now().UTC()
+	return s.move(ctx, id, func(l locked) error {
+		if l.assignee != workerID {
+			return ErrNotFound
+		}
+		return allowed(l, StatusAssigned)
+	}, "status = 'accepted', accepted_at = ?", []any{now}, workerID, "worker", "accepted", "", nil)
+}
+
+// Claim is a volunteer taking a minor report nobody has accepted.
+func (s *Service) Claim(ctx context.Context, volunteerID, communityID, id int64) (Report, error) {
+	now := s.now().UTC()
+	return s.move(ctx, id, func(l locked) error {
+		switch {
+		case l.community != communityID || l.level != LevelMinor:
+			return ErrNotFound
+		case l.status == StatusAccepted && l.assignee != 0:
+			return ErrAlreadyClaimed
+		}
+		return allowed(l, StatusSubmitted, StatusAssigned)
+	}, "status = 'accepted', assignee_user_id = ?, accepted_at = ?", []any{volunteerID, now}, volunteerID, "volunteer", "claimed", "", nil)
+}
+
+// Resolve is the assigned worker done, with a note; the reporter is told.
+func (s *Service) Resolve(ctx context.Context, workerID, id int64, note string) (Report, error) {
+	note = strings.TrimSpace(note)
+	if utf8.RuneCountInString(note) > MaxNote {
+		return Report{}, validation.Field("note", validation.TooLong)
+	}
+	now := s.now().UTC()
+	return s.move(ctx, id, func(l locked) error {
+		if l.assignee != workerID {
+			return ErrNotFound
+		}
+		return allowed(l, StatusAccepted)
+	}, "status = 'resolved', resolved_at = ?", []any{now}, workerID, "worker", "resolved", note, func(tx *sql.Tx, r Report, now time.Time) error {
+		m := reportMessage(r, "报事已处理", fmt.Sprintf("您反映的“%s”已处理，请确认并评价。%s", r.CategoryName, note), now)
+		return notify.Tell(ctx, tx, r.ReporterID, fmt.Sprintf("report_resolved:%d:%d", r.ID, now.UnixNano()), m, &notify.Push{
+			TemplateKey: "report_updated", Page: m.Page,
+			Data: map[string]string{"thing1": "报事已处理", "thing2": r.Description, "time3": now.In(shanghai).Format("2006-01-02 15:04")},
+		})
+	})
+}
+
+// Return is the assigned worker handing the report back to staff, with a reason.
+func (s *Service) Return(ctx context.Context, workerID, id int64, reason string) (Report, error) {
+	reason = strings.TrimSpace(reason)
+	switch {
+	case reason == "":
+		return Report{}, validation.Field("reason", validation.Required)
+	case utf8.RuneCountInString(reason) > MaxNote:
+		return Report{}, validation.Field("reason", validation.TooLong)
+	}
+	return s.move(ctx, id, func(l locked) error {
+		if l.assignee != workerID {
+			return ErrNotFound
+		}
+		return allowed(l, StatusAssigned, StatusAccepted)
+	}, "status = 'returned', assignee_user_id = NULL", nil, workerID, "worker", "returned", reason, s.tellStaffTx(ctx))
+}
+
+func (s *Service) tellStaffTx(ctx context.Context) func(tx *sql.Tx, r Report, now time.Time) error {
+	return func(tx *sql.Tx, r Report, now time.Time) error { return s.tellStaff(ctx, tx, r, now) }
+}
+
+// Assign is staff giving the report to a worker (grid worker, volunteer or staff of the
+// community).
+func (s *Service) Assign(ctx context.Context, staffID, communityID, id, workerID int64) (Report, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, qHasRole, workerID, communityID).Scan(&n); err != nil {
+		return Report{}, fmt.Errorf("assign: %w", err)
+	}
+	if n == 0 {
+		return Report{}, validation.Field("worker_user_id", "应为本社区的网格员、志愿者或工作人员")
+	}
+	return s.move(ctx, id, func(l locked) error {
+		if l.community != communityID {
+			return ErrNotFound
+		}
+		return allowed(l, StatusSubmitted, StatusAssigned, StatusReturned, StatusEscalated, StatusAccepted)
+	}, "status = 'assigned', assignee_user_id = ?, accepted_at = NULL", []any{workerID}, staffID, "staff", "assigned",
+		fmt.Sprintf("派给 %d", workerID), func(tx *sql.Tx, r Report, now time.Time) error { return tellAssigned(ctx, tx, r, workerID, now) })
+}
+
+// Confirm is the reporter (or who acts for the person) closing a resolved report with a rating.
+func (s *Service) Confirm(ctx context.Context, userID, id int64, rating int, comment string) (Report, error) {
+	comment = strings.TrimSpace(comment)
+	errs := validation.Errors{}
+	if rating < 1 || rating > 5 {
+		errs.Add("rating", "应为 1 到 5")
+	}
+	if utf8.RuneCountInString(comment) > MaxNote {
+		errs.Add("comment", validation.TooLong)
+	}
+	if err := errs.Err(); err != nil {
+		return Report{}, err
+	}
+	if err := s.mustSee(ctx, userID, id); err != nil {
+		return Report{}, err
+	}
+	now := s.now().UTC()
+	return s.move(ctx, id, func(l locked) error { return allowed(l, StatusResolved) },
+		"status = 'closed', closed_at = ?, rating = ?, comment = ?", []any{now, rating, comment}, userID, "resident", "confirmed",
+		fmt.Sprintf("%d 星 %s", rating, comment), nil)
+}
+
+// Reopen sends a resolved (or closed, within 7 days of resolving) report back to its worker.
+func (s *Service) Reopen(ctx context.Context, userID, id int64, reason string) (Report, error) {
+	reason = strings.TrimSpace(reason)
+	if utf8.RuneCountInString(reason) > MaxNote {
+		return Report{}, validation.Field("reason", validation.TooLong)
+	}
+	if err := s.mustSee(ctx, userID, id); err != nil {
+		return Report{}, err
+	}
+	now := s.now().UTC()
+	var worker int64
+	return s.move(ctx, id, func(l locked) error {
+		if l.status == StatusClosed && now.Sub(l.resolvedAt) > ReopenWindow {
+			return ErrInvalidTransition
+		}
+		worker = l.assignee
+		return allowed(l, StatusResolved, StatusClosed)
+	}, "status = 'assigned', closed_at = NULL, resolved_at = NULL, accepted_at = NULL, rating = NULL", nil, userID, "resident", "reopened", reason,
+		func(tx *sql.Tx, r Report, now time.Time) error {
+			if worker == 0 {
+				return s.tellStaff(ctx, tx, r, now)
+			}
+			return tellAssigned(ctx, tx, r, worker, now)
+		})
+}
+
+// Cancel withdraws a report nobody has started on.
+func (s *Service) Cancel(ctx context.Context, userID, id int64) (Report, error) {
+	if err := s.mustSee(ctx, userID, id); err != nil {
+		return Report{}, err
+	}
+	return s.move(ctx, id, func(l locked) error { return allowed(l, StatusSubmitted, StatusAssigned) },
+		"status = 'cancelled'", nil, userID, "resident", "cancelled", "", nil)
+}
+
+func (s *Service) mustSee(ctx context.Context, userID, id int64) error {
+	r, err := s.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !s.CanSee(ctx, userID, r) {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// Escalate moves reports past their deadlines to staff, and closes reports resolved more than
+// 7 days ago. It answers how many it moved.
+func (s *Service) Escalate(ctx context.Context) (int, error) {
+	now := s.now().UTC()
+	ids, err := int64s(ctx, s.db, `SELECT id FROM reports WHERE (status = 'assigned' AND accept_by < ?) OR (status = 'accepted' AND resolve_by < ?)
+		ORDER BY id LIMIT 200`, now, now)
+	if err != nil {
+		return 0, err
+	}
+	moved := 0
+	for _, id := range ids {
+		_, err := s.move(ctx, id, func(l locked) error { return allowed(l, StatusAssigned, StatusAccepted) },
+			"status = 'escalated', escalated_at = ?", []any{now}, 0, "system", "escalated", "超时未处理，交社区督办", s.tellStaffTx(ctx))
+		if errors.Is(err, ErrInvalidTransition) {
+			continue
+		}
+		if err != nil {
+			return moved, err
+		}
+		moved++
+	}
+	stale, err := int64s(ctx, s.db, `SELECT id FROM reports WHERE status = 'resolved' AND resolved_at < ? ORDER BY id LIMIT 200`, now.Add(-ReopenWindow))
+	if err != nil {
+		return moved, err
+	}
+	for _, id := range stale {
+		_, err := s.move(ctx, id, func(l locked) error { return allowed(l, StatusResolved) }, "status = 'closed', closed_at = ?", []any{now},
+			0, "system", "closed", "处理后 7 天未确认，自动结案", nil)
+		if err != nil && !errors.Is(err, ErrInvalidTransition) {
+			return moved, err
+		}
+		moved++
+	}
+	return moved, nil
+}
+
+func (s *Service) list(ctx context.Context, query string, args []any, p paging.Page) ([]Report, string, error) {
+	where, wargs := p.WhereNewest("r.created_at", "r.id")
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(query, where), append(append(args, wargs...), p.Limit+1)...)
+	if err != nil {
+		return nil, "", fmt.Errorf("reports: %w", err)
+	}
+	defer rows.Close()
+	out := []Report{}
+	for rows.Next() {
+		r, err := scanReport(rows)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	items, next := paging.Trim(out, p.Limit, func(r Report) paging.Cursor { return paging.Cursor{At: r.CreatedAt, ID: r.ID} })
+	return items, next, nil
+}
+
+// Mine pages through the reports a user made or that concern persons they act for.
+func (s *Service) Mine(ctx context.Context, userID int64, p paging.Page) ([]Report, string, error) {
+	return s.list(ctx, qMineReports, []any{userID, userID, userID}, p)
+}
+
+// Tasks pages through the reports assigned to a worker; status "" lists all.
+func (s *Service) Tasks(ctx context.Context, workerID int64, status string, p paging.Page) ([]Report, string, error) {
+	return s.list(ctx, qTasks, []any{workerID, status, status}, p)
+}
+
+// Open pages through a community's minor reports volunteers may claim.
+func (s *Service) Open(ctx context.Context, communityID int64, p paging.Page) ([]Report, string, error) {
+	return s.list(ctx, qOpen, []any{communityID}, p)
+}
+
+// ForStaff pages through a community's reports; overdue keeps those past a deadline or
+// escalated.
+func (s *Service) ForStaff(ctx context.Context, communityID int64, status string, overdue bool, p paging.Page) ([]Report, string, error) {
+	now := s.now().UTC()
+	return s.list(ctx, qAdminReports, []any{communityID, status, status, overdue, now, now}, p)
+}
