@@ -23,6 +23,7 @@ import (
 	"github.com/linli/linli/server/internal/pii"
 	"github.com/linli/linli/server/internal/ratelimit"
 	"github.com/linli/linli/server/internal/report"
+	"github.com/linli/linli/server/internal/upload"
 	"github.com/linli/linli/server/internal/wechat"
 )
 
@@ -43,6 +44,9 @@ type Options struct {
 	Fake *wechat.Fake
 	// LoginsPerMinute limits logins per client address (default 30).
 	LoginsPerMinute int64
+	// UploadDir keeps uploaded images; PublicURL is the origin their signed URLs are built on.
+	UploadDir string
+	PublicURL string
 }
 
 // App is the wired application.
@@ -56,6 +60,7 @@ type App struct {
 	// Pushes sends queued subscribe messages; serve runs it.
 	Pushes  *notify.Sender
 	Reports *report.Service
+	Uploads *upload.Store
 	// Events relays the outbox to Redis streams and runs the handlers; serve runs it.
 	Events *events.Bus
 }
@@ -79,6 +84,7 @@ func New(o Options) (*App, error) {
 	a.Canteens = canteen.NewService(o.DB, o.Redis, o.KeyPrefix, a.Persons, o.Now)
 	a.Events = events.NewBus(o.DB, o.Redis, o.KeyPrefix, o.Log, o.Now)
 	a.Reports = report.NewService(o.DB, o.Now)
+	a.Uploads = upload.NewStore(o.DB, o.UploadDir, o.PublicURL, pii.DeriveKey(o.DataKey, "linli/files/sign/v1"), o.Now)
 	a.Reports.SetDeps(report.Deps{
 		Access: func(ctx context.Context, userID, personID int64) (int64, error) {
 			p, _, err := a.Persons.ActFor(ctx, userID, personID)
@@ -100,6 +106,7 @@ func New(o Options) (*App, error) {
 		Accounts: a.Accounts, Communities: a.Communities, Persons: a.Persons, Canteens: a.Canteens, Notify: a.Notify,
 		Events:         a.Events,
 		Reports:        a.Reports,
+		Uploads:        a.Uploads,
 		Idempotency:    idempotency.NewStore(o.Redis, o.KeyPrefix),
 		LoginLimit:     ratelimit.New(o.Redis, o.KeyPrefix, o.LoginsPerMinute, time.Minute, o.Now),
 		Templates:      o.Templates,

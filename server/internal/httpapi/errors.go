@@ -17,6 +17,7 @@ import (
 	"github.com/linli/linli/server/internal/events"
 	"github.com/linli/linli/server/internal/person"
 	"github.com/linli/linli/server/internal/report"
+	"github.com/linli/linli/server/internal/upload"
 	"github.com/linli/linli/server/internal/validation"
 )
 
@@ -73,6 +74,8 @@ var errorTable = []struct {
 	{report.ErrBuildingInGrid, apiError{http.StatusConflict, "building_in_grid", "有楼栋已在其他网格中"}},
 	{report.ErrInvalidTransition, apiError{http.StatusConflict, "invalid_transition", "报事当前的状态不能这样操作"}},
 	{report.ErrAlreadyClaimed, apiError{http.StatusConflict, "already_claimed", "已有人接单"}},
+	{upload.ErrNotFound, apiError{http.StatusNotFound, "not_found", "内容不存在"}},
+	{upload.ErrUnsupported, apiError{http.StatusUnsupportedMediaType, "unsupported_type", "只能上传 JPG、PNG 或 WebP 图片"}},
 	{report.ErrContentRejected, apiError{http.StatusUnprocessableEntity, "content_rejected", "内容含有不适宜的信息，请修改后再提交"}},
 	{canteen.ErrSlotFull, apiError{http.StatusConflict, "slot_full", "该餐次已订满"}},
 	{canteen.ErrBookingClosed, apiError{http.StatusConflict, "booking_closed", "已过订餐截止时间或该餐次已停止供应"}},

@@ -80,6 +80,7 @@ func newEnvTB(t testing.TB, opts ...options) *testEnv {
 		DataKey:   bytes.Repeat([]byte{42}, 32),
 		WeChat:    wechat.New(wechat.Config{AppID: "wxtest", Secret: "test-secret"}, wechat.NewCache(rdb, prefix)),
 		Templates: tpl, TrustedProxies: []string{"127.0.0.1"}, Fake: fake, LoginsPerMinute: o.loginsPerMinute,
+		UploadDir: t.TempDir(), PublicURL: "https://linli.test",
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -31,7 +31,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			documented[strings.ToUpper(method)+" "+path] = true
 		}
 	}
-	param := regexp.MustCompile(`:([a-z_]+)`)
+	param := regexp.MustCompile(`[:*]([a-z_]+)`)
 	served := map[string]bool{}
 	for _, r := range e.h.(*gin.Engine).Routes() {
 		served[r.Method+" "+param.ReplaceAllString(r.Path, "{$1}")] = true

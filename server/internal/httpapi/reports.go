@@ -21,38 +21,45 @@ type stepJSON struct {
 }
 
 type reportJSON struct {
-	ID           int64      `json:"id"`
-	CommunityID  int64      `json:"community_id"`
-	Status       string     `json:"status"`
-	Category     string     `json:"category"`
-	CategoryName string     `json:"category_name"`
-	Level        string     `json:"level"`
-	Urgency      string     `json:"urgency"`
-	Description  string     `json:"description"`
-	BuildingID   *int64     `json:"building_id"`
-	BuildingName string     `json:"building_name"`
-	Unit         string     `json:"unit"`
-	LocationText string     `json:"location_text"`
-	Lat          *float64   `json:"lat"`
-	Lng          *float64   `json:"lng"`
-	PersonID     *int64     `json:"person_id"`
-	Anonymous    bool       `json:"anonymous"`
-	Flagged      bool       `json:"flagged"`
-	AssigneeID   *int64     `json:"assignee_user_id"`
-	AssigneeName string     `json:"assignee_name"`
-	AcceptBy     string     `json:"accept_by"`
-	ResolveBy    string     `json:"resolve_by"`
-	Rating       *int       `json:"rating"`
-	Comment      string     `json:"comment"`
-	Reporter     *string    `json:"reporter_name"`
-	Phone        *string    `json:"reporter_phone"`
-	PhotoIDs     []int64    `json:"photo_ids"`
-	CreatedAt    string     `json:"created_at"`
-	UpdatedAt    string     `json:"updated_at"`
-	Timeline     []stepJSON `json:"timeline,omitempty"`
+	ID           int64       `json:"id"`
+	CommunityID  int64       `json:"community_id"`
+	Status       string      `json:"status"`
+	Category     string      `json:"category"`
+	CategoryName string      `json:"category_name"`
+	Level        string      `json:"level"`
+	Urgency      string      `json:"urgency"`
+	Description  string      `json:"description"`
+	BuildingID   *int64      `json:"building_id"`
+	BuildingName string      `json:"building_name"`
+	Unit         string      `json:"unit"`
+	LocationText string      `json:"location_text"`
+	Lat          *float64    `json:"lat"`
+	Lng          *float64    `json:"lng"`
+	PersonID     *int64      `json:"person_id"`
+	Anonymous    bool        `json:"anonymous"`
+	Flagged      bool        `json:"flagged"`
+	AssigneeID   *int64      `json:"assignee_user_id"`
+	AssigneeName string      `json:"assignee_name"`
+	AcceptBy     string      `json:"accept_by"`
+	ResolveBy    string      `json:"resolve_by"`
+	Rating       *int        `json:"rating"`
+	Comment      string      `json:"comment"`
+	Reporter     *string     `json:"reporter_name"`
+	Phone        *string     `json:"reporter_phone"`
+	PhotoIDs     []int64     `json:"photo_ids"`
+	Photos       []photoJSON `json:"photos"`
+	CreatedAt    string      `json:"created_at"`
+	UpdatedAt    string      `json:"updated_at"`
+	Timeline     []stepJSON  `json:"timeline,omitempty"`
 }
 
-func reportOf(r report.Report) reportJSON {
+type photoJSON struct {
+	ID      int64  `json:"id"`
+	URL     string `json:"url"`
+	Purpose string `json:"purpose"`
+}
+
+func (s *Server) reportOf(r report.Report) reportJSON {
 	out := reportJSON{ID: r.ID, CommunityID: r.CommunityID, Status: r.Status, Category: r.CategoryKey, CategoryName: r.CategoryName,
 		Level: r.Level, Urgency: r.Urgency, Description: r.Description, BuildingID: optID(r.BuildingID), BuildingName: r.BuildingName,
 		Unit: r.Unit, LocationText: r.LocationText, Lat: r.Lat, Lng: r.Lng, PersonID: optID(r.PersonID), Anonymous: r.Anonymous,
@@ -60,6 +67,13 @@ func reportOf(r report.Report) reportJSON {
 		ResolveBy: stamp(r.ResolveBy), Comment: r.Comment, PhotoIDs: []int64{}, CreatedAt: stamp(r.CreatedAt), UpdatedAt: stamp(r.UpdatedAt)}
 	if r.Rating > 0 {
 		out.Rating = &r.Rating
+	}
+	out.Photos = make([]photoJSON, 0, len(r.Photos))
+	for _, p := range r.Photos {
+		out.Photos = append(out.Photos, photoJSON{ID: p.ID, URL: s.Uploads.URL(p.Name), Purpose: p.Purpose})
+		if p.Purpose == report.PurposeReport {
+			out.PhotoIDs = append(out.PhotoIDs, p.ID)
+		}
 	}
 	return out
 }
@@ -132,7 +146,7 @@ func (s *Server) submitReport(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, reportOf(r))
+	c.JSON(http.StatusCreated, s.reportOf(r))
 }
 
 func (s *Server) listMyReports(c *gin.Context) {
@@ -146,7 +160,7 @@ func (s *Server) listMyReports(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, listOf(rows, next, reportOf))
+	c.JSON(http.StatusOK, listOf(rows, next, s.reportOf))
 }
 
 // reportFor reads the path's report if the caller made it or acts for its person.
@@ -170,7 +184,7 @@ func (s *Server) getReport(c *gin.Context) {
 	if !ok {
 		return
 	}
-	out, err := s.withTimeline(c, r, reportOf(r))
+	out, err := s.withTimeline(c, r, s.reportOf(r))
 	if err != nil {
 		fail(c, err)
 		return
@@ -229,14 +243,14 @@ func (s *Server) answerReport(c *gin.Context) func(report.Report, error) {
 			fail(c, err)
 			return
 		}
-		c.JSON(http.StatusOK, reportOf(r))
+		c.JSON(http.StatusOK, s.reportOf(r))
 	}
 }
 
 // workerView is a report as the worker sees it: the reporter only when not anonymous.
 func (s *Server) workerView(c *gin.Context) func(report.Report) reportJSON {
 	return func(r report.Report) reportJSON {
-		out := reportOf(r)
+		out := s.reportOf(r)
 		if !r.Anonymous {
 			out = s.withReporter(c, r, out)
 		}
@@ -313,10 +327,7 @@ func (s *Server) routesWorkerActions(g *gin.RouterGroup) {
 				return report.Report{}, err
 			}
 		}
-		if len(req.PhotoIDs) > 0 {
-			return report.Report{}, validation.Field("photo_ids", "图片不存在")
-		}
-		return s.Reports.Resolve(c.Request.Context(), userID(c), id, req.Note)
+		return s.Reports.Resolve(c.Request.Context(), userID(c), id, req.Note, req.PhotoIDs)
 	}))
 	g.POST("/tasks/:id/return", s.workerAction(func(c *gin.Context, id int64) (report.Report, error) {
 		var req reasonRequest
@@ -344,7 +355,7 @@ func (s *Server) adminReports(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, listOf(rows, next, func(r report.Report) reportJSON { return s.withReporter(c, r, reportOf(r)) }))
+	c.JSON(http.StatusOK, listOf(rows, next, func(r report.Report) reportJSON { return s.withReporter(c, r, s.reportOf(r)) }))
 }
 
 func (s *Server) adminAssignReport(c *gin.Context) {
@@ -365,5 +376,5 @@ func (s *Server) adminAssignReport(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, s.withReporter(c, r, reportOf(r)))
+	c.JSON(http.StatusOK, s.withReporter(c, r, s.reportOf(r)))
 }

@@ -15,6 +15,9 @@ func (s *Server) routes(e *gin.Engine) {
 		e.GET("/_fake/wechat/messages", gin.WrapH(s.Fake))
 	}
 
+	e.GET("/files/*name", s.serveFile)
+	e.POST("/api/v1/uploads", limitBody(MaxUploadBody), s.authenticate, s.idempotent, s.postUpload)
+
 	api := e.Group("/api/v1", limitBody(MaxBody))
 	api.POST("/auth/login", s.login)
 	api.GET("/app-config", s.appConfig)

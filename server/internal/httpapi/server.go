@@ -22,6 +22,7 @@ import (
 	"github.com/linli/linli/server/internal/person"
 	"github.com/linli/linli/server/internal/ratelimit"
 	"github.com/linli/linli/server/internal/report"
+	"github.com/linli/linli/server/internal/upload"
 )
 
 // MaxBody is the largest JSON request body.
@@ -38,6 +39,7 @@ type Deps struct {
 	Canteens    *canteen.Service
 	Events      *events.Bus
 	Reports     *report.Service
+	Uploads     *upload.Store
 	Notify      *notify.Service
 	Idempotency *idempotency.Store
 	LoginLimit  *ratelimit.Limiter

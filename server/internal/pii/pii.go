@@ -44,6 +44,10 @@ func NewBox(dataKey []byte) (*Box, error) {
 	return &Box{aead: aead, hashKey: derive(dataKey, "linli/pii/hash/v1")}, nil
 }
 
+// DeriveKey derives a key for another purpose (signing file URLs, say) from the data key, so
+// that none of them reveals another.
+func DeriveKey(dataKey []byte, label string) []byte { return derive(dataKey, label) }
+
 func derive(key []byte, label string) []byte {
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte(label))

@@ -46,8 +46,15 @@ const (
 	UrgencyUrgent = "urgent"
 )
 
+// Photo purposes.
+const (
+	PurposeReport     = "report"
+	PurposeResolution = "resolution"
+)
+
 // Limits.
 const (
+	MaxPhotos       = 9
 	MaxDescription  = 500
 	MaxLocationText = 64
 	MaxNote         = 200
@@ -90,10 +97,36 @@ type Report struct {
 	Comment      string
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
-	// Reporter's name and phone (in clear; callers mask, and hide them from workers when
-	// anonymous).
-	ReporterName  string
-	ReporterPhone string
+	// Reporter's name (callers hide it from workers when anonymous).
+	ReporterName string
+	// Photos are filled by Get.
+	Photos []Photo
+}
+
+// Photo is an upload a report uses.
+type Photo struct {
+	ID      int64
+	Name    string
+	Purpose string
+}
+
+const (
+	qAttach = `UPDATE uploads SET report_id = ?, purpose = ? WHERE id = ? AND user_id = ? AND report_id IS NULL`
+	qPhotos = `SELECT id, name, purpose FROM uploads WHERE report_id = ? ORDER BY id`
+)
+
+// attachPhotos gives a report the user's own unused uploads; anything else is a field error.
+func attachPhotos(ctx context.Context, tx *sql.Tx, reportID, userID int64, ids []int64, purpose string) error {
+	for _, id := range ids {
+		res, err := tx.ExecContext(ctx, qAttach, reportID, purpose, id, userID)
+		if err != nil {
+			return fmt.Errorf("attach photo %d: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return validation.Field("photo_ids", fmt.Sprintf("图片 %d 不存在或已使用", id))
+		}
+	}
+	return nil
 }
 
 // Step is one line of a report's timeline.
@@ -207,13 +240,29 @@ func scanReport(row interface{ Scan(...any) error }) (Report, error) {
 	return r, nil
 }
 
-// Get returns one report.
+// Get returns one report with its photos.
 func (s *Service) Get(ctx context.Context, id int64) (Report, error) {
 	r, err := scanReport(s.db.QueryRowContext(ctx, qReport, id))
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return Report{}, fmt.Errorf("report %d: %w", id, err)
+	if err != nil {
+		if !errors.Is(err, ErrNotFound) {
+			err = fmt.Errorf("report %d: %w", id, err)
+		}
+		return Report{}, err
 	}
-	return r, err
+	rows, err := s.db.QueryContext(ctx, qPhotos, id)
+	if err != nil {
+		return Report{}, fmt.Errorf("photos of report %d: %w", id, err)
+	}
+	defer rows.Close()
+	r.Photos = []Photo{}
+	for rows.Next() {
+		var p Photo
+		if err := rows.Scan(&p.ID, &p.Name, &p.Purpose); err != nil {
+			return Report{}, err
+		}
+		r.Photos = append(r.Photos, p)
+	}
+	return r, rows.Err()
 }
 
 // Timeline returns a report's steps, oldest first.
@@ -277,10 +326,11 @@ func (s *Service) Submit(ctx context.Context, a Actor, in Input) (Report, error)
 	if in.BuildingID == 0 && in.Lat == nil && in.LocationText == "" {
 		errs.Add("building_id", "请选择楼栋，或在地图上选点，或描述位置")
 	}
-	if in.PhotoIDs == nil {
+	switch {
+	case in.PhotoIDs == nil:
 		errs.Add("photo_ids", validation.Required)
-	} else if len(in.PhotoIDs) > 0 {
-		errs.Add("photo_ids", "图片不存在")
+	case len(in.PhotoIDs) > MaxPhotos:
+		errs.Add("photo_ids", "最多 9 张图片")
 	}
 	if err := errs.Err(); err != nil {
 		return Report{}, err
@@ -343,6 +393,9 @@ func (s *Service) Submit(ctx context.Context, a Actor, in Input) (Report, error)
 		note := ""
 		if flagged {
 			note = "内容待社区复核"
+		}
+		if err := attachPhotos(ctx, tx, id, a.UserID, in.PhotoIDs, PurposeReport); err != nil {
+			return err
 		}
 		if err := step(ctx, tx, id, communityID, a.UserID, "resident", "submitted", note, now); err != nil {
 			return err
@@ -562,11 +615,14 @@ func (s *Service) Claim(ctx context.Context, volunteerID, communityID, id int64)
 	}, "status = 'accepted', assignee_user_id = ?, accepted_at = ?", []any{volunteerID, now}, volunteerID, "volunteer", "claimed", "", nil)
 }
 
-// Resolve is the assigned worker done, with a note; the reporter is told.
-func (s *Service) Resolve(ctx context.Context, workerID, id int64, note string) (Report, error) {
+// Resolve is the assigned worker done, with a note and photos; the reporter is told.
+func (s *Service) Resolve(ctx context.Context, workerID, id int64, note string, photoIDs []int64) (Report, error) {
 	note = strings.TrimSpace(note)
 	if utf8.RuneCountInString(note) > MaxNote {
 		return Report{}, validation.Field("note", validation.TooLong)
+	}
+	if len(photoIDs) > MaxPhotos {
+		return Report{}, validation.Field("photo_ids", "最多 9 张图片")
 	}
 	now := s.now().UTC()
 	return s.move(ctx, id, func(l locked) error {
@@ -575,6 +631,9 @@ func (s *Service) Resolve(ctx context.Context, workerID, id int64, note string) 
 		}
 		return allowed(l, StatusAccepted)
 	}, "status = 'resolved', resolved_at = ?", []any{now}, workerID, "worker", "resolved", note, func(tx *sql.Tx, r Report, now time.Time) error {
+		if err := attachPhotos(ctx, tx, r.ID, workerID, photoIDs, PurposeResolution); err != nil {
+			return err
+		}
 		m := reportMessage(r, "报事已处理", fmt.Sprintf("您反映的“%s”已处理，请确认并评价。%s", r.CategoryName, note), now)
 		return notify.Tell(ctx, tx, r.ReporterID, fmt.Sprintf("report_resolved:%d:%d", r.ID, now.UnixNano()), m, &notify.Push{
 			TemplateKey: "report_updated", Page: m.Page,

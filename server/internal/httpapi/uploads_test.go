@@ -1,0 +1,84 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"mime/multipart"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// uploadFile posts a multipart body with one file field.
+func (e *testEnv) uploadFile(token string, data []byte) resp {
+	e.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, err := mw.CreateFormFile("file", "photo.jpg")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	fw.Write(data)
+	mw.Close()
+	return e.do("POST", "/api/v1/uploads", token, body.Bytes(), "Content-Type", mw.FormDataContentType())
+}
+
+func pngBytes(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 6, 4))
+	img.Set(1, 1, color.RGBA{G: 200, A: 255})
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestUploadsAndReportPhotos(t *testing.T) {
+	w := newReportWorld(t)
+	r := w.uploadFile(w.resident, pngBytes(t))
+	w.want(r, 201, "")
+	photo := int64(r.Body["id"].(float64))
+	link := r.Body["url"].(string)
+	if !strings.HasPrefix(link, "https://linli.test/files/") || r.Body["width"] != float64(6) {
+		t.Fatalf("upload = %s", r.Raw)
+	}
+	// The signed URL serves the image, publicly (the <image> tag sends no header); a tampered one
+	// does not.
+	u, _ := url.Parse(link)
+	got := w.do("GET", u.RequestURI(), "", nil)
+	if got.Status != 200 || got.Header.Get("Content-Type") != "image/png" || !bytes.HasPrefix(got.Raw, []byte("\x89PNG")) {
+		t.Fatalf("file = %d %s", got.Status, got.Header)
+	}
+	w.want(w.do("GET", strings.Replace(u.RequestURI(), "sig=", "sig=0", 1), "", nil), 404, "not_found")
+
+	w.want(w.uploadFile(w.resident, []byte("这不是图片")), 415, "unsupported_type")
+	w.want(w.uploadFile("", pngBytes(t)), 401, "unauthenticated")
+	big := append(pngBytes(t), bytes.Repeat([]byte{0}, 10<<20)...)
+	if r := w.uploadFile(w.resident, big); r.Status != 413 || r.errCode() != "too_large" {
+		t.Errorf("11 MB upload: %d %s", r.Status, r.Raw)
+	}
+
+	// A report uses the reporter's own upload once; the worker adds the resolution's.
+	other, _ := w.login("other")
+	foreign := int64(w.uploadFile(other, pngBytes(t)).Body["id"].(float64))
+	w.want(w.submit(w.resident, map[string]any{"photo_ids": []int64{foreign}}), 400, "invalid_request")
+	r = w.submit(w.resident, map[string]any{"photo_ids": []int64{photo}})
+	w.want(r, 201, "")
+	id := w.id(r)
+	if fmt.Sprint(r.Body["photo_ids"]) != fmt.Sprintf("[%d]", photo) || !strings.HasPrefix(r.Body["photos"].([]any)[0].(map[string]any)["url"].(string), "https://linli.test/files/") {
+		t.Errorf("report photos = %s", r.Raw)
+	}
+	w.want(w.submit(w.resident, map[string]any{"photo_ids": []int64{photo}}), 400, "invalid_request")
+	w.dispatch()
+	after := int64(w.uploadFile(w.worker, pngBytes(t)).Body["id"].(float64))
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/worker/tasks/%d/accept", id), w.worker, nil), 200, "")
+	r = w.do("POST", fmt.Sprintf("/api/v1/worker/tasks/%d/resolve", id), w.worker, map[string]any{"note": "修好了", "photo_ids": []int64{after}})
+	w.want(r, 200, "")
+	if photos := r.Body["photos"].([]any); len(photos) != 2 || photos[1].(map[string]any)["purpose"] != "resolution" {
+		t.Errorf("resolved photos = %s", r.Raw)
+	}
+}
