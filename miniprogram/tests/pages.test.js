@@ -49,7 +49,6 @@ describe('home', () => {
 describe('coming tabs', () => {
   test.each([
     ['course', '家长大学'],
-    ['report', '有事找小哥'],
   ])('%s says what is coming', (name, title) => {
     const comp = page(name);
     expect(comp.dom.innerHTML).toContain(title);
@@ -65,12 +64,11 @@ describe('coming tabs', () => {
     expect(comp.data.checking).toBe(false);
   });
 
-  test('report goes on for a user who has joined', async () => {
+  test('report goes on to the form for a user who has joined', async () => {
     wx.setStorageSync('linli.user', joined);
     const comp = page('report');
     await comp.instance.startReport();
-    expect(wx.navigateTo).not.toHaveBeenCalled();
-    expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '报事功能即将开放' }));
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/report/form/index' });
   });
 
   test('emergency numbers are one tap away', () => {
@@ -83,7 +81,7 @@ describe('coming tabs', () => {
 describe('care mode', () => {
   test('every page honours it', () => {
     care.set(true);
-    for (const name of ['home', 'canteen', 'report', 'course', 'mine', 'onboarding', 'family', 'family/form', 'family/detail', 'review', 'canteen/book', 'canteen/orders', 'canteen/counter', 'canteen/rider']) {
+    for (const name of ['home', 'canteen', 'report', 'course', 'mine', 'onboarding', 'family', 'family/form', 'family/detail', 'review', 'canteen/book', 'canteen/orders', 'canteen/counter', 'canteen/rider', 'report/form', 'report/detail', 'report/task']) {
       const comp = page(name);
       expect(comp.data.care).toBe(true);
       expect(comp.dom.innerHTML).toContain('care');

@@ -37,6 +37,10 @@ global.wx = {
   makePhoneCall: jest.fn(),
   redirectTo: jest.fn(),
   scanCode: jest.fn(),
+  chooseMedia: jest.fn(),
+  uploadFile: jest.fn(),
+  requestSubscribeMessage: jest.fn(),
+  previewImage: jest.fn(),
 };
 
 global.resetWx = () => {

@@ -91,8 +91,46 @@ async function request(method, path, data, opts = {}) {
   }
 }
 
+// upload sends one image file (wx.uploadFile, multipart field "file") and resolves {id, url}.
+// It signs in again once on 401, like request.
+async function upload(filePath, opts = {}) {
+  const key = uuid();
+  const attempt = async (fresh) => {
+    const token = await tokenProvider.token(fresh);
+    return new Promise((resolve, reject) => {
+      wx.uploadFile({
+        url: config.baseURL + '/uploads',
+        filePath,
+        name: 'file',
+        header: { Authorization: 'Bearer ' + token, 'Idempotency-Key': key },
+        timeout: config.timeout * 4,
+        success: (res) => resolve(res),
+        fail: () => reject(new ApiError(0, 'network', NETWORK_MESSAGE)),
+      });
+    });
+  };
+  try {
+    let res = await attempt(false);
+    if (res.statusCode === 401) {
+      res = await attempt(true);
+    }
+    const data = typeof res.data === 'string' ? JSON.parse(res.data || '{}') : res.data;
+    if (res.statusCode >= 200 && res.statusCode < 300) {
+      return data;
+    }
+    throw toError({ statusCode: res.statusCode, data });
+  } catch (err) {
+    const e = err instanceof ApiError ? err : new ApiError(0, 'network', NETWORK_MESSAGE);
+    if (!opts.silent) {
+      wx.showToast({ title: e.message, icon: 'none', duration: 2500 });
+    }
+    throw e;
+  }
+}
+
 module.exports = {
   ApiError,
+  upload,
   setSession,
   request,
   get: (path, opts) => request('GET', path, undefined, opts),

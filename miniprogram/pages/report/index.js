@@ -1,23 +1,75 @@
+// 报事: emergency numbers first, then "我要报事" and the user's reports with their progress.
 const pageBehavior = require('../../behaviors/page');
+const api = require('../../utils/api');
 const session = require('../../utils/session');
+const words = require('../../utils/report');
+
+function decorate(r) {
+  return Object.assign({}, r, { statusName: words.STATUSES[r.status] || r.status, when: r.created_at.slice(5, 16).replace('T', ' ') });
+}
 
 Component({
   behaviors: [pageBehavior],
-  data: { checking: false },
+  data: {
+    checking: false,
+    signedUp: false,
+    isWorker: false,
+    loading: false,
+    failed: false,
+    items: [],
+    cursor: '',
+  },
   methods: {
+    onShow() {
+      const u = session.user();
+      const roles = (u && u.roles) || [];
+      this.setData({
+        signedUp: !!(u && u.community_id),
+        isWorker: roles.some((r) => ['grid_worker', 'volunteer', 'staff'].includes(r.role)),
+      });
+      if (u && u.community_id) {
+        this.load();
+      }
+    },
+    async load() {
+      this.setData({ loading: true, failed: false });
+      try {
+        const res = await api.get('/reports?limit=20', { silent: true });
+        this.setData({ items: res.items.map(decorate), cursor: res.next_cursor, loading: false });
+      } catch (e) {
+        this.setData({ loading: false, failed: true });
+      }
+    },
+    async more() {
+      if (!this.data.cursor) return;
+      try {
+        const res = await api.get('/reports?limit=20&cursor=' + encodeURIComponent(this.data.cursor));
+        this.setData({ items: this.data.items.concat(res.items.map(decorate)), cursor: res.next_cursor });
+      } catch (e) {
+        // Shown by the API client.
+      }
+    },
+    onReachBottom() {
+      this.more();
+    },
     // Reporting is the first feature that needs to know where the user lives.
     async startReport() {
       this.setData({ checking: true });
       try {
-        const ready = await session.ensureOnboarded();
-        if (ready) {
-          wx.showToast({ title: '报事功能即将开放', icon: 'none' });
+        if (await session.ensureOnboarded()) {
+          wx.navigateTo({ url: '/pages/report/form/index' });
         }
       } catch (e) {
         // The API client has already shown the message.
       } finally {
         this.setData({ checking: false });
       }
+    },
+    open(e) {
+      wx.navigateTo({ url: '/pages/report/detail/index?id=' + e.currentTarget.dataset.id });
+    },
+    openTasks() {
+      wx.navigateTo({ url: '/pages/report/task/index' });
     },
     callEmergency(e) {
       wx.makePhoneCall({ phoneNumber: e.currentTarget.dataset.number });
