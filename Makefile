@@ -8,7 +8,7 @@ export LINLI_WECHAT_FAKE ?= 1
 export LINLI_MYSQL_DSN ?= linli:linli@tcp(127.0.0.1:3306)/linli
 export LINLI_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test services vet staticcheck go-test mp-test mp-deps build fmt bench-canteen
+.PHONY: run test services vet staticcheck go-test mp-test mp-deps build fmt bench-canteen bench-reports
 
 run: services
 	$(GO) run ./server/cmd/linli serve --demo
@@ -44,3 +44,8 @@ fmt:
 # real HTTP server, MariaDB and Redis. BENCH_FLAGS="-users 1000 -seats 100 -rounds 10 -v".
 bench-canteen: services
 	$(GO) run ./server/cmd/bench-canteen $(BENCH_FLAGS)
+
+# Submit → grid worker's push latency at a steady rate (docs/performance.md).
+# BENCH_FLAGS="-rate 20 -seconds 15".
+bench-reports: services
+	$(GO) run ./server/cmd/bench-reports $(BENCH_FLAGS)

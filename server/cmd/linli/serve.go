@@ -66,11 +66,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	a, err := app.New(app.Options{
 		DB: db, Redis: rdb, KeyPrefix: redisPrefix, Log: log, Now: time.Now, DataKey: key,
 		WeChat: wx, Templates: cfg.WechatTemplates, TrustedProxies: cfg.TrustedProxies, Fake: fake,
-		UploadDir: cfg.UploadDir, PublicURL: cfg.PublicURL,
+		UploadDir: cfg.UploadDir, PublicURL: cfg.PublicURL, LongTerm: cfg.WechatLongTerm,
 	})
 	if err != nil {
 		return err
 	}
+	a.Events.ClaimIdle = cfg.EventClaimIdle
 	if *demo {
 		if err := seedDemo(ctx, a, log); err != nil {
 			return fmt.Errorf("demo data: %w", err)
@@ -120,7 +121,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 // collected as no-shows, and clearing orders a crash left half-made.
 func runWorkers(ctx context.Context, a *app.App, log *slog.Logger) *sync.WaitGroup {
 	var wg sync.WaitGroup
-	wg.Go(func() { a.Pushes.Run(ctx, time.Second) })
+	wg.Go(func() { a.Pushes.Run(ctx, 200*time.Millisecond) })
 	wg.Go(func() { a.Events.Run(ctx) })
 	wg.Go(func() {
 		t := time.NewTicker(30 * time.Second)

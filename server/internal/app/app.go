@@ -39,6 +39,7 @@ type Options struct {
 	// WeChat is the client over the library; its HTTP client is set by the caller.
 	WeChat         *wechat.Client
 	Templates      map[string]string
+	LongTerm       []string
 	TrustedProxies []string
 	// Fake, when set, is served at /_fake/wechat/messages.
 	Fake *wechat.Fake
@@ -100,7 +101,7 @@ func New(o Options) (*App, error) {
 		Text: o.WeChat,
 	})
 	a.Events.Handle(report.TopicSubmitted, a.Reports.Dispatch)
-	a.Pushes = &notify.Sender{DB: o.DB, WX: o.WeChat, Templates: o.Templates, Log: o.Log, Now: o.Now}
+	a.Pushes = &notify.Sender{DB: o.DB, WX: o.WeChat, Templates: o.Templates, LongTerm: o.LongTerm, Log: o.Log, Now: o.Now}
 	d := httpapi.Deps{
 		Log: o.Log, DB: o.DB, Redis: o.Redis,
 		Accounts: a.Accounts, Communities: a.Communities, Persons: a.Persons, Canteens: a.Canteens, Notify: a.Notify,

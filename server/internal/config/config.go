@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Config is everything the server reads from its environment (API.md, "Running it").
@@ -21,10 +22,16 @@ type Config struct {
 	WechatSecret    string
 	WechatFake      bool
 	WechatTemplates map[string]string
+	// WechatLongTerm are the template keys configured as long-term (长期订阅): sent without
+	// counting one-time consents.
+	WechatLongTerm []string
 	// DataKey is nil when LINLI_DATA_KEY is unset; serve decides whether that is allowed.
 	DataKey        []byte
 	UploadDir      string
 	TrustedProxies []string
+	// EventClaimIdle is how long an event may sit with a consumer (a process that died holding
+	// it) before another claims it.
+	EventClaimIdle time.Duration
 }
 
 // TemplateKeys are the subscribe-message templates the product uses.
@@ -78,6 +85,15 @@ func Load(getenv func(string) string) (Config, error) {
 		return Config{}, err
 	}
 	cfg.WechatTemplates = tpl
+	for _, k := range strings.Split(getenv("LINLI_WECHAT_LONG_TERM"), ",") {
+		if k = strings.TrimSpace(k); k == "" {
+			continue
+		}
+		if _, ok := tpl[k]; !ok {
+			return Config{}, fmt.Errorf("LINLI_WECHAT_LONG_TERM: unknown key %q (known: %s)", k, strings.Join(TemplateKeys, ", "))
+		}
+		cfg.WechatLongTerm = append(cfg.WechatLongTerm, k)
+	}
 	if raw := strings.TrimSpace(getenv("LINLI_DATA_KEY")); raw != "" {
 		key, err := ParseDataKey(raw)
 		if err != nil {
@@ -85,6 +101,11 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		cfg.DataKey = key
 	}
+	idle, err := time.ParseDuration(get("LINLI_EVENT_CLAIM_IDLE", "30s"))
+	if err != nil || idle < 100*time.Millisecond {
+		return Config{}, fmt.Errorf("LINLI_EVENT_CLAIM_IDLE must be a duration of at least 100ms, got %q", getenv("LINLI_EVENT_CLAIM_IDLE"))
+	}
+	cfg.EventClaimIdle = idle
 	proxies, err := parseProxies(get("LINLI_TRUSTED_PROXIES", "127.0.0.1,::1"))
 	if err != nil {
 		return Config{}, err

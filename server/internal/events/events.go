@@ -112,7 +112,7 @@ func NewBus(db *sql.DB, rdb redis.UniversalClient, prefix string, log *slog.Logg
 	return &Bus{
 		db: db, rdb: rdb, prefix: prefix, log: log, now: now, handlers: map[string]Handler{},
 		consumer:    fmt.Sprintf("%s-%d-%d", host, os.Getpid(), time.Now().UnixNano()%1e6),
-		MaxAttempts: 5, ClaimIdle: 30 * time.Second, Block: time.Second, StaleAfter: 10 * time.Minute,
+		MaxAttempts: 5, ClaimIdle: 30 * time.Second, Block: time.Second, StaleAfter: 2 * time.Minute,
 	}
 }
 
@@ -179,15 +179,32 @@ func (b *Bus) ensureGroup(ctx context.Context, topic string) error {
 	case err != nil:
 		return fmt.Errorf("consumer group %s: %w", topic, err)
 	default:
-		res, err := b.db.ExecContext(ctx, qRepublish, topic)
-		if err != nil {
-			return fmt.Errorf("republish %s: %w", topic, err)
+		if err := b.republish(ctx, topic); err != nil {
+			return err
 		}
-		if n, _ := res.RowsAffected(); n > 0 {
-			b.log.Warn("event stream was missing; publishing again from MySQL", "topic", topic, "events", n)
-		}
+		// A relay that copied events into the lost stream may record them published just after
+		// the line above: publish once more when such a batch has surely finished.
+		time.AfterFunc(republishAgain, func() {
+			if err := b.republish(context.Background(), topic); err != nil {
+				b.log.Warn("republish", "topic", topic, "error", err.Error())
+			}
+		})
 	}
 	b.groups.Store(topic, true)
+	return nil
+}
+
+// republishAgain is how long after a recovery the open events are published a second time.
+const republishAgain = 3 * time.Second
+
+func (b *Bus) republish(ctx context.Context, topic string) error {
+	res, err := b.db.ExecContext(ctx, qRepublish, topic)
+	if err != nil {
+		return fmt.Errorf("republish %s: %w", topic, err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		b.log.Warn("event stream was missing; publishing again from MySQL", "topic", topic, "events", n)
+	}
 	return nil
 }
 
@@ -320,7 +337,7 @@ func (b *Bus) SweepStale(ctx context.Context) (int64, error) {
 func (b *Bus) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		t := time.NewTicker(200 * time.Millisecond)
+		t := time.NewTicker(100 * time.Millisecond)
 		defer t.Stop()
 		sweep := time.NewTicker(time.Minute)
 		defer sweep.Stop()

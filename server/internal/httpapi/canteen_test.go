@@ -631,3 +631,66 @@ func TestCanteenStaffScope(t *testing.T) {
 		}
 	}
 }
+
+// TestPushesRetriedWhenWeChatIsDownAndLongTermUncounted: a send WeChat did not take comes back
+// with backoff, its consent returned; a long-term template needs no consent.
+func TestPushesRetriedWhenWeChatIsDownAndLongTermUncounted(t *testing.T) {
+	w := newCanteenWorld(t)
+	slot := w.slot(map[string]any{"capacity": 3})
+	// A user of this test alone: the fake WeChat is shared by tests running in parallel.
+	busy, _ := w.login("busy-wechat-resident")
+	busySelf := w.onboard(busy, "钱七")
+	w.want(w.do("POST", "/api/v1/me/subscriptions", busy, map[string]any{"template_ids": []string{"meal_notice"}}), 200, "")
+	w.want(w.book(busy, slot, busySelf, "eat_in"), 201, "")
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/admin/slots/%d/close", slot), w.kitchen, map[string]any{"reason": "停电"}), 200, "")
+
+	clock := time.Now()
+	w.app.Pushes.Now = func() time.Time { return clock }
+	fake.Busy("fake-busy-wechat-resident", 2)
+	before := len(fake.Messages())
+	for range 2 {
+		if n, err := w.app.Pushes.RunOnce(context.Background(), 10); err != nil || n != 1 {
+			t.Fatalf("run: %d, %v", n, err)
+		}
+		var status string
+		var consents int
+		if err := w.db.QueryRow(`SELECT status FROM push_outbox`).Scan(&status); err != nil || status != "pending" {
+			t.Fatalf("after a busy WeChat: %s, %v", status, err)
+		}
+		if err := w.db.QueryRow(`SELECT remaining FROM subscription_consents WHERE template_id = 'meal_notice'`).Scan(&consents); err != nil || consents != 1 {
+			t.Fatalf("consent not returned: %d, %v", consents, err)
+		}
+		// Not due again until its backoff passes.
+		if n, _ := w.app.Pushes.RunOnce(context.Background(), 10); n != 0 {
+			t.Fatal("retried before its backoff")
+		}
+		clock = clock.Add(10 * time.Minute)
+	}
+	if n, err := w.app.Pushes.RunOnce(context.Background(), 10); err != nil || n != 1 {
+		t.Fatalf("third try: %d, %v", n, err)
+	}
+	delivered := 0
+	for _, m := range fake.Messages()[before:] {
+		if m.ToUser == "fake-busy-wechat-resident" {
+			delivered++
+		}
+	}
+	if delivered != 1 {
+		t.Errorf("delivered %d times, want once", delivered)
+	}
+
+	// Long-term: sent with no consent at all.
+	w.app.Pushes.LongTerm = []string{"meal_notice"}
+	other, _ := w.login("long-term-no-consent")
+	otherSelf := w.onboard(other, "赵六")
+	slot2 := w.slot(map[string]any{"meal": "dinner"})
+	w.want(w.book(other, slot2, otherSelf, "eat_in"), 201, "")
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/admin/slots/%d/close", slot2), w.kitchen, nil), 200, "")
+	if n, err := w.app.Pushes.RunOnce(context.Background(), 10); err != nil || n != 1 {
+		t.Fatalf("long-term run: %d, %v", n, err)
+	}
+	var status string
+	if err := w.db.QueryRow(`SELECT status FROM push_outbox WHERE user_id = (SELECT id FROM users WHERE openid = 'fake-long-term-no-consent')`).Scan(&status); err != nil || status != "sent" {
+		t.Errorf("long-term push = %s, %v", status, err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"syscall"
 	"time"
 
@@ -80,8 +81,10 @@ type Sender struct {
 	WX SubscribeSender
 	// Templates maps a template key to its WeChat template id.
 	Templates map[string]string
-	Log       *slog.Logger
-	Now       func() time.Time
+	// LongTerm are template keys configured as long-term: no one-time consent is counted.
+	LongTerm []string
+	Log      *slog.Logger
+	Now      func() time.Time
 	// MaxAttempts bounds retries of a push WeChat did not take (default 5).
 	MaxAttempts int
 }
@@ -163,6 +166,7 @@ func (s *Sender) sendOne(ctx context.Context, id int64) (bool, error) {
 			c.fate = PushNoAccount
 		case c.templateID == "":
 			c.fate = PushFailed
+		case slices.Contains(s.LongTerm, c.templateKey):
 		default:
 			res, err := tx.ExecContext(ctx, qUseConsent, now, c.userID, c.templateID)
 			if err != nil {
@@ -196,7 +200,7 @@ func (s *Sender) sendOne(ctx context.Context, id int64) (bool, error) {
 		_, _ = s.DB.ExecContext(ctx, qClearConsent, now, c.userID, c.templateID)
 		return true, s.finish(ctx, id, PushNoConsent, "", time.Time{})
 	case notDelivered(sendErr):
-		return true, s.retry(ctx, id, c, sendErr)
+		return true, s.retry(ctx, id, c, sendErr, slices.Contains(s.LongTerm, c.templateKey))
 	default:
 		s.Log.Warn("push not sent", "push_id", id, "error", wechat.Redact(sendErr.Error()))
 		return true, s.finish(ctx, id, PushFailed, trimError(sendErr), time.Time{})
@@ -209,7 +213,7 @@ func notDelivered(err error) bool {
 	return wechat.ErrCode(err) == -1 || errors.Is(err, syscall.ECONNREFUSED)
 }
 
-func (s *Sender) retry(ctx context.Context, id int64, c claimed, cause error) error {
+func (s *Sender) retry(ctx context.Context, id int64, c claimed, cause error, longTerm bool) error {
 	now := s.Now().UTC()
 	var attempts int
 	if err := s.DB.QueryRowContext(ctx, `SELECT attempts FROM push_outbox WHERE id = ?`, id).Scan(&attempts); err != nil {
@@ -219,8 +223,10 @@ func (s *Sender) retry(ctx context.Context, id int64, c claimed, cause error) er
 	if max == 0 {
 		max = 5
 	}
-	if _, err := s.DB.ExecContext(ctx, qReturnConsent, now, c.userID, c.templateID); err != nil {
-		return err
+	if !longTerm {
+		if _, err := s.DB.ExecContext(ctx, qReturnConsent, now, c.userID, c.templateID); err != nil {
+			return err
+		}
 	}
 	if attempts >= max {
 		return s.finish(ctx, id, PushFailed, trimError(cause), time.Time{})

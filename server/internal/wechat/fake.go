@@ -25,6 +25,19 @@ type Fake struct {
 	tokens    map[string]bool
 	tokenHits int
 	messages  []FakeMessage
+	// busy is how many subscribe sends to answer "system busy" (-1), as WeChat does when down.
+	busy map[string]int
+}
+
+// Busy makes the next n subscribe sends to a user answer errcode -1 (WeChat busy): nothing is
+// delivered, and a retry may succeed.
+func (f *Fake) Busy(touser string, n int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.busy == nil {
+		f.busy = map[string]int{}
+	}
+	f.busy[touser] = n
 }
 
 // FakeMessage is a subscribe message the fake kept.
@@ -210,6 +223,12 @@ func (f *Fake) send(w http.ResponseWriter, r *http.Request) {
 		data[k] = s
 	}
 	f.mu.Lock()
+	if f.busy[req.ToUser] > 0 {
+		f.busy[req.ToUser]--
+		f.mu.Unlock()
+		writeErr(w, -1, "system error")
+		return
+	}
 	f.messages = append(f.messages, FakeMessage{ToUser: req.ToUser, TemplateID: req.TemplateID, Page: req.Page, Data: data, SentAt: f.now().UTC()})
 	f.mu.Unlock()
 	writeJSON(w, map[string]any{"errcode": 0, "errmsg": "ok", "msgid": time.Now().UnixNano()})
