@@ -186,12 +186,27 @@ func TestReportToStaffAnonymousReturnAndAssign(t *testing.T) {
 	other, _ := w.testEnv.staff("other-staff", cid2)
 	w.want(w.do("POST", fmt.Sprintf("/api/v1/admin/reports/%d/assign", id), other, map[string]any{"worker_user_id": w.workerID}), 400, "invalid_request")
 	stranger, _ := w.login("stranger")
-	for _, path := range []string{"/api/v1/reports/%d", "/api/v1/reports/%d/cancel"} {
-		method := "GET"
-		if strings.HasSuffix(path, "cancel") {
-			method = "POST"
+	absent := int64(99999999)
+	for _, c := range []struct {
+		method, path string
+		body         any
+	}{
+		{"GET", "/api/v1/reports/%d", nil},
+		{"POST", "/api/v1/reports/%d/cancel", nil},
+		{"POST", "/api/v1/reports/%d/confirm", map[string]any{"rating": 5}},
+		{"POST", "/api/v1/reports/%d/reopen", map[string]any{"reason": "x"}},
+	} {
+		// Another's report answers exactly as a missing one.
+		got := w.do(c.method, fmt.Sprintf(c.path, id), stranger, c.body)
+		miss := w.do(c.method, fmt.Sprintf(c.path, absent), stranger, c.body)
+		w.want(got, 404, "not_found")
+		if got.field("x") != miss.field("x") || miss.Status != 404 {
+			t.Errorf("%s: %s vs missing %s", c.path, got.Raw, miss.Raw)
 		}
-		w.want(w.do(method, fmt.Sprintf(path, id), stranger, nil), 404, "not_found")
+	}
+	// Only the assigned worker acts on a task: others find nothing.
+	for action, body := range map[string]any{"accept": nil, "resolve": map[string]any{"note": "x"}, "return": map[string]any{"reason": "x"}} {
+		w.want(w.do("POST", fmt.Sprintf("/api/v1/worker/tasks/%d/%s", id, action), w.worker, body), 404, "not_found")
 	}
 	w.want(w.do("GET", "/api/v1/worker/tasks", stranger, nil), 403, "forbidden")
 	w.want(w.do("GET", "/api/v1/admin/reports", w.worker, nil), 403, "forbidden")
