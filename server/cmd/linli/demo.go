@@ -74,6 +74,9 @@ func seedDemo(ctx context.Context, a *app.App, log *slog.Logger) error {
 	if err := seedDemoCanteen(ctx, a, c.ID); err != nil {
 		return err
 	}
+	if err := seedDemoCourses(ctx, a, c.ID); err != nil {
+		return err
+	}
 	// The grid worker looks after buildings 1 to 3; reports elsewhere go to staff.
 	if _, err := a.Reports.SaveGrid(ctx, c.ID, 0, report.GridInput{
 		Name: "中埂第一网格", BuildingIDs: buildings[:3], WorkerIDs: []int64{users[demoWorker]},
@@ -192,6 +195,7 @@ Then, with the token from the answer:
   curl -s %[1]s/api/v1/persons -H "Authorization: Bearer TOKEN"    (the resident and the relative share 王秀英)
   curl -s '%[1]s/api/v1/admin/guardian-requests?status=pending' -H "Authorization: Bearer TOKEN"    (staff)
   curl -s '%[1]s/api/v1/canteens?community_id=1'    (the canteen; its week's menu at /api/v1/canteens/1/slots)
+  curl -s '%[1]s/api/v1/course-themes?community_id=1'    (the parent university; courses at /api/v1/courses?community_id=1)
 Any other code signs in a new user.
 
 `, base, demoResident, demoWorker, demoStaff, demoRelative, demoKitchen, demoRider)

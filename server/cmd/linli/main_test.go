@@ -197,6 +197,13 @@ func TestServeDemoAndShutdown(t *testing.T) {
 	if got := get("demo-resident", "/api/v1/meal-quote?slot_id=3&person_id=3"); !strings.Contains(got, `"subsidy_fen":500`) {
 		t.Errorf("demo elder's quote = %s", got)
 	}
+	// The parent university: 6 themes, 21 courses.
+	if got := get("demo-resident", "/api/v1/course-themes?community_id=1"); strings.Count(got, `"theme"`) != 6 {
+		t.Errorf("demo themes = %s", got)
+	}
+	if got := get("demo-resident", "/api/v1/courses?community_id=1&limit=100"); strings.Count(got, `"teacher"`) != 21 {
+		t.Errorf("demo courses = %s", got)
+	}
 	// A report from building 1 reaches the grid worker through the running event pipeline.
 	tok := login("demo-resident")
 	req, _ := http.NewRequest("POST", base+"/api/v1/reports", strings.NewReader(`{"category":"repair","description":"楼道灯坏了","building_id":1,"urgency":"normal","photo_ids":[]}`))

@@ -130,6 +130,9 @@ func runWorkers(ctx context.Context, a *app.App, log *slog.Logger) *sync.WaitGro
 			if _, err := a.Reports.Escalate(ctx); err != nil && ctx.Err() == nil {
 				log.Warn("report escalation", "error", err.Error())
 			}
+			if _, err := a.Courses.Remind(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("course reminders", "error", err.Error())
+			}
 			select {
 			case <-ctx.Done():
 				return

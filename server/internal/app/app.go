@@ -15,6 +15,7 @@ import (
 	"github.com/linli/linli/server/internal/account"
 	"github.com/linli/linli/server/internal/canteen"
 	"github.com/linli/linli/server/internal/community"
+	"github.com/linli/linli/server/internal/course"
 	"github.com/linli/linli/server/internal/events"
 	"github.com/linli/linli/server/internal/httpapi"
 	"github.com/linli/linli/server/internal/idempotency"
@@ -62,6 +63,7 @@ type App struct {
 	Pushes  *notify.Sender
 	Reports *report.Service
 	Uploads *upload.Store
+	Courses *course.Service
 	// Events relays the outbox to Redis streams and runs the handlers; serve runs it.
 	Events *events.Bus
 }
@@ -85,6 +87,7 @@ func New(o Options) (*App, error) {
 	a.Canteens = canteen.NewService(o.DB, o.Redis, o.KeyPrefix, a.Persons, o.Now)
 	a.Events = events.NewBus(o.DB, o.Redis, o.KeyPrefix, o.Log, o.Now)
 	a.Reports = report.NewService(o.DB, o.Now)
+	a.Courses = course.NewService(o.DB, a.Persons, o.Now)
 	a.Uploads = upload.NewStore(o.DB, o.UploadDir, o.PublicURL, pii.DeriveKey(o.DataKey, "linli/files/sign/v1"), o.Now)
 	a.Reports.SetDeps(report.Deps{
 		Access: func(ctx context.Context, userID, personID int64) (int64, error) {
@@ -108,6 +111,7 @@ func New(o Options) (*App, error) {
 		Events:         a.Events,
 		Reports:        a.Reports,
 		Uploads:        a.Uploads,
+		Courses:        a.Courses,
 		Idempotency:    idempotency.NewStore(o.Redis, o.KeyPrefix),
 		LoginLimit:     ratelimit.New(o.Redis, o.KeyPrefix, o.LoginsPerMinute, time.Minute, o.Now),
 		Templates:      o.Templates,

@@ -138,22 +138,31 @@ func queryID(c *gin.Context, name string) (int64, error) {
 	return id, nil
 }
 
-func (s *Server) listCanteens(c *gin.Context) {
+// browsedCommunity is the community a public list is about: ?community_id=, else the signed-in
+// user's own.
+func (s *Server) browsedCommunity(c *gin.Context) (int64, error) {
 	cid, err := queryID(c, "community_id")
+	if err != nil {
+		return 0, err
+	}
+	if cid == 0 {
+		if uid := s.optionalUser(c); uid != 0 {
+			cid, _ = s.accounts.HomeCommunity(c.Request.Context(), uid)
+		}
+		if cid == 0 {
+			return 0, validation.Field("community_id", validation.Required)
+		}
+	}
+	return cid, nil
+}
+
+func (s *Server) listCanteens(c *gin.Context) {
+	cid, err := s.browsedCommunity(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	ctx := c.Request.Context()
-	if cid == 0 {
-		if uid := s.optionalUser(c); uid != 0 {
-			cid, _ = s.accounts.HomeCommunity(ctx, uid)
-		}
-		if cid == 0 {
-			fail(c, validation.Field("community_id", validation.Required))
-			return
-		}
-	}
 	p, err := page(c)
 	if err != nil {
 		fail(c, err)

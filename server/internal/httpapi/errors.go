@@ -14,6 +14,7 @@ import (
 	"github.com/linli/linli/server/internal/account"
 	"github.com/linli/linli/server/internal/canteen"
 	"github.com/linli/linli/server/internal/community"
+	"github.com/linli/linli/server/internal/course"
 	"github.com/linli/linli/server/internal/events"
 	"github.com/linli/linli/server/internal/person"
 	"github.com/linli/linli/server/internal/report"
@@ -74,6 +75,11 @@ var errorTable = []struct {
 	{report.ErrBuildingInGrid, apiError{http.StatusConflict, "building_in_grid", "有楼栋已在其他网格中"}},
 	{report.ErrInvalidTransition, apiError{http.StatusConflict, "invalid_transition", "报事当前的状态不能这样操作"}},
 	{report.ErrAlreadyClaimed, apiError{http.StatusConflict, "already_claimed", "已有人接单"}},
+	{course.ErrNotFound, apiError{http.StatusNotFound, "not_found", "内容不存在"}},
+	{course.ErrAlreadyEnrolled, apiError{http.StatusConflict, "already_enrolled", "TA已报名（或在候补名单上）"}},
+	{course.ErrClosed, apiError{http.StatusConflict, "enrollment_closed", "报名已截止"}},
+	{course.ErrNotInAudience, apiError{http.StatusConflict, "not_in_audience", "这门课不适合TA的年龄"}},
+	{course.ErrCapacityBelow, apiError{http.StatusConflict, "capacity_below_enrolled", "名额不能少于已报名人数"}},
 	{upload.ErrNotFound, apiError{http.StatusNotFound, "not_found", "内容不存在"}},
 	{upload.ErrUnsupported, apiError{http.StatusUnsupportedMediaType, "unsupported_type", "只能上传 JPG、PNG 或 WebP 图片"}},
 	{report.ErrContentRejected, apiError{http.StatusUnprocessableEntity, "content_rejected", "内容含有不适宜的信息，请修改后再提交"}},

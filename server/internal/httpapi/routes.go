@@ -25,6 +25,9 @@ func (s *Server) routes(e *gin.Engine) {
 	api.GET("/communities/:id/buildings", s.listBuildings)
 	api.GET("/canteens", s.listCanteens)
 	api.GET("/canteens/:id/slots", s.listSlots)
+	api.GET("/course-themes", s.listCourseThemes)
+	api.GET("/courses", s.listCourses)
+	api.GET("/courses/:id", s.getCourse)
 
 	me := api.Group("", s.authenticate, s.idempotent)
 	me.POST("/auth/logout", s.logout)
@@ -50,6 +53,10 @@ func (s *Server) routes(e *gin.Engine) {
 	me.GET("/meal-orders", s.listOrders)
 	me.POST("/meal-orders/:id/cancel", s.cancelOrder)
 	me.GET("/meal-quote", s.quoteMeal)
+
+	me.POST("/courses/:id/enrollments", s.enroll)
+	me.GET("/enrollments", s.listEnrollments)
+	me.POST("/enrollments/:id/cancel", s.cancelEnrollment)
 
 	me.GET("/report-categories", s.listCategories)
 	me.POST("/reports", s.submitReport)
@@ -83,6 +90,10 @@ func (s *Server) routes(e *gin.Engine) {
 	admin.GET("/grids", s.adminListGrids)
 	admin.POST("/grids", s.adminCreateGrid)
 	admin.PUT("/grids/:id", s.adminPutGrid)
+	admin.POST("/courses", s.adminCreateCourse)
+	admin.PATCH("/courses/:id", s.adminPatchCourse)
+	admin.GET("/courses/:id/roster", s.adminRoster)
+	admin.POST("/courses/:id/checkin", s.adminCheckin)
 	admin.GET("/dead-letters", s.adminDeadLetters)
 	admin.POST("/dead-letters/:id/retry", s.adminRetryDeadLetter)
 

@@ -16,6 +16,7 @@ import (
 	"github.com/linli/linli/server/internal/account"
 	"github.com/linli/linli/server/internal/canteen"
 	"github.com/linli/linli/server/internal/community"
+	"github.com/linli/linli/server/internal/course"
 	"github.com/linli/linli/server/internal/events"
 	"github.com/linli/linli/server/internal/idempotency"
 	"github.com/linli/linli/server/internal/notify"
@@ -40,6 +41,7 @@ type Deps struct {
 	Events      *events.Bus
 	Reports     *report.Service
 	Uploads     *upload.Store
+	Courses     *course.Service
 	Notify      *notify.Service
 	Idempotency *idempotency.Store
 	LoginLimit  *ratelimit.Limiter

@@ -1,0 +1,586 @@
+// Package course runs the parent university (家长大学): courses and their sessions, enrolment
+// with a waiting list that moves up in the same transaction as the cancellation that frees a
+// seat, check-in, certificates and reminders.
+package course
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/linli/linli/server/internal/cst"
+	"github.com/linli/linli/server/internal/database"
+	"github.com/linli/linli/server/internal/notify"
+	"github.com/linli/linli/server/internal/person"
+	"github.com/linli/linli/server/internal/validation"
+)
+
+// Errors of this package.
+var (
+	ErrNotFound        = errors.New("course: not found")
+	ErrAlreadyEnrolled = errors.New("course: already enrolled")
+	ErrClosed          = errors.New("course: enrolment closed")
+	ErrNotInAudience   = errors.New("course: person not in the course's audience")
+	ErrCapacityBelow   = errors.New("course: capacity below enrolled")
+)
+
+// Audiences.
+const (
+	AudienceParents  = "parents"
+	AudienceChildren = "children"
+)
+
+// Enrolment statuses.
+const (
+	StatusEnrolled   = "enrolled"
+	StatusWaitlisted = "waitlisted"
+	StatusCancelled  = "cancelled"
+)
+
+// Limits.
+const (
+	MaxSessions = 30
+	MaxCapacity = 1000
+)
+
+// Session is one meeting of a course.
+type Session struct {
+	Index    int
+	StartsAt time.Time
+	EndsAt   time.Time
+	Place    string
+}
+
+// Course is a course with its sessions.
+type Course struct {
+	ID                  int64
+	CommunityID         int64
+	Theme               string
+	Title               string
+	Teacher             string
+	Description         string
+	Audience            string
+	MinAge, MaxAge      int
+	Capacity            int
+	Enrolled            int
+	Waitlisted          int
+	EnrollBy            time.Time
+	CertificateSessions int
+	Sessions            []Session
+	CreatedAt           time.Time
+}
+
+// Enrollment is a person's place on a course.
+type Enrollment struct {
+	ID          int64
+	CommunityID int64
+	CourseID    int64
+	CourseTitle string
+	PersonID    int64
+	PersonName  string
+	UserID      int64
+	Status      string
+	// Position is the place on the waiting list (1 first), 0 when not waiting.
+	Position int
+	Attended []int
+	// Certificate is set once attendance reaches the course's threshold.
+	Certificate bool
+	CreatedAt   time.Time
+}
+
+// Service runs the courses.
+type Service struct {
+	db      *sql.DB
+	persons *person.Service
+	now     func() time.Time
+}
+
+// NewService returns the service.
+func NewService(db *sql.DB, persons *person.Service, now func() time.Time) *Service {
+	return &Service{db: db, persons: persons, now: now}
+}
+
+const (
+	courseCols = `c.id, c.community_id, c.theme, c.title, c.teacher, c.description, c.audience, c.min_age, c.max_age, c.capacity, c.enrolled,
+		(SELECT COUNT(*) FROM enrollments w WHERE w.course_id = c.id AND w.status = 'waitlisted'), c.enroll_by, c.certificate_sessions, c.created_at`
+	qCourse       = `SELECT ` + courseCols + ` FROM courses c WHERE c.id = ?`
+	qCourses      = `SELECT ` + courseCols + ` FROM courses c WHERE c.community_id = ? AND (c.theme = ? OR ? = '') AND %s ORDER BY c.created_at, c.id LIMIT ?`
+	qSessions     = `SELECT session_index, starts_at, ends_at, place FROM course_sessions WHERE course_id = ? ORDER BY session_index`
+	qInsertCourse = `INSERT INTO courses (community_id, theme, title, teacher, description, audience, min_age, max_age, capacity, enroll_by,
+		certificate_sessions, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	qInsertSession = `INSERT INTO course_sessions (course_id, session_index, community_id, starts_at, ends_at, place) VALUES (?, ?, ?, ?, ?, ?)`
+	qLockCourse    = `SELECT community_id, capacity, enrolled, joined, enroll_by, title FROM courses WHERE id = ? FOR UPDATE`
+)
+
+func nullInt(v int) any {
+	if v == 0 {
+		return nil
+	}
+	return v
+}
+
+func scanCourse(row interface{ Scan(...any) error }) (Course, error) {
+	var (
+		c        Course
+		min, max sql.NullInt64
+	)
+	err := row.Scan(&c.ID, &c.CommunityID, &c.Theme, &c.Title, &c.Teacher, &c.Description, &c.Audience, &min, &max, &c.Capacity,
+		&c.Enrolled, &c.Waitlisted, &c.EnrollBy, &c.CertificateSessions, &c.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Course{}, ErrNotFound
+	}
+	c.MinAge, c.MaxAge = int(min.Int64), int(max.Int64)
+	return c, err
+}
+
+func (s *Service) sessions(ctx context.Context, id int64) ([]Session, error) {
+	rows, err := s.db.QueryContext(ctx, qSessions, id)
+	if err != nil {
+		return nil, fmt.Errorf("sessions of course %d: %w", id, err)
+	}
+	defer rows.Close()
+	out := []Session{}
+	for rows.Next() {
+		var se Session
+		if err := rows.Scan(&se.Index, &se.StartsAt, &se.EndsAt, &se.Place); err != nil {
+			return nil, err
+		}
+		out = append(out, se)
+	}
+	return out, rows.Err()
+}
+
+// Course returns one course with its sessions.
+func (s *Service) Course(ctx context.Context, id int64) (Course, error) {
+	c, err := scanCourse(s.db.QueryRowContext(ctx, qCourse, id))
+	if err != nil {
+		if !errors.Is(err, ErrNotFound) {
+			err = fmt.Errorf("course %d: %w", id, err)
+		}
+		return Course{}, err
+	}
+	c.Sessions, err = s.sessions(ctx, id)
+	return c, err
+}
+
+// Input is a new course.
+type Input struct {
+	Theme, Title, Teacher, Description string
+	Audience                           string
+	MinAge, MaxAge                     int
+	Capacity                           int
+	EnrollBy                           time.Time
+	Sessions                           []Session
+	// CertificateSessions defaults to every session.
+	CertificateSessions int
+}
+
+func text(errs validation.Errors, field string, v *string, max int, required bool) {
+	*v = strings.TrimSpace(*v)
+	switch {
+	case required && *v == "":
+		errs.Add(field, validation.Required)
+	case utf8.RuneCountInString(*v) > max:
+		errs.Add(field, validation.TooLong)
+	}
+}
+
+// Create adds a course. An enrolment deadline already past is allowed: the course is simply
+// closed (API.md).
+func (s *Service) Create(ctx context.Context, communityID int64, in Input) (Course, error) {
+	errs := validation.Errors{}
+	text(errs, "theme", &in.Theme, 32, true)
+	text(errs, "title", &in.Title, 64, true)
+	text(errs, "teacher", &in.Teacher, 32, true)
+	text(errs, "description", &in.Description, 400, false)
+	if in.Audience == "" {
+		in.Audience = AudienceParents
+	}
+	switch in.Audience {
+	case AudienceParents:
+		in.MinAge, in.MaxAge = 0, 0
+	case AudienceChildren:
+		if in.MinAge < 0 || in.MaxAge < in.MinAge || in.MaxAge > 18 || in.MaxAge == 0 {
+			errs.Add("max_age", "儿童课程须填写 0 到 18 之间的年龄段")
+		}
+	default:
+		errs.Add("audience", "应为 parents 或 children")
+	}
+	if in.Capacity < 1 || in.Capacity > MaxCapacity {
+		errs.Add("capacity", "应为 1 到 1000")
+	}
+	if in.EnrollBy.IsZero() {
+		errs.Add("enroll_by", validation.Required)
+	}
+	switch {
+	case len(in.Sessions) == 0:
+		errs.Add("sessions", validation.Required)
+	case len(in.Sessions) > MaxSessions:
+		errs.Add("sessions", "最多 30 次课")
+	}
+	for i := range in.Sessions {
+		se := &in.Sessions[i]
+		at := fmt.Sprintf("sessions[%d].", i)
+		text(errs, at+"place", &se.Place, 64, true)
+		if se.StartsAt.IsZero() || !se.EndsAt.After(se.StartsAt) {
+			errs.Add(at+"ends_at", "结束时间应晚于开始时间")
+		}
+	}
+	if in.CertificateSessions == 0 {
+		in.CertificateSessions = len(in.Sessions)
+	}
+	if in.CertificateSessions < 1 || in.CertificateSessions > len(in.Sessions) {
+		errs.Add("certificate_sessions", "应在 1 到课次数之间")
+	}
+	if err := errs.Err(); err != nil {
+		return Course{}, err
+	}
+	now := s.now().UTC()
+	var id int64
+	err := database.InTx(ctx, s.db, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, qInsertCourse, communityID, in.Theme, in.Title, in.Teacher, in.Description, in.Audience,
+			nullInt(in.MinAge), nullInt(in.MaxAge), in.Capacity, in.EnrollBy.UTC(), in.CertificateSessions, now, now)
+		if err != nil {
+			return fmt.Errorf("insert course: %w", err)
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		for i, se := range in.Sessions {
+			if _, err := tx.ExecContext(ctx, qInsertSession, id, i+1, communityID, se.StartsAt.UTC(), se.EndsAt.UTC(), se.Place); err != nil {
+				return fmt.Errorf("insert session: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Course{}, err
+	}
+	return s.Course(ctx, id)
+}
+
+// Courses lists a community's courses (of a theme, or all), oldest first.
+func (s *Service) Courses(ctx context.Context, communityID int64, theme string, where string, args []any, limit int) ([]Course, error) {
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(qCourses, where), append(append([]any{communityID, theme, theme}, args...), limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("courses: %w", err)
+	}
+	var out []Course
+	for rows.Next() {
+		c, err := scanCourse(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].Sessions, err = s.sessions(ctx, out[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+const (
+	qInsertEnrollment = `INSERT INTO enrollments (community_id, course_id, person_id, user_id, status, is_active, queue_no, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)`
+	qEnrolledUp   = `UPDATE courses SET enrolled = enrolled + 1, updated_at = ? WHERE id = ?`
+	qJoined       = `UPDATE courses SET joined = ?, enrolled = enrolled + ?, updated_at = ? WHERE id = ?`
+	qEnrolledDown = `UPDATE courses SET enrolled = enrolled - 1, updated_at = ? WHERE id = ?`
+	qLockEnroll   = `SELECT course_id, person_id, status FROM enrollments WHERE id = ? FOR UPDATE`
+	qCancelEnroll = `UPDATE enrollments SET status = 'cancelled', is_active = NULL, updated_at = ? WHERE id = ?`
+	qFirstWaiting = `SELECT id, person_id FROM enrollments WHERE course_id = ? AND status = 'waitlisted' ORDER BY queue_no LIMIT 1 FOR UPDATE`
+	qPromote      = `UPDATE enrollments SET status = 'enrolled', updated_at = ? WHERE id = ?`
+	qPosition     = `SELECT COUNT(*) FROM enrollments w JOIN enrollments e ON e.id = ? WHERE w.course_id = e.course_id AND w.status = 'waitlisted'
+		AND w.queue_no <= e.queue_no`
+	qEnrollment = `SELECT e.id, e.community_id, e.course_id, c.title, e.person_id, COALESCE(p.name, ''), e.user_id, e.status, c.certificate_sessions, e.created_at
+		FROM enrollments e JOIN courses c ON c.id = e.course_id LEFT JOIN persons p ON p.id = e.person_id WHERE e.id = ?`
+	qAttended    = `SELECT session_index FROM attendance WHERE enrollment_id = ? ORDER BY session_index`
+	qPersonUsers = `SELECT owner_user_id FROM persons WHERE id = ? AND owner_user_id IS NOT NULL
+		UNION SELECT user_id FROM guardians WHERE person_id = ?`
+)
+
+// locked is a course row read under its lock.
+type locked struct {
+	community       int64
+	capacity, taken int
+	joined          int64
+	enrollBy        time.Time
+	title           string
+}
+
+// lock takes the course row's lock, which every change to its seats and waiting list holds.
+func lock(ctx context.Context, tx *sql.Tx, courseID int64) (locked, error) {
+	var l locked
+	err := tx.QueryRowContext(ctx, qLockCourse, courseID).Scan(&l.community, &l.capacity, &l.taken, &l.joined, &l.enrollBy, &l.title)
+	if errors.Is(err, sql.ErrNoRows) {
+		return l, ErrNotFound
+	}
+	if err != nil {
+		return l, fmt.Errorf("lock course %d: %w", courseID, err)
+	}
+	return l, nil
+}
+
+// Enroll enrols a person the user may act for: a seat while there is one, else the waiting
+// list. The course row's lock decides, so the capacity is never exceeded.
+func (s *Service) Enroll(ctx context.Context, userID, courseID, personID int64) (Enrollment, error) {
+	c, err := s.Course(ctx, courseID)
+	if err != nil {
+		return Enrollment{}, err
+	}
+	p, _, err := s.persons.ActFor(ctx, userID, personID)
+	if err != nil {
+		return Enrollment{}, err
+	}
+	if p.CommunityID != c.CommunityID {
+		return Enrollment{}, ErrNotFound
+	}
+	if c.Audience == AudienceChildren {
+		age := person.Age(p.BirthDate, cst.Today(c.Sessions[0].StartsAt))
+		if age < c.MinAge || age > c.MaxAge {
+			return Enrollment{}, ErrNotInAudience
+		}
+	}
+	now := s.now().UTC()
+	var id int64
+	err = database.InTx(ctx, s.db, func(tx *sql.Tx) error {
+		l, err := lock(ctx, tx, courseID)
+		if err != nil {
+			return err
+		}
+		if !now.Before(l.enrollBy) {
+			return ErrClosed
+		}
+		status, seat := StatusWaitlisted, 0
+		if l.taken < l.capacity {
+			status, seat = StatusEnrolled, 1
+		}
+		res, err := tx.ExecContext(ctx, qInsertEnrollment, l.community, courseID, personID, userID, status, l.joined+1, now, now)
+		if database.IsDuplicate(err) {
+			return ErrAlreadyEnrolled
+		}
+		if err != nil {
+			return fmt.Errorf("enrol: %w", err)
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, qJoined, l.joined+1, seat, now, courseID); err != nil {
+			return fmt.Errorf("enrol: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return Enrollment{}, err
+	}
+	return s.Enrollment(ctx, id)
+}
+
+// Enrollment returns one enrolment with its place on the waiting list and attendance.
+func (s *Service) Enrollment(ctx context.Context, id int64) (Enrollment, error) {
+	var (
+		e         Enrollment
+		threshold int
+	)
+	err := s.db.QueryRowContext(ctx, qEnrollment, id).Scan(&e.ID, &e.CommunityID, &e.CourseID, &e.CourseTitle, &e.PersonID, &e.PersonName,
+		&e.UserID, &e.Status, &threshold, &e.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Enrollment{}, ErrNotFound
+	}
+	if err != nil {
+		return Enrollment{}, fmt.Errorf("enrollment %d: %w", id, err)
+	}
+	if e.Status == StatusWaitlisted {
+		if err := s.db.QueryRowContext(ctx, qPosition, id).Scan(&e.Position); err != nil {
+			return Enrollment{}, fmt.Errorf("position of %d: %w", id, err)
+		}
+	}
+	e.Attended, err = ints(ctx, s.db, qAttended, id)
+	e.Certificate = len(e.Attended) >= threshold
+	return e, err
+}
+
+func ints(ctx context.Context, db *sql.DB, q string, args ...any) ([]int, error) {
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("ints: %w", err)
+	}
+	defer rows.Close()
+	out := []int{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// Cancel cancels an enrolment (or leaves the waiting list). A freed seat goes to the first on
+// the waiting list in the same transaction, and they are told.
+func (s *Service) Cancel(ctx context.Context, userID, id int64) (Enrollment, error) {
+	e, err := s.Enrollment(ctx, id)
+	if err != nil {
+		return Enrollment{}, err
+	}
+	if _, _, err := s.persons.ActFor(ctx, userID, e.PersonID); err != nil {
+		return Enrollment{}, ErrNotFound
+	}
+	now := s.now().UTC()
+	err = database.InTx(ctx, s.db, func(tx *sql.Tx) error {
+		// The course first, as Enroll locks it: one order of locks, no deadlock.
+		l, err := lock(ctx, tx, e.CourseID)
+		if err != nil {
+			return err
+		}
+		var (
+			courseID, personID int64
+			status             string
+		)
+		if err := tx.QueryRowContext(ctx, qLockEnroll, id).Scan(&courseID, &personID, &status); err != nil {
+			return fmt.Errorf("lock enrollment: %w", err)
+		}
+		if status == StatusCancelled {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, qCancelEnroll, now, id); err != nil {
+			return fmt.Errorf("cancel enrollment: %w", err)
+		}
+		if status != StatusEnrolled {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, qEnrolledDown, now, courseID); err != nil {
+			return fmt.Errorf("cancel enrollment: %w", err)
+		}
+		_, err = s.promote(ctx, tx, courseID, l.community, l.title, 1, now)
+		return err
+	})
+	if err != nil {
+		return Enrollment{}, err
+	}
+	return s.Enrollment(ctx, id)
+}
+
+// promote moves up to n of the waiting list onto seats, inside the caller's transaction (which
+// holds the course's lock), and tells them.
+func (s *Service) promote(ctx context.Context, tx *sql.Tx, courseID, community int64, title string, n int, now time.Time) (int, error) {
+	moved := 0
+	for range n {
+		var id, personID int64
+		err := tx.QueryRowContext(ctx, qFirstWaiting, courseID).Scan(&id, &personID)
+		if errors.Is(err, sql.ErrNoRows) {
+			break
+		}
+		if err != nil {
+			return moved, fmt.Errorf("waiting list: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, qPromote, now, id); err != nil {
+			return moved, fmt.Errorf("promote: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, qEnrolledUp, now, courseID); err != nil {
+			return moved, fmt.Errorf("promote: %w", err)
+		}
+		if err := s.tell(ctx, tx, personID, fmt.Sprintf("course_promoted:%d", id), notify.Message{
+			CommunityID: community, Kind: "course", Title: "候补成功", Body: fmt.Sprintf("您候补的“%s”有名额了，已为您报名。", title),
+			Page: "/pages/course/index", CreatedAt: now,
+		}, &notify.Push{TemplateKey: "course_update", Page: "/pages/course/index", Data: map[string]string{
+			"thing1": title, "phrase2": "候补成功", "time3": now.In(cst.Zone).Format("2006-01-02 15:04"),
+		}}); err != nil {
+			return moved, err
+		}
+		moved++
+	}
+	return moved, nil
+}
+
+func (s *Service) tell(ctx context.Context, tx *sql.Tx, personID int64, dedup string, m notify.Message, push *notify.Push) error {
+	rows, err := tx.QueryContext(ctx, qPersonUsers, personID, personID)
+	if err != nil {
+		return fmt.Errorf("who to tell: %w", err)
+	}
+	var users []int64
+	for rows.Next() {
+		var u int64
+		if err := rows.Scan(&u); err != nil {
+			rows.Close()
+			return err
+		}
+		users = append(users, u)
+	}
+	rows.Close()
+	for _, u := range users {
+		if err := notify.Tell(ctx, tx, u, dedup, m, push); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetCapacity changes a course's capacity; a larger one moves that many up from the waiting
+// list at once.
+func (s *Service) SetCapacity(ctx context.Context, communityID, courseID int64, capacity int) (Course, error) {
+	if capacity < 1 || capacity > MaxCapacity {
+		return Course{}, validation.Field("capacity", "应为 1 到 1000")
+	}
+	now := s.now().UTC()
+	err := database.InTx(ctx, s.db, func(tx *sql.Tx) error {
+		l, err := lock(ctx, tx, courseID)
+		if err == nil && l.community != communityID {
+			err = ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if capacity < l.taken {
+			return ErrCapacityBelow
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE courses SET capacity = ?, updated_at = ? WHERE id = ?`, capacity, now, courseID); err != nil {
+			return fmt.Errorf("capacity: %w", err)
+		}
+		_, err = s.promote(ctx, tx, courseID, l.community, l.title, capacity-l.taken, now)
+		return err
+	})
+	if err != nil {
+		return Course{}, err
+	}
+	return s.Course(ctx, courseID)
+}
+
+// Theme is a group of courses.
+type Theme struct {
+	Name    string
+	Courses int
+}
+
+// MaxThemes caps the themes listed.
+const MaxThemes = 50
+
+// Themes lists a community's course themes in the order they were first used.
+func (s *Service) Themes(ctx context.Context, communityID int64) ([]Theme, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT theme, COUNT(*) FROM courses WHERE community_id = ? GROUP BY theme ORDER BY MIN(id) LIMIT ?`,
+		communityID, MaxThemes)
+	if err != nil {
+		return nil, fmt.Errorf("themes: %w", err)
+	}
+	defer rows.Close()
+	out := []Theme{}
+	for rows.Next() {
+		var t Theme
+		if err := rows.Scan(&t.Name, &t.Courses); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}

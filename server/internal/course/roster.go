@@ -1,0 +1,198 @@
+package course
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/linli/linli/server/internal/cst"
+	"github.com/linli/linli/server/internal/database"
+	"github.com/linli/linli/server/internal/notify"
+	"github.com/linli/linli/server/internal/paging"
+	"github.com/linli/linli/server/internal/validation"
+)
+
+const (
+	qMine = `SELECT e.id FROM enrollments e WHERE e.person_id IN (SELECT id FROM persons WHERE owner_user_id = ?
+		UNION SELECT person_id FROM guardians WHERE user_id = ?) AND %s ORDER BY e.created_at DESC, e.id DESC LIMIT ?`
+	qRoster = `SELECT e.id FROM enrollments e WHERE e.course_id = ? AND e.status <> 'cancelled'
+		ORDER BY e.status = 'waitlisted', e.queue_no`
+	qCheckin = `INSERT INTO attendance (enrollment_id, session_index, community_id, checked_by, checked_at) VALUES (?, ?, ?, ?, ?)
+		ON DUPLICATE KEY UPDATE enrollment_id = enrollment_id`
+	qTomorrow = `SELECT s.course_id, s.session_index, s.starts_at, s.place, c.title, c.community_id FROM course_sessions s
+		JOIN courses c ON c.id = s.course_id WHERE s.starts_at >= ? AND s.starts_at < ? AND s.reminded_at IS NULL`
+	qReminded   = `UPDATE course_sessions SET reminded_at = ? WHERE course_id = ? AND session_index = ?`
+	qEnrolledOf = `SELECT id, person_id FROM enrollments WHERE course_id = ? AND status = 'enrolled' ORDER BY id`
+)
+
+func (s *Service) ids(ctx context.Context, q string, args ...any) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("ids: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// Mine pages through the enrolments of the persons the user manages, newest first.
+func (s *Service) Mine(ctx context.Context, userID int64, p paging.Page) ([]Enrollment, string, error) {
+	where, args := p.WhereNewest("e.created_at", "e.id")
+	ids, err := s.ids(ctx, fmt.Sprintf(qMine, where), append(append([]any{userID, userID}, args...), p.Limit+1)...)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]Enrollment, 0, len(ids))
+	for _, id := range ids {
+		e, err := s.Enrollment(ctx, id)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, e)
+	}
+	items, next := paging.Trim(out, p.Limit, func(e Enrollment) paging.Cursor { return paging.Cursor{At: e.CreatedAt, ID: e.ID} })
+	return items, next, nil
+}
+
+// CanAct reports whether the user may act for the enrolment's person.
+func (s *Service) CanAct(ctx context.Context, userID int64, e Enrollment) bool {
+	_, _, err := s.persons.ActFor(ctx, userID, e.PersonID)
+	return err == nil
+}
+
+// Roster lists a course's enrolled, then its waiting list in order.
+func (s *Service) Roster(ctx context.Context, communityID, courseID int64) (Course, []Enrollment, error) {
+	c, err := s.Course(ctx, courseID)
+	if err == nil && c.CommunityID != communityID {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return Course{}, nil, err
+	}
+	ids, err := s.ids(ctx, qRoster, courseID)
+	if err != nil {
+		return Course{}, nil, err
+	}
+	out := make([]Enrollment, 0, len(ids))
+	for _, id := range ids {
+		e, err := s.Enrollment(ctx, id)
+		if err != nil {
+			return Course{}, nil, err
+		}
+		out = append(out, e)
+	}
+	return c, out, nil
+}
+
+// CheckIn records that an enrolled person came to a session (again: no change).
+func (s *Service) CheckIn(ctx context.Context, staffID, communityID, courseID, enrollmentID int64, session int) (Enrollment, error) {
+	c, err := s.Course(ctx, courseID)
+	if err == nil && c.CommunityID != communityID {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return Enrollment{}, err
+	}
+	if session < 1 || session > len(c.Sessions) {
+		return Enrollment{}, validation.Field("session_index", fmt.Sprintf("应为 1 到 %d", len(c.Sessions)))
+	}
+	e, err := s.Enrollment(ctx, enrollmentID)
+	if err != nil || e.CourseID != courseID {
+		return Enrollment{}, ErrNotFound
+	}
+	if e.Status != StatusEnrolled {
+		return Enrollment{}, validation.Field("enrollment_id", "该报名不在正式名单上")
+	}
+	if _, err := s.db.ExecContext(ctx, qCheckin, enrollmentID, session, communityID, staffID, s.now().UTC()); err != nil {
+		return Enrollment{}, fmt.Errorf("check in: %w", err)
+	}
+	return s.Enrollment(ctx, enrollmentID)
+}
+
+// Remind tells the enrolled of every session starting tomorrow (Asia/Shanghai), once per
+// enrolment and session, in the inbox and through the push outbox. It answers how many it
+// told.
+func (s *Service) Remind(ctx context.Context) (int, error) {
+	today, err := time.ParseInLocation(time.DateOnly, cst.Today(s.now()), cst.Zone)
+	if err != nil {
+		return 0, err
+	}
+	from, to := today.AddDate(0, 0, 1).UTC(), today.AddDate(0, 0, 2).UTC()
+	rows, err := s.db.QueryContext(ctx, qTomorrow, from, to)
+	if err != nil {
+		return 0, fmt.Errorf("sessions tomorrow: %w", err)
+	}
+	type due struct {
+		course    int64
+		index     int
+		starts    time.Time
+		place     string
+		title     string
+		community int64
+	}
+	var dues []due
+	for rows.Next() {
+		var d due
+		if err := rows.Scan(&d.course, &d.index, &d.starts, &d.place, &d.title, &d.community); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		dues = append(dues, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	told := 0
+	now := s.now().UTC()
+	for _, d := range dues {
+		enrolled, err := s.pairs(ctx, qEnrolledOf, d.course)
+		if err != nil {
+			return told, err
+		}
+		for _, en := range enrolled {
+			when := d.starts.In(cst.Zone).Format("01月02日 15:04")
+			err := database.InTx(ctx, s.db, func(tx *sql.Tx) error {
+				return s.tell(ctx, tx, en[1], fmt.Sprintf("course_reminder:%d:%d", en[0], d.index), notify.Message{
+					CommunityID: d.community, Kind: "course", Title: "明天上课",
+					Body: fmt.Sprintf("“%s”第 %d 次课 %s 在%s上课。", d.title, d.index, when, d.place), Page: "/pages/course/index", CreatedAt: now,
+				}, &notify.Push{TemplateKey: "course_update", Page: "/pages/course/index", Data: map[string]string{
+					"thing1": d.title, "phrase2": "明天上课", "time3": d.starts.In(cst.Zone).Format("2006-01-02 15:04"),
+				}})
+			})
+			if err != nil {
+				return told, err
+			}
+			told++
+		}
+		if _, err := s.db.ExecContext(ctx, qReminded, now, d.course, d.index); err != nil {
+			return told, fmt.Errorf("reminded: %w", err)
+		}
+	}
+	return told, nil
+}
+
+func (s *Service) pairs(ctx context.Context, q string, args ...any) ([][2]int64, error) {
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("pairs: %w", err)
+	}
+	defer rows.Close()
+	var out [][2]int64
+	for rows.Next() {
+		var p [2]int64
+		if err := rows.Scan(&p[0], &p[1]); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,309 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/linli/linli/server/internal/course"
+	"github.com/linli/linli/server/internal/paging"
+	"github.com/linli/linli/server/internal/validation"
+)
+
+type sessionJSON struct {
+	Index    int    `json:"index"`
+	StartsAt string `json:"starts_at"`
+	EndsAt   string `json:"ends_at"`
+	Place    string `json:"place"`
+}
+
+type courseJSON struct {
+	ID                  int64         `json:"id"`
+	CommunityID         int64         `json:"community_id"`
+	Theme               string        `json:"theme"`
+	Title               string        `json:"title"`
+	Teacher             string        `json:"teacher"`
+	Description         string        `json:"description"`
+	Audience            string        `json:"audience"`
+	MinAge              *int          `json:"min_age"`
+	MaxAge              *int          `json:"max_age"`
+	Sessions            []sessionJSON `json:"sessions"`
+	Capacity            int           `json:"capacity"`
+	Enrolled            int           `json:"enrolled"`
+	Waitlisted          int           `json:"waitlisted"`
+	EnrollBy            string        `json:"enroll_by"`
+	Closed              bool          `json:"closed"`
+	CertificateSessions int           `json:"certificate_sessions"`
+}
+
+func (s *Server) courseOf(c course.Course) courseJSON {
+	out := courseJSON{ID: c.ID, CommunityID: c.CommunityID, Theme: c.Theme, Title: c.Title, Teacher: c.Teacher, Description: c.Description,
+		Audience: c.Audience, MinAge: optInt(c.MinAge), MaxAge: optInt(c.MaxAge), Sessions: make([]sessionJSON, 0, len(c.Sessions)),
+		Capacity: c.Capacity, Enrolled: c.Enrolled, Waitlisted: c.Waitlisted, EnrollBy: stamp(c.EnrollBy),
+		Closed: !s.Now().Before(c.EnrollBy), CertificateSessions: c.CertificateSessions}
+	for _, se := range c.Sessions {
+		out.Sessions = append(out.Sessions, sessionJSON{Index: se.Index, StartsAt: stamp(se.StartsAt), EndsAt: stamp(se.EndsAt), Place: se.Place})
+	}
+	return out
+}
+
+type enrollmentJSON struct {
+	ID               int64  `json:"id"`
+	CourseID         int64  `json:"course_id"`
+	CourseTitle      string `json:"course_title"`
+	PersonID         int64  `json:"person_id"`
+	PersonName       string `json:"person_name"`
+	Status           string `json:"status"`
+	WaitlistPosition *int   `json:"waitlist_position"`
+	Attended         []int  `json:"attended"`
+	Certificate      bool   `json:"certificate"`
+	// QR is what the check-in QR code carries.
+	QR        string `json:"qr"`
+	CreatedAt string `json:"created_at"`
+}
+
+func enrollmentOf(e course.Enrollment) enrollmentJSON {
+	out := enrollmentJSON{ID: e.ID, CourseID: e.CourseID, CourseTitle: e.CourseTitle, PersonID: e.PersonID, PersonName: e.PersonName,
+		Status: e.Status, Attended: e.Attended, Certificate: e.Certificate, QR: "linli-enrollment:" + strconv.FormatInt(e.ID, 10), CreatedAt: stamp(e.CreatedAt)}
+	if e.Position > 0 {
+		out.WaitlistPosition = &e.Position
+	}
+	return out
+}
+
+type themeJSON struct {
+	Theme   string `json:"theme"`
+	Courses int    `json:"courses"`
+}
+
+func (s *Server) listCourseThemes(c *gin.Context) {
+	cid, err := s.browsedCommunity(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	rows, err := s.Courses.Themes(c.Request.Context(), cid)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, listOf(rows, "", func(t course.Theme) themeJSON { return themeJSON{Theme: t.Name, Courses: t.Courses} }))
+}
+
+func (s *Server) listCourses(c *gin.Context) {
+	cid, err := s.browsedCommunity(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	p, err := page(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	where, args := p.Where("c.created_at", "c.id")
+	rows, err := s.Courses.Courses(ctx, cid, c.Query("theme"), where, args, p.Limit+1)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	items, next := paging.Trim(rows, p.Limit, func(x course.Course) paging.Cursor { return paging.Cursor{At: x.CreatedAt, ID: x.ID} })
+	c.JSON(http.StatusOK, listOf(items, next, s.courseOf))
+}
+
+func (s *Server) getCourse(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	co, err := s.Courses.Course(c.Request.Context(), id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.courseOf(co))
+}
+
+func (s *Server) enroll(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	var req struct {
+		PersonID int64 `json:"person_id"`
+	}
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	if req.PersonID <= 0 {
+		fail(c, validation.Field("person_id", validation.Required))
+		return
+	}
+	e, err := s.Courses.Enroll(c.Request.Context(), userID(c), id, req.PersonID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, enrollmentOf(e))
+}
+
+func (s *Server) listEnrollments(c *gin.Context) {
+	p, err := page(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	rows, next, err := s.Courses.Mine(c.Request.Context(), userID(c), p)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, listOf(rows, next, enrollmentOf))
+}
+
+func (s *Server) cancelEnrollment(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	e, err := s.Courses.Cancel(c.Request.Context(), userID(c), id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, enrollmentOf(e))
+}
+
+type courseRequest struct {
+	Theme               string `json:"theme"`
+	Title               string `json:"title"`
+	Teacher             string `json:"teacher"`
+	Description         string `json:"description"`
+	Audience            string `json:"audience"`
+	MinAge              int    `json:"min_age"`
+	MaxAge              int    `json:"max_age"`
+	Capacity            int    `json:"capacity"`
+	EnrollBy            string `json:"enroll_by"`
+	CertificateSessions int    `json:"certificate_sessions"`
+	Sessions            []struct {
+		StartsAt string `json:"starts_at"`
+		EndsAt   string `json:"ends_at"`
+		Place    string `json:"place"`
+	} `json:"sessions"`
+}
+
+func (s *Server) adminCreateCourse(c *gin.Context) {
+	var req courseRequest
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	in := course.Input{Theme: req.Theme, Title: req.Title, Teacher: req.Teacher, Description: req.Description, Audience: req.Audience,
+		MinAge: req.MinAge, MaxAge: req.MaxAge, Capacity: req.Capacity, CertificateSessions: req.CertificateSessions}
+	errs := validation.Errors{}
+	if req.EnrollBy != "" {
+		t, err := parseStamp("enroll_by", req.EnrollBy)
+		if err != nil {
+			errs.Add("enroll_by", "时间格式应为 RFC 3339")
+		}
+		in.EnrollBy = t
+	}
+	for i, se := range req.Sessions {
+		start, err1 := parseStamp("starts_at", se.StartsAt)
+		end, err2 := parseStamp("ends_at", se.EndsAt)
+		if err1 != nil || err2 != nil {
+			errs.Add("sessions["+strconv.Itoa(i)+"].starts_at", "时间格式应为 RFC 3339")
+		}
+		in.Sessions = append(in.Sessions, course.Session{StartsAt: start, EndsAt: end, Place: se.Place})
+	}
+	if err := errs.Err(); err != nil {
+		fail(c, err)
+		return
+	}
+	co, err := s.Courses.Create(c.Request.Context(), communityID(c), in)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, s.courseOf(co))
+}
+
+func (s *Server) adminPatchCourse(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	var req struct {
+		Capacity int `json:"capacity"`
+	}
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	co, err := s.Courses.SetCapacity(c.Request.Context(), communityID(c), id, req.Capacity)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.courseOf(co))
+}
+
+type rosterLineJSON struct {
+	EnrollmentID     int64  `json:"enrollment_id"`
+	PersonID         int64  `json:"person_id"`
+	Name             string `json:"name"`
+	Status           string `json:"status"`
+	WaitlistPosition *int   `json:"waitlist_position"`
+	Attended         []int  `json:"attended"`
+	Certificate      bool   `json:"certificate"`
+}
+
+func (s *Server) adminRoster(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	_, rows, err := s.Courses.Roster(c.Request.Context(), communityID(c), id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, listOf(rows, "", func(e course.Enrollment) rosterLineJSON {
+		l := rosterLineJSON{EnrollmentID: e.ID, PersonID: e.PersonID, Name: e.PersonName, Status: e.Status, Attended: e.Attended,
+			Certificate: e.Certificate}
+		if e.Position > 0 {
+			l.WaitlistPosition = &e.Position
+		}
+		return l
+	}))
+}
+
+func (s *Server) adminCheckin(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	var req struct {
+		EnrollmentID int64 `json:"enrollment_id"`
+		SessionIndex int   `json:"session_index"`
+	}
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	e, err := s.Courses.CheckIn(c.Request.Context(), userID(c), communityID(c), id, req.EnrollmentID, req.SessionIndex)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, enrollmentOf(e))
+}
