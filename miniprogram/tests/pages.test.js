@@ -46,15 +46,7 @@ describe('home', () => {
   });
 });
 
-describe('coming tabs', () => {
-  test.each([
-    ['course', '家长大学'],
-  ])('%s says what is coming', (name, title) => {
-    const comp = page(name);
-    expect(comp.dom.innerHTML).toContain(title);
-    expect(comp.dom.innerHTML).toContain('即将开放');
-  });
-
+describe('report tab', () => {
   test('report asks for the address only when the user starts a report', async () => {
     fakeServer({ 'POST /auth/login': loginRoute(fresh) });
     const comp = page('report');

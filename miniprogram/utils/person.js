@@ -38,7 +38,14 @@ function badge(p) {
   return { text: '已认证', theme: 'success' };
 }
 
+// pickable labels the persons one may act for, as a picker shows them: "王秀英（父母）".
+function pickable(persons) {
+  return persons.map((p) => Object.assign({}, p, {
+    label: p.name + '（' + (p.guardianship === 'self' ? '本人' : labelOf(RELATIONS, p.relation) || '家人') + '）',
+  }));
+}
+
 const KINDS = { register: '登记家人', join: '申请成为家属', claim: '认领本人档案' };
 const STATUSES = { pending: '等待审核', approved: '已通过', rejected: '未通过', withdrawn: '已撤回' };
 
-module.exports = { RELATIONS, CARE_LEVELS, GENDERS, labelOf, badge, KINDS, STATUSES };
+module.exports = { RELATIONS, CARE_LEVELS, GENDERS, labelOf, badge, pickable, KINDS, STATUSES };

@@ -2,6 +2,7 @@
 const pageBehavior = require('../../behaviors/page');
 const api = require('../../utils/api');
 const session = require('../../utils/session');
+const community = require('../../utils/community');
 const words = require('../../utils/canteen');
 
 function decorate(slot, now) {
@@ -49,14 +50,7 @@ Component({
     async load() {
       this.setData({ loading: true, failed: false });
       try {
-        const u = session.user();
-        let communityID = u && u.community_id;
-        if (!communityID) {
-          const res = await api.get('/communities?limit=100', { auth: false, silent: true });
-          const index = this.data.communityIndex >= 0 ? this.data.communityIndex : 0;
-          this.setData({ communities: res.items, communityIndex: res.items.length ? index : -1 });
-          communityID = res.items.length ? res.items[index].id : 0;
-        }
+        const communityID = await community.browsed(this);
         await this.loadMenu(communityID);
         this.setData({ loading: false });
       } catch (e) {

@@ -1,6 +1,105 @@
+// 课堂 (家长大学): themes and their courses, open to everyone before sign-up; my enrolments;
+// for staff, check-in.
 const pageBehavior = require('../../behaviors/page');
+const api = require('../../utils/api');
+const session = require('../../utils/session');
+const community = require('../../utils/community');
+const words = require('../../utils/course');
+
+const PAGE = 20;
 
 Component({
   behaviors: [pageBehavior],
-  data: {},
+  data: {
+    loading: true,
+    failed: false,
+    loadingMore: false,
+    communities: [],
+    communityIndex: -1,
+    communityID: 0,
+    themes: [],
+    theme: '',
+    courses: [],
+    cursor: '',
+    isStaff: false,
+  },
+  methods: {
+    onShow() {
+      const u = session.user();
+      const roles = (u && u.roles) || [];
+      this.setData({ isStaff: roles.some((r) => r.role === 'staff') });
+      if (!this.data.communityID) {
+        this.load();
+      }
+    },
+    async load() {
+      this.setData({ loading: true, failed: false });
+      try {
+        const communityID = await community.browsed(this);
+        this.setData({ communityID: communityID || 0 });
+        if (communityID) {
+          const themes = await api.get('/course-themes?community_id=' + communityID, { auth: false, silent: true });
+          this.setData({ themes: themes.items });
+          if (themes.items.length) {
+            await this.loadCourses();
+          }
+        } else {
+          this.setData({ themes: [], courses: [], cursor: '' });
+        }
+        this.setData({ loading: false });
+      } catch (e) {
+        this.setData({ loading: false, failed: true });
+      }
+    },
+    coursesURL(cursor) {
+      let url = '/courses?community_id=' + this.data.communityID + '&limit=' + PAGE;
+      if (this.data.theme) url += '&theme=' + encodeURIComponent(this.data.theme);
+      if (cursor) url += '&cursor=' + encodeURIComponent(cursor);
+      return url;
+    },
+    async loadCourses() {
+      const res = await api.get(this.coursesURL(''), { auth: false, silent: true });
+      const now = Date.now();
+      this.setData({ courses: res.items.map((c) => words.decorate(c, now)), cursor: res.next_cursor });
+    },
+    async more() {
+      if (!this.data.cursor || this.data.loadingMore) return;
+      this.setData({ loadingMore: true });
+      try {
+        const res = await api.get(this.coursesURL(this.data.cursor), { auth: false });
+        const now = Date.now();
+        this.setData({ courses: this.data.courses.concat(res.items.map((c) => words.decorate(c, now))), cursor: res.next_cursor });
+      } catch (e) {
+        // Shown by the API client.
+      } finally {
+        this.setData({ loadingMore: false });
+      }
+    },
+    onReachBottom() {
+      this.more();
+    },
+    async pickTheme(e) {
+      this.setData({ theme: e.currentTarget.dataset.theme || '' });
+      try {
+        await this.loadCourses();
+      } catch (err) {
+        this.setData({ failed: true });
+      }
+    },
+    pickCommunity(e) {
+      this.setData({ communityIndex: Number(e.detail.value), theme: '' });
+      this.load();
+    },
+    open(e) {
+      const c = this.data.courses[Number(e.currentTarget.dataset.index)];
+      wx.setStorageSync('linli.course', c);
+      wx.navigateTo({ url: '/pages/course/detail/index?id=' + c.id });
+    },
+    openMine() {
+      wx.navigateTo({ url: '/pages/course/mine/index' });
+    },
+    openCheckin() {
+      wx.navigateTo({ url: '/pages/course/checkin/index' });
+    },
+  },
 });

@@ -37,9 +37,7 @@ Component({
       this.setData({ loading: true, failed: false });
       try {
         const res = await api.get('/persons', { silent: true });
-        const persons = res.items.map((p) => Object.assign({}, p, {
-          label: p.name + '（' + (p.guardianship === 'self' ? '本人' : labels.labelOf(labels.RELATIONS, p.relation) || '家人') + '）',
-        }));
+        const persons = labels.pickable(res.items);
         this.setData({ persons, personIndex: persons.length ? 0 : -1, loading: false });
         if (persons.length) {
           await this.loadQuote();
