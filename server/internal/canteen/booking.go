@@ -88,9 +88,9 @@ const (
 	// ones of the day (pending ones included, so the limit holds under concurrency).
 	qPersonDay = `SELECT COALESCE(SUM(slot_id = ?), 0), COALESCE(SUM(meal_date = ? AND subsidy_fen > 0), 0)
 		FROM meal_orders WHERE person_id = ? AND is_active = 1`
-	qInsertOrder = `INSERT INTO meal_orders (community_id, canteen_id, slot_id, meal_date, person_id, booked_by, capacity, mode, note,
-		status, is_active, price_fen, subsidy_fen, pay_fen, subsidy_note, pickup_code, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 1, ?, ?, ?, ?, ?, ?, ?)`
+	orderInsertCols = `community_id, canteen_id, slot_id, meal_date, person_id, booked_by, capacity, mode, note,
+		status, is_active, price_fen, subsidy_fen, pay_fen, subsidy_note, pickup_code, created_at, updated_at`
+	qInsertOrder = `INSERT INTO meal_orders (` + orderInsertCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 1, ?, ?, ?, ?, ?, ?, ?)`
 	// qTakeSeat is where a seat is decided, in one statement that commits on its own: it raises
 	// booked only while seats are left, the slot is open, its cut-off has not passed and its
 	// price is the one quoted, and turns the pending order into a booked one with it. The slot's
@@ -248,19 +248,37 @@ func (s *Service) book(ctx context.Context, userID int64, in BookInput) (Order, 
 		BookBy: sl.BookBy, CreatedAt: now, UpdatedAt: now}
 	var limit int
 	o.Quote, limit = quote(rules, p, sl, used)
-	// First the order, pending: the unique key allows one live order per person and slot. No
-	// seat is held yet.
-	if o.ID, o.PickupCode, err = insertOrder(ctx, s.db, sl, p, userID, string(capacity), in, o.Quote, now); err != nil {
+	// With others booking the slot at the same moment, the order goes in their batch.
+	alone := func(ctx context.Context) error { return s.bookOne(ctx, &o, sl, p, userID, string(capacity), in, now) }
+	err = s.write(ctx, sl, &waiting{o: &o, capacity: string(capacity), alone: alone})
+	if errors.Is(err, errBatchDeclined) {
+		err = alone(ctx)
+	}
+	if err != nil {
+		if errors.Is(err, errPriceChanged) {
+			s.slots.Delete(sl.ID)
+			return s.book(ctx, userID, in)
+		}
 		return Order{}, err
 	}
-	// Then the seat, and the order booked with it, in one statement.
+	if o.SubsidyFen > 0 {
+		err = s.holdDailyLimit(ctx, &o, limit, now)
+	}
+	return o, err
+}
+
+// bookOne writes one order and takes its seat: first the order, pending (the unique key allows
+// one live order per person and slot; no seat is held yet), then the seat and the order booked
+// with it in one statement that commits on its own.
+func (s *Service) bookOne(ctx context.Context, o *Order, sl Slot, p person.Person, userID int64, capacity string, in BookInput, now time.Time) error {
+	var err error
+	if o.ID, o.PickupCode, err = insertOrder(ctx, s.db, sl, p, userID, capacity, in, o.Quote, now); err != nil {
+		return err
+	}
 	res, err := s.db.ExecContext(ctx, qTakeSeat, o.ID, now, sl.ID, now, sl.PriceFen)
 	if err == nil {
 		if n, _ := res.RowsAffected(); n > 0 {
-			if o.SubsidyFen > 0 {
-				err = s.holdDailyLimit(ctx, &o, limit, now)
-			}
-			return o, err
+			return nil
 		}
 		err = s.whyNoSeat(ctx, sl, now)
 	}
@@ -268,11 +286,7 @@ func (s *Service) book(ctx context.Context, userID int64, in BookInput) (Order, 
 		// The sweeper cancels it later; it holds no seat.
 		err = errors.Join(err, derr)
 	}
-	if errors.Is(err, errPriceChanged) {
-		s.slots.Delete(sl.ID)
-		return s.book(ctx, userID, in)
-	}
-	return Order{}, err
+	return err
 }
 
 // holdDailyLimit settles a race between bookings of one person on one day, which all counted

@@ -134,7 +134,9 @@ type Service struct {
 	// rulesCache holds each community's subsidy rules briefly (cachedRules by community id).
 	rulesCache sync.Map
 	// slots holds slots and their canteens briefly (cachedSlot by slot id) for bookings.
-	slots   sync.Map
+	slots sync.Map
+	// batches queue the bookings of each slot that passed its gate together (batch.go).
+	batches seatBatches
 	persons *person.Service
 	now     func() time.Time
 }

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -692,5 +693,87 @@ func TestPushesRetriedWhenWeChatIsDownAndLongTermUncounted(t *testing.T) {
 	var status string
 	if err := w.db.QueryRow(`SELECT status FROM push_outbox WHERE user_id = (SELECT id FROM users WHERE openid = 'fake-long-term-no-consent')`).Scan(&status); err != nil || status != "sent" {
 		t.Errorf("long-term push = %s, %v", status, err)
+	}
+}
+
+// TestBookingsWrittenInBatches holds the slot's row so that bookings queue behind the first,
+// then lets go: the queued ones are written as one batch, each answered with its own order and
+// pick-up code. A second batch holding a person twice is declined and written one by one.
+func TestBookingsWrittenInBatches(t *testing.T) {
+	w := newCanteenWorld(t)
+	slot := w.slot(map[string]any{"capacity": 50})
+	const users = 12
+	toks, persons := make([]string, users), make([]int64, users)
+	for i := range users {
+		toks[i], _ = w.login(fmt.Sprintf("batch-%d", i))
+		persons[i] = w.onboard(toks[i], fmt.Sprintf("居民%d", i))
+	}
+	burst := func(who []int) []resp {
+		ctx := context.Background()
+		tx, err := w.db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.ExecContext(ctx, `SELECT id FROM meal_slots WHERE id = ? FOR UPDATE`, slot); err != nil {
+			t.Fatal(err)
+		}
+		out := make([]resp, len(who))
+		var wg sync.WaitGroup
+		for k, i := range who {
+			wg.Go(func() { out[k] = w.book(toks[i], slot, persons[i], "eat_in") })
+		}
+		time.Sleep(700 * time.Millisecond) // all but the first queue behind the held row
+		if err := tx.Rollback(); err != nil {
+			t.Fatal(err)
+		}
+		wg.Wait()
+		return out
+	}
+	batched := func() (n, bookings float64) {
+		for _, line := range strings.Split(string(w.do("GET", "/metrics", "", nil).Raw), "\n") {
+			fmt.Sscanf(line, "linli_meal_batches_total %g", &n)
+			fmt.Sscanf(line, "linli_meal_batched_bookings_total %g", &bookings)
+		}
+		return n, bookings
+	}
+
+	answers := burst([]int{0, 1, 2, 3, 4, 5, 6, 7})
+	codes := map[string]bool{}
+	for k, r := range answers {
+		w.want(r, 201, "")
+		var person int64
+		var code, status string
+		if err := w.db.QueryRow(`SELECT person_id, pickup_code, status FROM meal_orders WHERE id = ?`, w.id(r)).Scan(&person, &code, &status); err != nil {
+			t.Fatal(err)
+		}
+		if person != persons[k] || code != r.Body["pickup_code"] || status != "booked" || codes[code] {
+			t.Errorf("answer %d: order of person %d, code %s (answered %v), %s", k, person, code, r.Body["pickup_code"], status)
+		}
+		codes[code] = true
+	}
+	if n, bookings := batched(); n < 1 || bookings < 2 {
+		t.Errorf("batches %v of %v bookings: the queued bookings were not written together", n, bookings)
+	}
+	var booked int
+	if err := w.db.QueryRow(`SELECT booked FROM meal_slots WHERE id = ?`, slot).Scan(&booked); err != nil || booked != 8 {
+		t.Errorf("slot booked = %d, %v", booked, err)
+	}
+
+	// A person twice in one batch: declined, then one by one: one booked, one already booked.
+	before, _ := batched()
+	answers = burst([]int{8, 9, 9, 10, 11})
+	var got []string
+	for _, r := range answers {
+		got = append(got, fmt.Sprint(r.Status, r.errCode()))
+	}
+	sort.Strings(got)
+	if strings.Join(got, ",") != "201,201,201,201,409already_booked" {
+		t.Errorf("answers = %v", got)
+	}
+	if after, _ := batched(); after != before {
+		t.Errorf("a batch with a duplicate was written (%v → %v)", before, after)
+	}
+	if err := w.db.QueryRow(`SELECT booked FROM meal_slots WHERE id = ?`, slot).Scan(&booked); err != nil || booked != 12 {
+		t.Errorf("slot booked = %d, %v", booked, err)
 	}
 }

@@ -11,7 +11,7 @@ import (
 )
 
 func TestPanicBecomesEnvelope(t *testing.T) {
-	s := &Server{log: slog.New(slog.DiscardHandler), metrics: newMetrics()}
+	s := &Server{log: slog.New(slog.DiscardHandler), metrics: newMetrics(Deps{})}
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.Use(s.begin, s.observe, s.recoverPanic)

@@ -69,7 +69,7 @@ type metrics struct {
 	latency  *prometheus.HistogramVec
 }
 
-func newMetrics() *metrics {
+func newMetrics(d Deps) *metrics {
 	reg := prometheus.NewRegistry()
 	m := &metrics{
 		registry: reg,
@@ -83,12 +83,22 @@ func newMetrics() *metrics {
 	}
 	reg.MustRegister(m.requests, m.latency,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if d.Canteens != nil {
+		reg.MustRegister(
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "linli_meal_batches_total", Help: "Batches of meal bookings written in one transaction each.",
+			}, func() float64 { n, _ := d.Canteens.Batches(); return float64(n) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "linli_meal_batched_bookings_total", Help: "Meal bookings written in batches.",
+			}, func() float64 { _, n := d.Canteens.Batches(); return float64(n) }),
+		)
+	}
 	return m
 }
 
 // New builds the HTTP handler.
 func New(d Deps) (http.Handler, error) {
-	s := &Server{Deps: d, log: d.Log, accounts: d.Accounts, idem: d.Idempotency, metrics: newMetrics()}
+	s := &Server{Deps: d, log: d.Log, accounts: d.Accounts, idem: d.Idempotency, metrics: newMetrics(d)}
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
