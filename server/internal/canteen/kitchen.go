@@ -170,12 +170,18 @@ func (s *Service) Deliveries(ctx context.Context, readerID, communityID, canteen
 const (
 	qLockDelivery = `SELECT community_id, person_id, mode, status FROM meal_orders WHERE id = ? FOR UPDATE`
 	qOutcome      = `UPDATE meal_orders SET status = ?, outcome_note = ?, outcome_by = ?, outcome_at = ?, updated_at = ? WHERE id = ?`
-	qGridWorkers  = `SELECT user_id FROM user_roles WHERE community_id = ? AND role = 'grid_worker' ORDER BY user_id`
+	// qGridWorkers are the grid workers of the grid covering a building; qAllGridWorkers, the
+	// community's, for a building no grid covers.
+	qGridWorkers = `SELECT gw.user_id FROM grid_buildings gb JOIN grid_workers gw ON gw.grid_id = gb.grid_id
+		JOIN user_roles r ON r.user_id = gw.user_id AND r.community_id = gb.community_id AND r.role = 'grid_worker'
+		WHERE gb.building_id = ? ORDER BY gw.user_id`
+	qAllGridWorkers = `SELECT user_id FROM user_roles WHERE community_id = ? AND role = 'grid_worker' ORDER BY user_id`
 )
 
 // RecordDelivery records a rider's outcome for a delivery order: delivered, or no answer at the
 // door. No answer alerts every guardian of the person (approved or pending), the person's own
-// account and the community's grid workers at once (安危确认).
+// account and the grid workers of the person's building at once (安危确认); every grid worker of
+// the community when no grid covers the building.
 func (s *Service) RecordDelivery(ctx context.Context, riderID, communityID, orderID int64, delivered bool, note string) (Order, error) {
 	note = strings.TrimSpace(note)
 	if utf8.RuneCountInString(note) > MaxNote {
@@ -239,7 +245,10 @@ func (s *Service) alertNoAnswer(ctx context.Context, tx *sql.Tx, communityID, or
 	if err := s.tellPerson(ctx, tx, personID, dedup, m, push); err != nil {
 		return err
 	}
-	workers, err := ids(ctx, tx, qGridWorkers, communityID)
+	workers, err := ids(ctx, tx, qGridWorkers, p.BuildingID)
+	if err == nil && len(workers) == 0 {
+		workers, err = ids(ctx, tx, qAllGridWorkers, communityID)
+	}
 	if err != nil {
 		return err
 	}

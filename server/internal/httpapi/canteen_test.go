@@ -433,9 +433,14 @@ func TestKitchenDeliveryAndPickup(t *testing.T) {
 		t.Fatal(err)
 	}
 	worker, workerID := w.login("grid")
-	if _, err := w.app.Accounts.Grant(context.Background(), w.cid, workerID, "grid_worker", 0); err != nil {
-		t.Fatal(err)
+	elsewhere, otherID := w.login("grid-elsewhere")
+	for _, id := range []int64{workerID, otherID} {
+		if _, err := w.app.Accounts.Grant(context.Background(), w.cid, id, "grid_worker", 0); err != nil {
+			t.Fatal(err)
+		}
 	}
+	// The mother's building is in the first worker's grid.
+	w.want(w.do("POST", "/api/v1/admin/grids", w.staff, map[string]any{"name": "二幢网格", "building_ids": []int64{w.bs[1]}, "worker_user_ids": []int64{workerID}}), 201, "")
 	w.want(w.do("PATCH", fmt.Sprintf("/api/v1/persons/%d", w.mother), w.resident, map[string]any{"diet_notes": "糖尿病"}), 200, "")
 	delivery := w.id(w.book(w.resident, slot, w.mother, "delivery"))
 	r := w.do("POST", "/api/v1/meal-orders", w.resident, map[string]any{"slot_id": slot, "person_id": w.self, "mode": "pickup", "note": "多放辣"})
@@ -473,7 +478,7 @@ func TestKitchenDeliveryAndPickup(t *testing.T) {
 	r = w.do("GET", fmt.Sprintf("/api/v1/admin/canteens/%d/delivery-list", w.canteenID), w.kitchen, nil)
 	w.want(r, 200, "")
 
-	// No answer at the door: the guardian and the grid worker are alerted at once.
+	// No answer at the door: the guardian and the grid worker of her building are alerted at once.
 	w.want(w.do("POST", fmt.Sprintf("/api/v1/worker/deliveries/%d/no-answer", delivery+1), rider, nil), 409, "not_delivery")
 	r = w.do("POST", fmt.Sprintf("/api/v1/worker/deliveries/%d/no-answer", delivery), rider, map[string]any{"note": "敲门三次"})
 	w.want(r, 200, "")
@@ -485,6 +490,9 @@ func TestKitchenDeliveryAndPickup(t *testing.T) {
 		if got := w.walk("/api/v1/me/messages?limit=10", tok, "title"); len(got) == 0 || got[0] != "安危确认：送餐无人应答" {
 			t.Errorf("%s inbox = %v", name, got)
 		}
+	}
+	if got := w.walk("/api/v1/me/messages?limit=10", elsewhere, "title"); len(got) != 0 {
+		t.Errorf("a worker of another grid was alerted: %v", got)
 	}
 
 	// Pick-up: once.
