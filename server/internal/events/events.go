@@ -47,17 +47,19 @@ const MaxPayload = 4000
 
 const (
 	qPublish     = `INSERT INTO outbox (community_id, topic, payload, created_at) VALUES (?, ?, ?, ?)`
-	qUnpublished = `SELECT id, topic FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?`
-	qPublished   = `UPDATE outbox SET published_at = ? WHERE id = ?`
+	qUnpublished = `SELECT id, topic, epoch FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?`
+	qPublished   = `UPDATE outbox SET published_at = ? WHERE id = ? AND epoch = ?`
 	qEvent       = `SELECT id, community_id, topic, payload, created_at, attempts, last_error, done_at IS NOT NULL, dead_at FROM outbox WHERE id = ?`
 	qMarkDone    = `UPDATE outbox SET done_at = ? WHERE id = ? AND done_at IS NULL AND dead_at IS NULL`
 	qFailed      = `UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?`
 	qDead        = `UPDATE outbox SET dead_at = ? WHERE id = ? AND done_at IS NULL`
-	qRepublish   = `UPDATE outbox SET published_at = NULL WHERE done_at IS NULL AND dead_at IS NULL AND topic = ? AND published_at IS NOT NULL`
-	qStale       = `UPDATE outbox SET published_at = NULL WHERE done_at IS NULL AND dead_at IS NULL AND published_at < ?`
-	qDeadList    = `SELECT id, community_id, topic, payload, created_at, attempts, last_error, FALSE, dead_at FROM outbox
+	// qRepublish also catches events a relay is publishing right now (into the lost stream): their
+	// epoch moves on, so the relay leaves them unpublished.
+	qRepublish = `UPDATE outbox SET published_at = NULL, epoch = epoch + 1 WHERE done_at IS NULL AND dead_at IS NULL AND topic = ?`
+	qStale     = `UPDATE outbox SET published_at = NULL, epoch = epoch + 1 WHERE done_at IS NULL AND dead_at IS NULL AND published_at < ?`
+	qDeadList  = `SELECT id, community_id, topic, payload, created_at, attempts, last_error, FALSE, dead_at FROM outbox
 		WHERE community_id = ? AND dead_at IS NOT NULL AND %s ORDER BY dead_at DESC, id DESC LIMIT ?`
-	qRetry = `UPDATE outbox SET dead_at = NULL, attempts = 0, last_error = '', published_at = NULL WHERE id = ? AND community_id = ? AND dead_at IS NOT NULL`
+	qRetry = `UPDATE outbox SET dead_at = NULL, attempts = 0, last_error = '', published_at = NULL, epoch = epoch + 1 WHERE id = ? AND community_id = ? AND dead_at IS NOT NULL`
 )
 
 // ErrNotFound is a dead letter that does not exist (or is another community's).
@@ -130,11 +132,12 @@ func (b *Bus) RelayOnce(ctx context.Context, batch int) (int, error) {
 	type pending struct {
 		id    int64
 		topic string
+		epoch int
 	}
 	var todo []pending
 	for rows.Next() {
 		var p pending
-		if err := rows.Scan(&p.id, &p.topic); err != nil {
+		if err := rows.Scan(&p.id, &p.topic, &p.epoch); err != nil {
 			rows.Close()
 			return 0, err
 		}
@@ -158,8 +161,9 @@ func (b *Bus) RelayOnce(ctx context.Context, batch int) (int, error) {
 		if cmds[i].Err() != nil {
 			continue
 		}
-		// Published twice if we die here: the consumer's done mark makes that harmless.
-		if _, err := b.db.ExecContext(ctx, qPublished, now, e.id); err != nil {
+		// Published twice if we die here: the consumer's done mark makes that harmless. Not
+		// recorded if the event was sent to be published again meanwhile (its epoch moved).
+		if _, err := b.db.ExecContext(ctx, qPublished, now, e.id, e.epoch); err != nil {
 			return i, fmt.Errorf("relay: %w", err)
 		}
 	}
@@ -168,7 +172,8 @@ func (b *Bus) RelayOnce(ctx context.Context, batch int) (int, error) {
 
 // ensureGroup makes sure the topic's stream and group exist, once per process. A group this call
 // had to create is a first start or Redis having lost the stream: then every event of the topic
-// not done is published again (a second delivery of one already in the stream is harmless).
+// not done is published again (a second delivery of one already in the stream is harmless),
+// those a relay is copying into the lost stream at this moment included (see qRepublish).
 func (b *Bus) ensureGroup(ctx context.Context, topic string) error {
 	if _, ok := b.groups.Load(topic); ok {
 		return nil
@@ -182,20 +187,10 @@ func (b *Bus) ensureGroup(ctx context.Context, topic string) error {
 		if err := b.republish(ctx, topic); err != nil {
 			return err
 		}
-		// A relay that copied events into the lost stream may record them published just after
-		// the line above: publish once more when such a batch has surely finished.
-		time.AfterFunc(republishAgain, func() {
-			if err := b.republish(context.Background(), topic); err != nil {
-				b.log.Warn("republish", "topic", topic, "error", err.Error())
-			}
-		})
 	}
 	b.groups.Store(topic, true)
 	return nil
 }
-
-// republishAgain is how long after a recovery the open events are published a second time.
-const republishAgain = 3 * time.Second
 
 func (b *Bus) republish(ctx context.Context, topic string) error {
 	res, err := b.db.ExecContext(ctx, qRepublish, topic)

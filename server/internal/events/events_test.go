@@ -217,3 +217,57 @@ func TestEventsSurviveLostStreamAndDeadConsumer(t *testing.T) {
 	e.drain(5 * time.Second)
 	e.once(append(append(ids, more...), last...))
 }
+
+// afterXAdd runs once, right after the first pipeline of XADDs: the relay has copied its batch
+// to the stream but not yet recorded it published.
+type afterXAdd struct {
+	once sync.Once
+	run  func()
+}
+
+func (h *afterXAdd) DialHook(next redis.DialHook) redis.DialHook          { return next }
+func (h *afterXAdd) ProcessHook(next redis.ProcessHook) redis.ProcessHook { return next }
+func (h *afterXAdd) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		err := next(ctx, cmds)
+		if len(cmds) > 0 && cmds[0].Name() == "xadd" {
+			h.once.Do(h.run)
+		}
+		return err
+	}
+}
+
+// TestEventsRelayedIntoALostStream: Redis loses the stream just after a relay copied a batch
+// into it, and another replica recovers (creates the group, publishes the open events again)
+// before that relay records the batch published. The batch must still be published again and
+// handled, well before the stale sweep would find it.
+func TestEventsRelayedIntoALostStream(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	opt, err := redis.ParseURL(redistest.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	relayRDB := redis.NewClient(opt)
+	t.Cleanup(func() { relayRDB.Close() })
+	relay := events.NewBus(e.db, relayRDB, e.prefix, slog.New(slog.DiscardHandler), time.Now)
+	relayRDB.AddHook(&afterXAdd{run: func() {
+		if err := e.rdb.Del(ctx, e.prefix+"stream:work").Err(); err != nil {
+			t.Error(err)
+		}
+		// The consuming replica meets the stream gone and recovers.
+		if _, err := e.bus.ConsumeOnce(ctx, "work", 50); err != nil {
+			t.Error(err)
+		}
+	}})
+	ids := e.publish(10)
+	if n, err := relay.RelayOnce(ctx, 100); err != nil || n != 10 {
+		t.Fatalf("relayed %d, %v", n, err)
+	}
+	var published int
+	if err := e.db.QueryRow(`SELECT COUNT(*) FROM outbox WHERE published_at IS NOT NULL`).Scan(&published); err != nil || published != 0 {
+		t.Errorf("%d events recorded published though their stream was lost (%v)", published, err)
+	}
+	e.drain(5 * time.Second)
+	e.once(ids)
+}
