@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -109,7 +110,7 @@ const (
 		(SELECT COUNT(*) FROM enrollments w WHERE w.course_id = c.id AND w.status = 'waitlisted'), c.enroll_by, c.certificate_sessions, c.created_at`
 	qCourse       = `SELECT ` + courseCols + ` FROM courses c WHERE c.id = ?`
 	qCourses      = `SELECT ` + courseCols + ` FROM courses c WHERE c.community_id = ? AND (c.theme = ? OR ? = '') AND %s ORDER BY c.created_at, c.id LIMIT ?`
-	qSessions     = `SELECT session_index, starts_at, ends_at, place FROM course_sessions WHERE course_id = ? ORDER BY session_index`
+	qSessions     = `SELECT course_id, session_index, starts_at, ends_at, place FROM course_sessions WHERE course_id IN (%s) ORDER BY course_id, session_index`
 	qInsertCourse = `INSERT INTO courses (community_id, theme, title, teacher, description, audience, min_age, max_age, capacity, enroll_by,
 		certificate_sessions, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qInsertSession = `INSERT INTO course_sessions (course_id, session_index, community_id, starts_at, ends_at, place) VALUES (?, ?, ?, ?, ?, ?)`
@@ -138,18 +139,33 @@ func scanCourse(row interface{ Scan(...any) error }) (Course, error) {
 }
 
 func (s *Service) sessions(ctx context.Context, id int64) ([]Session, error) {
-	rows, err := s.db.QueryContext(ctx, qSessions, id)
+	m, err := s.sessionsOf(ctx, []int64{id})
+	return m[id], err
+}
+
+// sessionsOf loads the sessions of several courses in one query; every course gets a list.
+func (s *Service) sessionsOf(ctx context.Context, ids []int64) (map[int64][]Session, error) {
+	out := make(map[int64][]Session, len(ids))
+	for _, id := range ids {
+		out[id] = []Session{}
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(qSessions, placeholders(len(ids))), int64Args(ids)...)
 	if err != nil {
-		return nil, fmt.Errorf("sessions of course %d: %w", id, err)
+		return nil, fmt.Errorf("sessions: %w", err)
 	}
 	defer rows.Close()
-	out := []Session{}
 	for rows.Next() {
-		var se Session
-		if err := rows.Scan(&se.Index, &se.StartsAt, &se.EndsAt, &se.Place); err != nil {
+		var (
+			course int64
+			se     Session
+		)
+		if err := rows.Scan(&course, &se.Index, &se.StartsAt, &se.EndsAt, &se.Place); err != nil {
 			return nil, err
 		}
-		out = append(out, se)
+		out[course] = append(out[course], se)
 	}
 	return out, rows.Err()
 }
@@ -282,10 +298,16 @@ func (s *Service) Courses(ctx context.Context, communityID int64, theme string, 
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	ids := make([]int64, len(out))
+	for i, c := range out {
+		ids[i] = c.ID
+	}
+	sessions, err := s.sessionsOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	for i := range out {
-		if out[i].Sessions, err = s.sessions(ctx, out[i].ID); err != nil {
-			return nil, err
-		}
+		out[i].Sessions = sessions[out[i].ID]
 	}
 	return out, nil
 }
@@ -300,12 +322,12 @@ const (
 	qCancelEnroll = `UPDATE enrollments SET status = 'cancelled', is_active = NULL, updated_at = ? WHERE id = ?`
 	qFirstWaiting = `SELECT id, person_id FROM enrollments WHERE course_id = ? AND status = 'waitlisted' ORDER BY queue_no LIMIT 1 FOR UPDATE`
 	qPromote      = `UPDATE enrollments SET status = 'enrolled', updated_at = ? WHERE id = ?`
-	qPosition     = `SELECT COUNT(*) FROM enrollments w JOIN enrollments e ON e.id = ? WHERE w.course_id = e.course_id AND w.status = 'waitlisted'
-		AND w.queue_no <= e.queue_no`
-	qEnrollment = `SELECT e.id, e.community_id, e.course_id, c.title, e.person_id, COALESCE(p.name, ''), e.user_id, e.status, c.certificate_sessions, e.created_at
-		FROM enrollments e JOIN courses c ON c.id = e.course_id LEFT JOIN persons p ON p.id = e.person_id WHERE e.id = ?`
-	qAttended    = `SELECT session_index FROM attendance WHERE enrollment_id = ? ORDER BY session_index`
-	qPersonUsers = `SELECT owner_user_id FROM persons WHERE id = ? AND owner_user_id IS NOT NULL
+	qEnrollments  = `SELECT e.id, e.community_id, e.course_id, c.title, e.person_id, COALESCE(p.name, ''), e.user_id, e.status,
+		c.certificate_sessions, e.created_at, e.queue_no
+		FROM enrollments e JOIN courses c ON c.id = e.course_id LEFT JOIN persons p ON p.id = e.person_id WHERE e.id IN (%s)`
+	qAttendedOf     = `SELECT enrollment_id, session_index FROM attendance WHERE enrollment_id IN (%s) ORDER BY enrollment_id, session_index`
+	qWaitingNumbers = `SELECT queue_no FROM enrollments WHERE course_id = ? AND status = 'waitlisted' ORDER BY queue_no`
+	qPersonUsers    = `SELECT owner_user_id FROM persons WHERE id = ? AND owner_user_id IS NOT NULL
 		UNION SELECT user_id FROM guardians WHERE person_id = ?`
 )
 
@@ -388,43 +410,102 @@ func (s *Service) Enroll(ctx context.Context, userID, courseID, personID int64) 
 
 // Enrollment returns one enrolment with its place on the waiting list and attendance.
 func (s *Service) Enrollment(ctx context.Context, id int64) (Enrollment, error) {
-	var (
-		e         Enrollment
-		threshold int
-	)
-	err := s.db.QueryRowContext(ctx, qEnrollment, id).Scan(&e.ID, &e.CommunityID, &e.CourseID, &e.CourseTitle, &e.PersonID, &e.PersonName,
-		&e.UserID, &e.Status, &threshold, &e.CreatedAt)
-	if errors.Is(err, sql.ErrNoRows) {
+	out, err := s.enrollments(ctx, []int64{id})
+	if err != nil {
+		return Enrollment{}, err
+	}
+	if len(out) == 0 {
 		return Enrollment{}, ErrNotFound
 	}
-	if err != nil {
-		return Enrollment{}, fmt.Errorf("enrollment %d: %w", id, err)
-	}
-	if e.Status == StatusWaitlisted {
-		if err := s.db.QueryRowContext(ctx, qPosition, id).Scan(&e.Position); err != nil {
-			return Enrollment{}, fmt.Errorf("position of %d: %w", id, err)
-		}
-	}
-	e.Attended, err = ints(ctx, s.db, qAttended, id)
-	e.Certificate = len(e.Attended) >= threshold
-	return e, err
+	return out[0], nil
 }
 
-func ints(ctx context.Context, db *sql.DB, q string, args ...any) ([]int, error) {
-	rows, err := db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("ints: %w", err)
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+func int64Args(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
 	}
-	defer rows.Close()
-	out := []int{}
+	return out
+}
+
+// enrollments loads enrolments in the order of ids (missing ones left out), with their
+// attendance and places on the waiting list, in three queries and one per course waited on.
+func (s *Service) enrollments(ctx context.Context, ids []int64) ([]Enrollment, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := int64Args(ids)
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(qEnrollments, placeholders(len(ids))), args...)
+	if err != nil {
+		return nil, fmt.Errorf("enrollments: %w", err)
+	}
+	byID := make(map[int64]*Enrollment, len(ids))
+	queue := map[int64]int64{} // waiting enrolment → its number
+	threshold := map[int64]int{}
 	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
+		var (
+			e       Enrollment
+			t       int
+			queueNo int64
+		)
+		if err := rows.Scan(&e.ID, &e.CommunityID, &e.CourseID, &e.CourseTitle, &e.PersonID, &e.PersonName, &e.UserID, &e.Status, &t,
+			&e.CreatedAt, &queueNo); err != nil {
+			rows.Close()
 			return nil, err
 		}
-		out = append(out, v)
+		e.Attended = []int{}
+		byID[e.ID], threshold[e.ID] = &e, t
+		if e.Status == StatusWaitlisted {
+			queue[e.ID] = queueNo
+		}
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = s.db.QueryContext(ctx, fmt.Sprintf(qAttendedOf, placeholders(len(ids))), args...)
+	if err != nil {
+		return nil, fmt.Errorf("attendance: %w", err)
+	}
+	for rows.Next() {
+		var (
+			id  int64
+			idx int
+		)
+		if err := rows.Scan(&id, &idx); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if e := byID[id]; e != nil {
+			e.Attended = append(e.Attended, idx)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Places on the waiting list: each course's waiting numbers, read once.
+	lines := map[int64][]int64{}
+	for id, no := range queue {
+		course := byID[id].CourseID
+		if _, ok := lines[course]; !ok {
+			if lines[course], err = s.ids(ctx, qWaitingNumbers, course); err != nil {
+				return nil, err
+			}
+		}
+		byID[id].Position, _ = slices.BinarySearch(lines[course], no)
+		byID[id].Position++
+	}
+	out := make([]Enrollment, 0, len(ids))
+	for _, id := range ids {
+		if e := byID[id]; e != nil {
+			e.Certificate = len(e.Attended) >= threshold[id]
+			out = append(out, *e)
+		}
+	}
+	return out, nil
 }
 
 // Cancel cancels an enrolment (or leaves the waiting list). A freed seat goes to the first on

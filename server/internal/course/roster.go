@@ -50,22 +50,12 @@ func (s *Service) Mine(ctx context.Context, userID int64, p paging.Page) ([]Enro
 	if err != nil {
 		return nil, "", err
 	}
-	out := make([]Enrollment, 0, len(ids))
-	for _, id := range ids {
-		e, err := s.Enrollment(ctx, id)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, e)
+	out, err := s.enrollments(ctx, ids)
+	if err != nil {
+		return nil, "", err
 	}
 	items, next := paging.Trim(out, p.Limit, func(e Enrollment) paging.Cursor { return paging.Cursor{At: e.CreatedAt, ID: e.ID} })
 	return items, next, nil
-}
-
-// CanAct reports whether the user may act for the enrolment's person.
-func (s *Service) CanAct(ctx context.Context, userID int64, e Enrollment) bool {
-	_, _, err := s.persons.ActFor(ctx, userID, e.PersonID)
-	return err == nil
 }
 
 // Roster lists a course's enrolled, then its waiting list in order.
@@ -81,15 +71,8 @@ func (s *Service) Roster(ctx context.Context, communityID, courseID int64) (Cour
 	if err != nil {
 		return Course{}, nil, err
 	}
-	out := make([]Enrollment, 0, len(ids))
-	for _, id := range ids {
-		e, err := s.Enrollment(ctx, id)
-		if err != nil {
-			return Course{}, nil, err
-		}
-		out = append(out, e)
-	}
-	return c, out, nil
+	out, err := s.enrollments(ctx, ids)
+	return c, out, err
 }
 
 // CheckIn records that an enrolled person came to a session (again: no change).
