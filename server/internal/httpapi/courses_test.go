@@ -207,6 +207,18 @@ func TestCourseFlow(t *testing.T) {
 	// Children's courses take children of the age range only.
 	kids := w.course(map[string]any{"title": "少儿安全", "audience": "children", "min_age": 6, "max_age": 12})
 	w.want(w.do("POST", fmt.Sprintf("/api/v1/courses/%d/enrollments", kids), w.resident, map[string]any{"person_id": w.mother}), 409, "not_in_audience")
+	// A child the resident has just registered (staff have not approved yet) may take a seat.
+	child := map[string]any{"name": "王小宝", "gender": "male", "birth_date": time.Now().AddDate(-8, 0, 0).Format(time.DateOnly),
+		"building_id": w.bs[0], "unit": "1单元", "room": "301", "relation": "child", "living_alone": false, "care_level": "self_care"}
+	r = w.do("POST", "/api/v1/persons", w.resident, child)
+	w.want(r, 201, "")
+	if r.Body["guardianship"] != "pending" {
+		t.Fatalf("child = %s", r.Raw)
+	}
+	r = w.do("POST", fmt.Sprintf("/api/v1/courses/%d/enrollments", kids), w.resident, map[string]any{"person_id": w.id(r)})
+	if r.Status != 201 || r.Body["status"] != "enrolled" {
+		t.Errorf("the pending guardian's child: %d %s", r.Status, r.Raw)
+	}
 
 	// Reminders the day before a session, once.
 	tomorrow := time.Now().Add(24 * time.Hour)
