@@ -105,12 +105,7 @@ func (s *Service) lead(ctx context.Context, sl Slot, q *slotQueue, self *waiting
 	batch := q.items[:n:n]
 	q.items = q.items[n:]
 	b.mu.Unlock()
-	var err error
-	if n == 1 {
-		err = batch[0].alone(ctx)
-	} else {
-		err = s.writeBatch(ctx, sl, batch)
-	}
+	err := s.writeLed(ctx, sl, batch)
 	b.mu.Lock()
 	var next *waiting
 	if len(q.items) > 0 {
@@ -132,11 +127,27 @@ func (s *Service) lead(ctx context.Context, sl Slot, q *slotQueue, self *waiting
 	}
 }
 
+// writeLed writes a leader's batch; a panic becomes an error, so that the queue goes on.
+func (s *Service) writeLed(ctx context.Context, sl Slot, batch []*waiting) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("seat batch: panic: %v", r)
+		}
+	}()
+	ctx, cancel := context.WithTimeout(ctx, batchTimeout)
+	defer cancel()
+	if len(batch) == 1 {
+		return batch[0].alone(ctx)
+	}
+	return s.writeBatch(ctx, sl, batch)
+}
+
+// batchTimeout bounds a leader's write: the others wait on it.
+const batchTimeout = 10 * time.Second
+
 // writeBatch writes the orders of batch, booked, and takes their seats, in one transaction;
 // errBatchDeclined when it cannot be written whole.
 func (s *Service) writeBatch(ctx context.Context, sl Slot, batch []*waiting) error {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return errBatchDeclined
