@@ -252,6 +252,47 @@ type messageJSON struct {
 	Read        bool   `json:"read"`
 }
 
+type unreadJSON struct {
+	Count int `json:"count"`
+}
+
+func (s *Server) unreadCount(c *gin.Context) {
+	n, err := s.Notify.Unread(c.Request.Context(), userID(c))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, unreadJSON{Count: n})
+}
+
+func (s *Server) markRead(c *gin.Context) {
+	var req struct {
+		IDs []int64 `json:"ids"`
+		All bool    `json:"all"`
+	}
+	if err := decode(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	switch {
+	case req.All && len(req.IDs) > 0:
+		fail(c, validation.Field("ids", "给出 ids 或 all，不要同时给"))
+		return
+	case !req.All && len(req.IDs) == 0:
+		fail(c, validation.Field("ids", validation.Required))
+		return
+	case len(req.IDs) > notify.MaxMarkRead:
+		fail(c, validation.Field("ids", "一次最多 100 条"))
+		return
+	}
+	n, err := s.Notify.MarkRead(c.Request.Context(), userID(c), req.IDs)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, unreadJSON{Count: n})
+}
+
 func (s *Server) listMessages(c *gin.Context) {
 	p, err := page(c)
 	if err != nil {

@@ -312,4 +312,44 @@ func TestMessages(t *testing.T) {
 	}
 	e.want(e.do("GET", "/api/v1/me/messages?limit=0", tok, nil), 400, "invalid_request")
 	e.want(e.do("GET", "/api/v1/me/messages?cursor=zzz", tok, nil), 400, "invalid_request")
+
+	// Unread: counted, marked by id (another's ids change nothing), then all at once.
+	count := func() float64 {
+		r := e.do("GET", "/api/v1/me/messages/unread-count", tok, nil)
+		e.want(r, 200, "")
+		return r.Body["count"].(float64)
+	}
+	if n := count(); n != 3 {
+		t.Errorf("unread = %v, want 3", n)
+	}
+	var mine, theirs int64
+	if err := e.db.QueryRow(`SELECT MIN(id) FROM messages WHERE user_id = ?`, uid).Scan(&mine); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.QueryRow(`SELECT id FROM messages WHERE user_id = ?`, other).Scan(&theirs); err != nil {
+		t.Fatal(err)
+	}
+	r = e.do("POST", "/api/v1/me/messages/read", tok, map[string]any{"ids": []int64{mine, theirs}})
+	e.want(r, 200, "")
+	if r.Body["count"] != float64(2) {
+		t.Errorf("after reading one: %s", r.Raw)
+	}
+	var theirsRead bool
+	if err := e.db.QueryRow(`SELECT read_at IS NOT NULL FROM messages WHERE id = ?`, theirs).Scan(&theirsRead); err != nil || theirsRead {
+		t.Errorf("another user's message marked read: %v %v", theirsRead, err)
+	}
+	var flags []any
+	for _, it := range e.do("GET", "/api/v1/me/messages", tok, nil).Body["items"].([]any) {
+		flags = append(flags, it.(map[string]any)["read"])
+	}
+	if fmt.Sprint(flags) != "[false false true]" {
+		t.Errorf("read flags = %v", flags)
+	}
+	e.want(e.do("POST", "/api/v1/me/messages/read", tok, map[string]any{}), 400, "invalid_request")
+	e.want(e.do("POST", "/api/v1/me/messages/read", tok, map[string]any{"ids": []int64{mine}, "all": true}), 400, "invalid_request")
+	e.want(e.do("POST", "/api/v1/me/messages/read", tok, map[string]any{"ids": make([]int64, 101)}), 400, "invalid_request")
+	r = e.do("POST", "/api/v1/me/messages/read", tok, map[string]any{"all": true})
+	if r.Status != 200 || r.Body["count"] != float64(0) || count() != 0 {
+		t.Errorf("after reading all: %s", r.Raw)
+	}
 }

@@ -37,6 +37,8 @@ func (s *Server) routes(e *gin.Engine) {
 	me.DELETE("/me", s.deleteMe)
 	me.POST("/me/subscriptions", s.addSubscriptions)
 	me.GET("/me/messages", s.listMessages)
+	me.GET("/me/messages/unread-count", s.unreadCount)
+	me.POST("/me/messages/read", s.markRead)
 	me.GET("/me/guardian-requests", s.myRequests)
 	me.POST("/me/claims", s.claimPerson)
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/linli/linli/server/internal/paging"
@@ -47,8 +48,12 @@ const (
 		WHERE user_id = ? AND %s ORDER BY created_at DESC, id DESC LIMIT ?`
 	qAddConsent = `INSERT INTO subscription_consents (user_id, template_id, remaining, updated_at) VALUES (?, ?, 1, ?)
 		ON DUPLICATE KEY UPDATE remaining = LEAST(remaining + 1, ?), updated_at = ?`
-	qConsent      = `SELECT remaining FROM subscription_consents WHERE user_id = ? AND template_id = ?`
-	qForgetInbox  = `DELETE FROM messages WHERE user_id = ?`
+	qConsent     = `SELECT remaining FROM subscription_consents WHERE user_id = ? AND template_id = ?`
+	qForgetInbox = `DELETE FROM messages WHERE user_id = ?`
+	// qUnread counts up to MaxUnreadCount unread messages.
+	qUnread       = `SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE user_id = ? AND read_at IS NULL LIMIT ?) u`
+	qReadAll      = `UPDATE messages SET read_at = ? WHERE user_id = ? AND read_at IS NULL`
+	qReadSome     = `UPDATE messages SET read_at = ? WHERE user_id = ? AND read_at IS NULL AND id IN (%s)`
 	qForgetConsnt = `DELETE FROM subscription_consents WHERE user_id = ?`
 )
 
@@ -73,6 +78,41 @@ func (s *Service) Inbox(ctx context.Context, userID int64, p paging.Page) ([]Mes
 	}
 	items, next := paging.Trim(out, p.Limit, func(m Message) paging.Cursor { return paging.Cursor{At: m.CreatedAt, ID: m.ID} })
 	return items, next, nil
+}
+
+// MaxUnreadCount caps the unread count: a badge shows "99+" beyond it anyway.
+const MaxUnreadCount = 100
+
+// MaxMarkRead caps the messages one call marks read by id.
+const MaxMarkRead = 100
+
+// Unread counts the user's unread messages, up to MaxUnreadCount.
+func (s *Service) Unread(ctx context.Context, userID int64) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, qUnread, userID, MaxUnreadCount).Scan(&n); err != nil {
+		return 0, fmt.Errorf("unread: %w", err)
+	}
+	return n, nil
+}
+
+// MarkRead marks the user's messages of ids read, or all of them when ids is empty; another
+// user's ids change nothing. It answers the unread count after.
+func (s *Service) MarkRead(ctx context.Context, userID int64, ids []int64) (int, error) {
+	now := s.now().UTC()
+	var err error
+	if len(ids) == 0 {
+		_, err = s.db.ExecContext(ctx, qReadAll, now, userID)
+	} else {
+		args := []any{now, userID}
+		for _, id := range ids {
+			args = append(args, id)
+		}
+		_, err = s.db.ExecContext(ctx, fmt.Sprintf(qReadSome, strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")), args...)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("mark read: %w", err)
+	}
+	return s.Unread(ctx, userID)
 }
 
 // AddConsents counts one more consent for each template the user just accepted.
