@@ -94,6 +94,16 @@ describe('mine', () => {
     expect(comp.dom.innerHTML).toContain('绑定微信手机号（选填）');
   });
 
+  test('shows the unread messages and opens the inbox', async () => {
+    fakeServer({ 'POST /auth/login': loginRoute(joined), 'GET /me': () => [200, joined], 'GET /me/messages/unread-count': () => [200, { count: 2 }] });
+    const comp = page('mine');
+    await comp.instance.load();
+    expect(comp.dom.innerHTML).toContain('2 条未读');
+    expect(wx.setTabBarBadge).toHaveBeenLastCalledWith(expect.objectContaining({ index: 4, text: '2' }));
+    comp.instance.openMessages();
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/messages/index' });
+  });
+
   test('offers a retry when loading fails', async () => {
     fakeServer({ 'POST /auth/login': loginRoute(fresh), 'GET /me': () => 'network' });
     const comp = page('mine');

@@ -41,6 +41,8 @@ global.wx = {
   uploadFile: jest.fn(),
   requestSubscribeMessage: jest.fn(),
   previewImage: jest.fn(),
+  setTabBarBadge: jest.fn(),
+  removeTabBarBadge: jest.fn(),
 };
 
 global.resetWx = () => {

@@ -2,6 +2,7 @@ const pageBehavior = require('../../behaviors/page');
 const api = require('../../utils/api');
 const care = require('../../utils/care');
 const session = require('../../utils/session');
+const inbox = require('../../utils/inbox');
 
 Component({
   behaviors: [pageBehavior],
@@ -11,6 +12,7 @@ Component({
     user: null,
     isStaff: false,
     binding: false,
+    unread: 0,
   },
   methods: {
     onShow() {
@@ -21,9 +23,13 @@ Component({
       try {
         const user = await session.refreshUser();
         this.setData({ user, isStaff: user.roles.some((r) => r.role === 'staff'), loading: false });
+        this.setData({ unread: await inbox.refresh() });
       } catch (e) {
         this.setData({ loading: false, failed: true });
       }
+    },
+    openMessages() {
+      wx.navigateTo({ url: '/pages/messages/index' });
     },
     openFamily() {
       wx.navigateTo({ url: '/pages/family/index' });

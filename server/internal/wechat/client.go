@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -116,13 +117,14 @@ type Message struct {
 }
 
 // SendSubscribe sends a subscribe message, cutting every value to WeChat's limit for its field
-// type first. ErrCode(err) tells CodeNoConsent apart.
+// type first. The page goes without a leading slash, as WeChat wants it (our inbox keeps the
+// slash that wx.navigateTo needs). ErrCode(err) tells CodeNoConsent apart.
 func (c *Client) SendSubscribe(ctx context.Context, m Message) error {
 	data := make(map[string]*subscribe.DataItem, len(m.Data))
 	for k, v := range m.Data {
 		data[k] = &subscribe.DataItem{Value: FitField(k, v)}
 	}
-	msg := &subscribe.Message{ToUser: m.ToUser, TemplateID: m.TemplateID, Page: m.Page, Data: data, Lang: "zh_CN"}
+	msg := &subscribe.Message{ToUser: m.ToUser, TemplateID: m.TemplateID, Page: strings.TrimPrefix(m.Page, "/"), Data: data, Lang: "zh_CN"}
 	err := c.withToken(ctx, func() error { return c.mp.GetSubscribe().Send(msg) })
 	if err != nil {
 		return fmt.Errorf("send subscribe message: %w", err)

@@ -77,7 +77,7 @@ func TestPhoneNumberAndTokenRefresh(t *testing.T) {
 func TestSendSubscribeFitsLimits(t *testing.T) {
 	c := newClient(t)
 	err := c.SendSubscribe(context.Background(), Message{
-		ToUser: "fake-sub", TemplateID: "report_assigned", Page: "pages/report/index",
+		ToUser: "fake-sub", TemplateID: "report_assigned", Page: "/pages/report/detail/index?id=7",
 		Data: map[string]string{"thing1": strings.Repeat("楼", 30), "name2": "欧阳一二三四五六七八九", "phrase3": "处理中请稍候", "time4": "2026-11-26 10:00"},
 	})
 	if err != nil {
@@ -91,6 +91,9 @@ func TestSendSubscribeFitsLimits(t *testing.T) {
 	}
 	if got == nil {
 		t.Fatal("the fake kept no message")
+	}
+	if got.Page != "pages/report/detail/index?id=7" {
+		t.Errorf("page = %q, want it without the leading slash", got.Page)
 	}
 	if n := len([]rune(got.Data["thing1"])); n != 20 {
 		t.Errorf("thing1 has %d characters, want 20", n)
