@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +12,9 @@ import (
 
 	"github.com/linli/linli/server/internal/account"
 	"github.com/linli/linli/server/internal/community"
+	"github.com/linli/linli/server/internal/config"
+	"github.com/linli/linli/server/internal/pii"
+	"github.com/linli/linli/server/internal/reseal"
 )
 
 // admin runs the bootstrap commands. They need MySQL only: roles are read afresh on every
@@ -27,6 +31,7 @@ func admin(ctx context.Context, args []string, getenv func(string) string, stdou
 	userID := fl.Int64("user", 0, "user id")
 	openid := fl.String("openid", "", "WeChat openid (the account is created if it never signed in)")
 	role := fl.String("role", "", "staff, grid_worker, canteen_staff or volunteer")
+	batch := fl.Int("batch", 200, "rows per transaction (reseal)")
 	if err := fl.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -75,9 +80,47 @@ func admin(ctx context.Context, args []string, getenv func(string) string, stdou
 			return fmt.Errorf("revoke: %w", err)
 		}
 		fmt.Fprintln(stdout, uid)
+	case "reseal":
+		return resealCmd(ctx, db, getenv, *batch, stdout)
 	default:
 		fmt.Fprintln(stderr, usage)
 		return fmt.Errorf("admin: unknown subcommand %q", args[0])
 	}
+	return nil
+}
+
+// resealCmd seals every personal value again under the current data key, then says whether the
+// previous key may go.
+func resealCmd(ctx context.Context, db *sql.DB, getenv func(string) string, batch int, stdout io.Writer) error {
+	key, version, previous, err := config.DataKeys(getenv)
+	if err != nil {
+		return err
+	}
+	if key == nil {
+		return errors.New("reseal: LINLI_DATA_KEY is required (the new key; the old one in LINLI_DATA_KEY_PREVIOUS)")
+	}
+	if batch < 1 || batch > 5000 {
+		return errors.New("reseal: --batch must be 1 to 5000")
+	}
+	box, err := pii.NewRotatingBox(key, version, previous)
+	if err != nil {
+		return err
+	}
+	counts, err := reseal.Run(ctx, db, box, batch)
+	for _, c := range counts {
+		fmt.Fprintf(stdout, "%s: %d sealed again\n", c.Column, c.Resealed)
+	}
+	if err != nil {
+		return fmt.Errorf("reseal: %w", err)
+	}
+	stale, err := reseal.Stale(ctx, db, box)
+	if err != nil {
+		return err
+	}
+	if stale > 0 {
+		fmt.Fprintf(stdout, "%d values are still sealed with another key (written meanwhile?): run reseal again\n", stale)
+		return nil
+	}
+	fmt.Fprintf(stdout, "every value is sealed with key version %d: LINLI_DATA_KEY_PREVIOUS can be removed\n", version)
 	return nil
 }

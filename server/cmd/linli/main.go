@@ -28,7 +28,10 @@ const usage = `usage:
   linli admin add-building --community ID --name NAME
   linli admin grant  --community ID (--user ID | --openid OPENID) --role ROLE
   linli admin revoke --community ID (--user ID | --openid OPENID) --role ROLE
-      ROLE is staff, grid_worker, canteen_staff or volunteer`
+      ROLE is staff, grid_worker, canteen_staff or volunteer
+  linli admin reseal [--batch N]
+      seal personal data again under LINLI_DATA_KEY (version LINLI_DATA_KEY_VERSION), opening
+      what LINLI_DATA_KEY_PREVIOUS sealed: the key rotation of docs/operations.md`
 
 // run is the whole program; main only wires it to the process.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

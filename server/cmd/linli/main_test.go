@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/linli/linli/server/internal/database"
 	"github.com/linli/linli/server/internal/mysqltest"
+	"github.com/linli/linli/server/internal/pii"
 	"github.com/linli/linli/server/internal/redistest"
 )
 
@@ -94,6 +96,46 @@ func TestAdminCommands(t *testing.T) {
 		if err := run(context.Background(), args, env, &out, &out); err == nil {
 			t.Errorf("%v succeeded, want an error", args)
 		}
+	}
+}
+
+// TestAdminReseal rotates the data key: a phone sealed with the old key is sealed again with
+// the new one, and the command says when the old key may go.
+func TestAdminReseal(t *testing.T) {
+	dsn := mysqltest.NewDSN(t)
+	oldKey, newKey := bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)
+	b64 := base64.StdEncoding.EncodeToString
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"migrate"}, getenv(map[string]string{"LINLI_MYSQL_DSN": dsn}), &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	db := openTestDB(t, dsn)
+	old, _ := pii.NewBox(oldKey)
+	if _, err := db.Exec(`INSERT INTO users (openid, phone_enc, phone_hash, created_at, updated_at) VALUES ('o', ?, ?, NOW(), NOW())`,
+		old.Seal("13800001234"), old.Hash("13800001234")); err != nil {
+		t.Fatal(err)
+	}
+	rotate := getenv(map[string]string{"LINLI_MYSQL_DSN": dsn, "LINLI_DATA_KEY": b64(newKey), "LINLI_DATA_KEY_VERSION": "2",
+		"LINLI_DATA_KEY_PREVIOUS": b64(oldKey)})
+	for i, want := range []string{"users.phone_enc: 1 sealed again", "users.phone_enc: 0 sealed again"} {
+		out.Reset()
+		if err := run(context.Background(), []string{"admin", "reseal", "--batch", "50"}, rotate, &out, &out); err != nil {
+			t.Fatalf("run %d: %v\n%s", i, err, out.String())
+		}
+		if !strings.Contains(out.String(), want) || !strings.Contains(out.String(), "LINLI_DATA_KEY_PREVIOUS can be removed") {
+			t.Errorf("run %d said:\n%s", i, out.String())
+		}
+	}
+	var sealed []byte
+	if err := db.QueryRow(`SELECT phone_enc FROM users WHERE openid = 'o'`).Scan(&sealed); err != nil {
+		t.Fatal(err)
+	}
+	box, _ := pii.NewRotatingBox(newKey, 2, nil)
+	if got, err := box.Open(sealed); err != nil || got != "13800001234" {
+		t.Errorf("after reseal: %q, %v", got, err)
+	}
+	if err := run(context.Background(), []string{"admin", "reseal"}, getenv(map[string]string{"LINLI_MYSQL_DSN": dsn}), &out, &out); err == nil {
+		t.Error("reseal ran without LINLI_DATA_KEY")
 	}
 }
 

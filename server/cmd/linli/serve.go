@@ -65,6 +65,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	a, err := app.New(app.Options{
 		DB: db, Redis: rdb, KeyPrefix: redisPrefix, Log: log, Now: time.Now, DataKey: key,
+		DataKeyVersion: cfg.DataKeyVersion, PreviousDataKey: cfg.PreviousDataKey,
 		WeChat: wx, Templates: cfg.WechatTemplates, TrustedProxies: cfg.TrustedProxies, Fake: fake,
 		UploadDir: cfg.UploadDir, PublicURL: cfg.PublicURL, LongTerm: cfg.WechatLongTerm,
 	})

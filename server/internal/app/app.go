@@ -37,6 +37,9 @@ type Options struct {
 	Log       *slog.Logger
 	Now       func() time.Time
 	DataKey   []byte
+	// DataKeyVersion (default 1) and PreviousDataKey carry a key rotation (docs/operations.md).
+	DataKeyVersion  int
+	PreviousDataKey []byte
 	// WeChat is the client over the library; its HTTP client is set by the caller.
 	WeChat         *wechat.Client
 	Templates      map[string]string
@@ -70,7 +73,7 @@ type App struct {
 
 // New wires the services and the API.
 func New(o Options) (*App, error) {
-	box, err := pii.NewBox(o.DataKey)
+	box, err := pii.NewRotatingBox(o.DataKey, max(o.DataKeyVersion, 1), o.PreviousDataKey)
 	if err != nil {
 		return nil, err
 	}

@@ -245,9 +245,9 @@ func (s *Service) alertNoAnswer(ctx context.Context, tx *sql.Tx, communityID, or
 	if err := s.tellPerson(ctx, tx, personID, dedup, m, push); err != nil {
 		return err
 	}
-	workers, err := ids(ctx, tx, qGridWorkers, p.BuildingID)
+	workers, err := database.Int64s(ctx, tx, qGridWorkers, p.BuildingID)
 	if err == nil && len(workers) == 0 {
-		workers, err = ids(ctx, tx, qAllGridWorkers, communityID)
+		workers, err = database.Int64s(ctx, tx, qAllGridWorkers, communityID)
 	}
 	if err != nil {
 		return err

@@ -407,7 +407,7 @@ const qPersonUsers = `SELECT owner_user_id FROM persons WHERE id = ? AND owner_u
 
 // tellPerson tells a person's account and every guardian (approved or pending).
 func (s *Service) tellPerson(ctx context.Context, tx *sql.Tx, personID int64, dedup string, m notify.Message, push *notify.Push) error {
-	users, err := ids(ctx, tx, qPersonUsers, personID, personID)
+	users, err := database.Int64s(ctx, tx, qPersonUsers, personID, personID)
 	if err != nil {
 		return err
 	}
@@ -417,23 +417,6 @@ func (s *Service) tellPerson(ctx context.Context, tx *sql.Tx, personID int64, de
 		}
 	}
 	return nil
-}
-
-func ids(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("ids: %w", err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 func idPairs(ctx context.Context, tx *sql.Tx, q string, args ...any) ([][2]int64, error) {

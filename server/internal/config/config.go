@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -26,9 +27,14 @@ type Config struct {
 	// counting one-time consents.
 	WechatLongTerm []string
 	// DataKey is nil when LINLI_DATA_KEY is unset; serve decides whether that is allowed.
-	DataKey        []byte
-	UploadDir      string
-	TrustedProxies []string
+	DataKey []byte
+	// DataKeyVersion is the data key's version (LINLI_DATA_KEY_VERSION, default 1), and
+	// PreviousDataKey the key of the version before, while a rotation is under way
+	// (docs/operations.md).
+	DataKeyVersion  int
+	PreviousDataKey []byte
+	UploadDir       string
+	TrustedProxies  []string
 	// EventClaimIdle is how long an event may sit with a consumer (a process that died holding
 	// it) before another claims it.
 	EventClaimIdle time.Duration
@@ -94,12 +100,8 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		cfg.WechatLongTerm = append(cfg.WechatLongTerm, k)
 	}
-	if raw := strings.TrimSpace(getenv("LINLI_DATA_KEY")); raw != "" {
-		key, err := ParseDataKey(raw)
-		if err != nil {
-			return Config{}, err
-		}
-		cfg.DataKey = key
+	if cfg.DataKey, cfg.DataKeyVersion, cfg.PreviousDataKey, err = DataKeys(getenv); err != nil {
+		return Config{}, err
 	}
 	idle, err := time.ParseDuration(get("LINLI_EVENT_CLAIM_IDLE", "30s"))
 	if err != nil || idle < 100*time.Millisecond {
@@ -112,6 +114,33 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	cfg.TrustedProxies = proxies
 	return cfg, nil
+}
+
+// DataKeys reads the data key (nil when LINLI_DATA_KEY is unset), its version and, during a
+// rotation, the previous key.
+func DataKeys(getenv func(string) string) (key []byte, version int, previous []byte, err error) {
+	if raw := strings.TrimSpace(getenv("LINLI_DATA_KEY")); raw != "" {
+		if key, err = ParseDataKey(raw); err != nil {
+			return nil, 0, nil, err
+		}
+	}
+	rawVersion := strings.TrimSpace(getenv("LINLI_DATA_KEY_VERSION"))
+	if rawVersion == "" {
+		rawVersion = "1"
+	}
+	version, err = strconv.Atoi(rawVersion)
+	if err != nil || version < 1 || version > 255 {
+		return nil, 0, nil, fmt.Errorf("LINLI_DATA_KEY_VERSION must be a number from 1 to 255, got %q", rawVersion)
+	}
+	if raw := strings.TrimSpace(getenv("LINLI_DATA_KEY_PREVIOUS")); raw != "" {
+		if previous, err = ParseDataKey(raw); err != nil {
+			return nil, 0, nil, fmt.Errorf("LINLI_DATA_KEY_PREVIOUS: %w", err)
+		}
+		if version < 2 || key == nil {
+			return nil, 0, nil, errors.New("LINLI_DATA_KEY_PREVIOUS needs LINLI_DATA_KEY (the new key) and LINLI_DATA_KEY_VERSION of 2 or more")
+		}
+	}
+	return key, version, previous, nil
 }
 
 // ParseDataKey decodes a base64 data key and checks that it is 32 bytes.

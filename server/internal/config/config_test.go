@@ -39,6 +39,10 @@ func TestLoad(t *testing.T) {
 		{"template without id", map[string]string{"LINLI_WECHAT_FAKE": "1", "LINLI_WECHAT_TEMPLATES": "meal_notice="}, "bad entry"},
 		{"bad proxy", map[string]string{"LINLI_WECHAT_FAKE": "1", "LINLI_TRUSTED_PROXIES": "example"}, "LINLI_TRUSTED_PROXIES"},
 		{"bad public url", map[string]string{"LINLI_WECHAT_FAKE": "1", "LINLI_PUBLIC_URL": "ftp://x"}, "LINLI_PUBLIC_URL"},
+		{"bad key version", map[string]string{"LINLI_WECHAT_FAKE": "1", "LINLI_DATA_KEY_VERSION": "0"}, "LINLI_DATA_KEY_VERSION"},
+		{"previous key without a new version", map[string]string{"LINLI_WECHAT_FAKE": "1", "LINLI_DATA_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+			"LINLI_DATA_KEY_PREVIOUS": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="}, "LINLI_DATA_KEY_VERSION of 2"},
+		{"short previous key", map[string]string{"LINLI_WECHAT_FAKE": "1", "LINLI_DATA_KEY_PREVIOUS": "c2hvcnQ="}, "LINLI_DATA_KEY_PREVIOUS"},
 		{"bad redis url", map[string]string{"LINLI_WECHAT_FAKE": "1", "LINLI_REDIS_URL": "localhost:6379"}, "LINLI_REDIS_URL"},
 	}
 	for _, tt := range tests {

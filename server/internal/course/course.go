@@ -491,7 +491,7 @@ func (s *Service) enrollments(ctx context.Context, ids []int64) ([]Enrollment, e
 	for id, no := range queue {
 		course := byID[id].CourseID
 		if _, ok := lines[course]; !ok {
-			if lines[course], err = s.ids(ctx, qWaitingNumbers, course); err != nil {
+			if lines[course], err = database.Int64s(ctx, s.db, qWaitingNumbers, course); err != nil {
 				return nil, err
 			}
 		}

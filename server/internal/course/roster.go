@@ -26,27 +26,10 @@ const (
 	qEnrolledOf = `SELECT id, person_id FROM enrollments WHERE course_id = ? AND status = 'enrolled' ORDER BY id`
 )
 
-func (s *Service) ids(ctx context.Context, q string, args ...any) ([]int64, error) {
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("ids: %w", err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
-}
-
 // Mine pages through the enrolments of the persons the user manages, newest first.
 func (s *Service) Mine(ctx context.Context, userID int64, p paging.Page) ([]Enrollment, string, error) {
 	where, args := p.WhereNewest("e.created_at", "e.id")
-	ids, err := s.ids(ctx, fmt.Sprintf(qMine, where), append(append([]any{userID, userID}, args...), p.Limit+1)...)
+	ids, err := database.Int64s(ctx, s.db, fmt.Sprintf(qMine, where), append(append([]any{userID, userID}, args...), p.Limit+1)...)
 	if err != nil {
 		return nil, "", err
 	}
@@ -67,7 +50,7 @@ func (s *Service) Roster(ctx context.Context, communityID, courseID int64) (Cour
 	if err != nil {
 		return Course{}, nil, err
 	}
-	ids, err := s.ids(ctx, qRoster, courseID)
+	ids, err := database.Int64s(ctx, s.db, qRoster, courseID)
 	if err != nil {
 		return Course{}, nil, err
 	}

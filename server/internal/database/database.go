@@ -164,3 +164,26 @@ func inTxOnce(ctx context.Context, db *sql.DB, fn func(tx *sql.Tx) error) error 
 	}
 	return nil
 }
+
+// Queryer is a *sql.DB, *sql.Tx or *sql.Conn.
+type Queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// Int64s runs a query of one integer column (ids, mostly) and answers its values, never nil.
+func Int64s(ctx context.Context, q Queryer, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("ids: %w", err)
+	}
+	defer rows.Close()
+	out := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}

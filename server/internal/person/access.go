@@ -382,7 +382,7 @@ func (s *Service) ReleaseAccount(ctx context.Context, userID int64) error {
 				return err
 			}
 		}
-		guarded, err := personIDs(ctx, tx, qGuardedBy+` ORDER BY person_id`, userID)
+		guarded, err := database.Int64s(ctx, tx, qGuardedBy+` ORDER BY person_id`, userID)
 		if err != nil {
 			return err
 		}
@@ -416,23 +416,6 @@ func (s *Service) releaseOwnTx(ctx context.Context, tx *sql.Tx, id int64, now ti
 	}
 	return audit(ctx, tx, Entry{CommunityID: p.CommunityID, PersonID: id, Capacity: CapSystem, Action: action,
 		Note: "账号已注销", At: now})
-}
-
-func personIDs(ctx context.Context, q queryer, query string, args ...any) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("person ids: %w", err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // Search pages through the community's register.

@@ -53,7 +53,7 @@ const (
 		contacts_enc = ?, updated_at = ? WHERE id = ?`
 	qOwnForUpdate  = `SELECT id FROM persons WHERE owner_user_id = ? FOR UPDATE`
 	qOwnID         = `SELECT id FROM persons WHERE owner_user_id = ?`
-	qByIDCard      = `SELECT id FROM persons WHERE community_id = ? AND id_card_hash = ?`
+	qByIDCard      = `SELECT id FROM persons WHERE community_id = ? AND %s`
 	qVerify        = `UPDATE persons SET verified_at = ?, verified_by = ?, updated_at = ? WHERE id = ? AND verified_at IS NULL`
 	qUnverify      = `UPDATE persons SET verified_at = NULL, verified_by = NULL WHERE id = ?`
 	qSubsidyStatus = `UPDATE persons SET subsidy_status = ?, updated_at = ? WHERE id = ?`
@@ -216,6 +216,9 @@ func (s *store) actFor(ctx context.Context, userID, personID int64, staffRole st
 
 // insert adds a person; a duplicate ID card in the community is an *ExistsError.
 func (s *store) insert(ctx context.Context, tx *sql.Tx, p Person, verifiedBy int64) (int64, error) {
+	if err := s.underOldKey(ctx, tx, p); err != nil {
+		return 0, err
+	}
 	sd := s.seal(p.Details)
 	res, err := tx.ExecContext(ctx, qInsert, p.CommunityID, nullID(p.OwnerUserID), p.Name, p.Gender, nullDate(p.BirthDate),
 		sd.idCard, sd.idCardHash, sd.phone, sd.phoneHash, p.BuildingID, p.Unit, p.Room, p.LivingAlone, p.CareLevel,
@@ -226,19 +229,52 @@ func (s *store) insert(ctx context.Context, tx *sql.Tx, p Person, verifiedBy int
 	return res.LastInsertId()
 }
 
+// underOldKey finds, while the data key is being rotated, another record of the community with
+// the ID card under the previous key's hash, which the unique index cannot see.
+func (s *store) underOldKey(ctx context.Context, tx *sql.Tx, p Person) error {
+	if p.IDCard == "" || len(s.box.Hashes(p.IDCard)) < 2 {
+		return nil
+	}
+	cond, args := s.hashIs("id_card_hash", p.IDCard)
+	var id int64
+	err := tx.QueryRowContext(ctx, fmt.Sprintf(qByIDCard, cond)+" AND id <> ? LIMIT 1", append(append([]any{p.CommunityID}, args...), p.ID)...).Scan(&id)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return fmt.Errorf("find person by ID card: %w", err)
+	}
+	return &ExistsError{PersonID: id}
+}
+
+// hashIs is a condition matching a hash column against every hash a value may be stored
+// under: one, or two while the data key is being rotated.
+func (s *store) hashIs(column, plain string) (string, []any) {
+	hs := s.box.Hashes(plain)
+	args := make([]any, len(hs))
+	for i, h := range hs {
+		args[i] = h
+	}
+	return column + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(hs)), ", ") + ")", args
+}
+
 // duplicate turns a duplicate-key error on the ID card into an *ExistsError naming the record.
 func (s *store) duplicate(ctx context.Context, p Person, err error) error {
 	if !database.IsDuplicate(err) || p.IDCard == "" {
 		return fmt.Errorf("save person: %w", err)
 	}
 	var id int64
-	if err := s.db.QueryRowContext(ctx, qByIDCard, p.CommunityID, s.box.Hash(p.IDCard)).Scan(&id); err != nil {
+	cond, args := s.hashIs("id_card_hash", p.IDCard)
+	if err := s.db.QueryRowContext(ctx, fmt.Sprintf(qByIDCard, cond), append([]any{p.CommunityID}, args...)...).Scan(&id); err != nil {
 		return fmt.Errorf("find person by ID card: %w", err)
 	}
 	return &ExistsError{PersonID: id}
 }
 
 func (s *store) update(ctx context.Context, tx *sql.Tx, p Person) error {
+	if err := s.underOldKey(ctx, tx, p); err != nil {
+		return err
+	}
 	sd := s.seal(p.Details)
 	_, err := tx.ExecContext(ctx, qUpdate, p.CommunityID, p.Name, p.Gender, nullDate(p.BirthDate), sd.idCard, sd.idCardHash,
 		sd.phone, sd.phoneHash, p.BuildingID, p.Unit, p.Room, p.LivingAlone, p.CareLevel, p.DietNotes, sd.contacts,
@@ -252,7 +288,8 @@ func (s *store) update(ctx context.Context, tx *sql.Tx, p Person) error {
 // byIDCard finds a person of the community by ID card; 0 when none.
 func (s *store) byIDCard(ctx context.Context, communityID int64, idCard string) (int64, error) {
 	var id int64
-	err := s.db.QueryRowContext(ctx, qByIDCard, communityID, s.box.Hash(idCard)).Scan(&id)
+	cond, args := s.hashIs("id_card_hash", idCard)
+	err := s.db.QueryRowContext(ctx, fmt.Sprintf(qByIDCard, cond), append([]any{communityID}, args...)...).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
@@ -397,9 +434,11 @@ func (s *store) search(ctx context.Context, communityID int64, f Filter, today s
 		upper := strings.ToUpper(q)
 		switch {
 		case len(upper) == idCardLength && CheckIDCard(upper, today) == "":
-			conds, args = append(conds, "p.id_card_hash = ?"), append(args, s.box.Hash(upper))
+			cond, hs := s.hashIs("p.id_card_hash", upper)
+			conds, args = append(conds, cond), append(args, hs...)
 		case validPhone(normalizePhone(q)):
-			conds, args = append(conds, "p.phone_hash = ?"), append(args, s.box.Hash(normalizePhone(q)))
+			cond, hs := s.hashIs("p.phone_hash", normalizePhone(q))
+			conds, args = append(conds, cond), append(args, hs...)
 		default:
 			conds, args = append(conds, "p.name LIKE ?"), append(args, "%"+likeEscape(q)+"%")
 		}

@@ -57,3 +57,46 @@ func TestMask(t *testing.T) {
 		}
 	}
 }
+
+func TestRotation(t *testing.T) {
+	oldKey, newKey := bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)
+	old, _ := NewBox(oldKey)
+	sealed := old.Seal("13800001234")
+	box, err := NewRotatingBox(newKey, 2, oldKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := box.Open(sealed); err != nil || got != "13800001234" {
+		t.Errorf("the previous key's value: %q, %v", got, err)
+	}
+	if !box.Stale(sealed) || box.Version() != 2 {
+		t.Error("a value of the previous key is not stale")
+	}
+	resealed := box.Seal("13800001234")
+	if resealed[0] != 2 || box.Stale(resealed) {
+		t.Errorf("sealed with version %d", resealed[0])
+	}
+	if _, err := old.Open(resealed); err != ErrCorrupt {
+		t.Error("the old key opens the new key's value")
+	}
+	hs := box.Hashes("13800001234")
+	if len(hs) != 2 || !bytes.Equal(hs[0], box.Hash("13800001234")) || !bytes.Equal(hs[1], old.Hash("13800001234")) {
+		t.Error("Hashes are not the current and the previous key's")
+	}
+	// After the rotation: the previous key gone, its values no longer open.
+	done, _ := NewRotatingBox(newKey, 2, nil)
+	if _, err := done.Open(sealed); err != ErrCorrupt {
+		t.Error("a version-1 value opened without the previous key")
+	}
+	if len(done.Hashes("x")) != 1 {
+		t.Error("hashes of a key no longer held")
+	}
+	for _, v := range []int{0, 256} {
+		if _, err := NewRotatingBox(newKey, v, nil); err == nil {
+			t.Errorf("version %d accepted", v)
+		}
+	}
+	if _, err := NewRotatingBox(newKey, 2, []byte("short")); err == nil {
+		t.Error("a short previous key accepted")
+	}
+}

@@ -340,30 +340,13 @@ func (s *Service) grid(ctx context.Context, q queryer, id int64) (Grid, error) {
 		return Grid{}, fmt.Errorf("grid %d: %w", id, err)
 	}
 	g.OnDutyUserID = onDuty.Int64
-	if g.BuildingIDs, err = int64s(ctx, q, qGridBuildings, id); err != nil {
+	if g.BuildingIDs, err = database.Int64s(ctx, q, qGridBuildings, id); err != nil {
 		return Grid{}, err
 	}
-	if g.WorkerIDs, err = int64s(ctx, q, qGridWorkers, id); err != nil {
+	if g.WorkerIDs, err = database.Int64s(ctx, q, qGridWorkers, id); err != nil {
 		return Grid{}, err
 	}
 	return g, nil
-}
-
-func int64s(ctx context.Context, q queryer, query string, args ...any) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("ids: %w", err)
-	}
-	defer rows.Close()
-	out := []int64{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // Grids pages through a community's grids.

@@ -490,7 +490,7 @@ func tellAssigned(ctx context.Context, tx *sql.Tx, r Report, worker int64, now t
 var shanghai = time.FixedZone("CST", 8*3600)
 
 func (s *Service) tellStaff(ctx context.Context, tx *sql.Tx, r Report, now time.Time) error {
-	staff, err := int64s(ctx, tx, qStaffOf, r.CommunityID)
+	staff, err := database.Int64s(ctx, tx, qStaffOf, r.CommunityID)
 	if err != nil {
 		return err
 	}
@@ -754,7 +754,7 @@ func (s *Service) mustSee(ctx context.Context, userID, id int64) error {
 // 7 days ago. It answers how many it moved.
 func (s *Service) Escalate(ctx context.Context) (int, error) {
 	now := s.now().UTC()
-	ids, err := int64s(ctx, s.db, `SELECT id FROM reports WHERE (status = 'assigned' AND accept_by < ?) OR (status = 'accepted' AND resolve_by < ?)
+	ids, err := database.Int64s(ctx, s.db, `SELECT id FROM reports WHERE (status = 'assigned' AND accept_by < ?) OR (status = 'accepted' AND resolve_by < ?)
 		ORDER BY id LIMIT 200`, now, now)
 	if err != nil {
 		return 0, err
@@ -771,7 +771,7 @@ func (s *Service) Escalate(ctx context.Context) (int, error) {
 		}
 		moved++
 	}
-	stale, err := int64s(ctx, s.db, `SELECT id FROM reports WHERE status = 'resolved' AND resolved_at < ? ORDER BY id LIMIT 200`, now.Add(-ReopenWindow))
+	stale, err := database.Int64s(ctx, s.db, `SELECT id FROM reports WHERE status = 'resolved' AND resolved_at < ? ORDER BY id LIMIT 200`, now.Add(-ReopenWindow))
 	if err != nil {
 		return moved, err
 	}
