@@ -252,14 +252,18 @@ func TestDrillKillAndFlushAll(t *testing.T) {
 	a := startServer(t, env)
 	db := openTestDB(t, dsn)
 	token := a.login(t, "demo-resident")
-	// The kill lands while reports are still arriving and being dispatched.
+	// The kill lands while reports are still arriving and being dispatched: after a first batch
+	// is accepted (however slowly a cold machine serves it), while more are on their way.
+	first := a.submit(t, token, 10)
+	if len(first) == 0 {
+		t.Fatalf("the server accepted no report; it said:\n%s", a.out.String())
+	}
 	killed := make(chan struct{})
 	go func() {
-		time.Sleep(150 * time.Millisecond)
+		time.Sleep(50 * time.Millisecond)
 		a.kill()
 		close(killed)
 	}()
-	var first []int64
 	for len(first) < 200 {
 		got := a.submit(t, token, 10)
 		first = append(first, got...)
