@@ -42,7 +42,7 @@ func admin(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer db.Close()
 	communities := community.NewService(db, time.Now)
 	// Granting needs no sessions, WeChat or personal-data key.
-	accounts := account.NewService(db, nil, redisPrefix, nil, nil, time.Now)
+	accounts := account.NewService(db, nil, config.DefaultRedisPrefix, nil, nil, time.Now)
 
 	switch args[0] {
 	case "create-community":

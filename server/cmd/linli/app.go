@@ -17,9 +17,6 @@ import (
 	"github.com/linli/linli/server/internal/database"
 )
 
-// redisPrefix starts every key of ours.
-const redisPrefix = "linli:"
-
 func newLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
 }

@@ -159,7 +159,8 @@ func TestServeRefusesBadConfig(t *testing.T) {
 
 func TestServeDemoAndShutdown(t *testing.T) {
 	dsn := mysqltest.EmptyDSN(t)
-	redistest.New(t)
+	// Its own key prefix, removed afterwards: sessions and login counters do not outlive the test.
+	_, prefix := redistest.New(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -169,7 +170,7 @@ func TestServeDemoAndShutdown(t *testing.T) {
 	keyFile := filepath.Join(t.TempDir(), "data.key")
 	env := getenv(map[string]string{
 		"LINLI_MYSQL_DSN": dsn, "LINLI_REDIS_URL": redistest.URL(), "LINLI_WECHAT_FAKE": "1",
-		"LINLI_HTTP_ADDR": addr, "LINLI_DATA_KEY_FILE": keyFile,
+		"LINLI_HTTP_ADDR": addr, "LINLI_DATA_KEY_FILE": keyFile, "LINLI_REDIS_PREFIX": prefix,
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	var out syncBuffer

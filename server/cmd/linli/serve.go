@@ -61,10 +61,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	// The library reads this global on every call; it is set once, here.
 	util.DefaultHTTPClient = wechat.NewHTTPClient(fakeURL)
-	wx := wechat.New(wechat.Config{AppID: cfg.WechatAppID, Secret: cfg.WechatSecret}, wechat.NewCache(rdb, redisPrefix))
+	wx := wechat.New(wechat.Config{AppID: cfg.WechatAppID, Secret: cfg.WechatSecret}, wechat.NewCache(rdb, cfg.RedisPrefix))
 
 	a, err := app.New(app.Options{
-		DB: db, Redis: rdb, KeyPrefix: redisPrefix, Log: log, Now: time.Now, DataKey: key,
+		DB: db, Redis: rdb, KeyPrefix: cfg.RedisPrefix, Log: log, Now: time.Now, DataKey: key,
 		DataKeyVersion: cfg.DataKeyVersion, PreviousDataKey: cfg.PreviousDataKey,
 		WeChat: wx, Templates: cfg.WechatTemplates, TrustedProxies: cfg.TrustedProxies, Fake: fake,
 		UploadDir: cfg.UploadDir, PublicURL: cfg.PublicURL, LongTerm: cfg.WechatLongTerm,

@@ -15,10 +15,13 @@ import (
 
 // Config is everything the server reads from its environment (API.md, "Running it").
 type Config struct {
-	HTTPAddr        string
-	PublicURL       string
-	MySQLDSN        string
-	RedisURL        string
+	HTTPAddr  string
+	PublicURL string
+	MySQLDSN  string
+	RedisURL  string
+	// RedisPrefix starts every Redis key of the server (LINLI_REDIS_PREFIX, default "linli:"), so
+	// that several deployments, or tests, can share one Redis.
+	RedisPrefix     string
 	WechatAppID     string
 	WechatSecret    string
 	WechatFake      bool
@@ -48,6 +51,8 @@ const (
 	DefaultHTTPAddr = ":8080"
 	DefaultMySQLDSN = "linli:linli@tcp(127.0.0.1:3306)/linli"
 	DefaultRedisURL = "redis://127.0.0.1:6379/0"
+	// DefaultRedisPrefix starts every key of ours unless LINLI_REDIS_PREFIX says otherwise.
+	DefaultRedisPrefix = "linli:"
 )
 
 // Load reads the configuration. Any bad value stops the start with one clear error.
@@ -63,6 +68,7 @@ func Load(getenv func(string) string) (Config, error) {
 		PublicURL:    strings.TrimRight(get("LINLI_PUBLIC_URL", "http://localhost:8080"), "/"),
 		MySQLDSN:     get("LINLI_MYSQL_DSN", DefaultMySQLDSN),
 		RedisURL:     get("LINLI_REDIS_URL", DefaultRedisURL),
+		RedisPrefix:  get("LINLI_REDIS_PREFIX", DefaultRedisPrefix),
 		WechatAppID:  get("LINLI_WECHAT_APPID", ""),
 		WechatSecret: get("LINLI_WECHAT_SECRET", ""),
 		UploadDir:    get("LINLI_UPLOAD_DIR", "uploads"),
@@ -76,6 +82,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if u, err := url.Parse(cfg.PublicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return Config{}, fmt.Errorf("LINLI_PUBLIC_URL must be an absolute http(s) origin, got %q", cfg.PublicURL)
+	}
+	if len(cfg.RedisPrefix) > 32 || strings.ContainsAny(cfg.RedisPrefix, " *?[]") {
+		return Config{}, fmt.Errorf("LINLI_REDIS_PREFIX must be at most 32 characters without spaces or glob characters, got %q", cfg.RedisPrefix)
 	}
 	if u, err := url.Parse(cfg.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
 		return Config{}, fmt.Errorf("LINLI_REDIS_URL must look like redis://host:port/db, got %q", cfg.RedisURL)

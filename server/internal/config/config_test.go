@@ -43,6 +43,7 @@ func TestLoad(t *testing.T) {
 		{"previous key without a new version", map[string]string{"LINLI_WECHAT_FAKE": "1", "LINLI_DATA_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
 			"LINLI_DATA_KEY_PREVIOUS": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="}, "LINLI_DATA_KEY_VERSION of 2"},
 		{"short previous key", map[string]string{"LINLI_WECHAT_FAKE": "1", "LINLI_DATA_KEY_PREVIOUS": "c2hvcnQ="}, "LINLI_DATA_KEY_PREVIOUS"},
+		{"bad redis prefix", map[string]string{"LINLI_WECHAT_FAKE": "1", "LINLI_REDIS_PREFIX": "a b"}, "LINLI_REDIS_PREFIX"},
 		{"bad redis url", map[string]string{"LINLI_WECHAT_FAKE": "1", "LINLI_REDIS_URL": "localhost:6379"}, "LINLI_REDIS_URL"},
 	}
 	for _, tt := range tests {
