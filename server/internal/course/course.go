@@ -16,6 +16,7 @@ import (
 	"github.com/linli/linli/server/internal/cst"
 	"github.com/linli/linli/server/internal/database"
 	"github.com/linli/linli/server/internal/notify"
+	"github.com/linli/linli/server/internal/paging"
 	"github.com/linli/linli/server/internal/person"
 	"github.com/linli/linli/server/internal/validation"
 )
@@ -279,37 +280,39 @@ func (s *Service) Create(ctx context.Context, communityID int64, in Input) (Cour
 	return s.Course(ctx, id)
 }
 
-// Courses lists a community's courses (of a theme, or all), oldest first.
-func (s *Service) Courses(ctx context.Context, communityID int64, theme string, where string, args []any, limit int) ([]Course, error) {
-	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(qCourses, where), append(append([]any{communityID, theme, theme}, args...), limit)...)
+// Courses pages through a community's courses (of a theme, or all), oldest first.
+func (s *Service) Courses(ctx context.Context, communityID int64, theme string, p paging.Page) ([]Course, string, error) {
+	where, args := p.Where("c.created_at", "c.id")
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(qCourses, where), append(append([]any{communityID, theme, theme}, args...), p.Limit+1)...)
 	if err != nil {
-		return nil, fmt.Errorf("courses: %w", err)
+		return nil, "", fmt.Errorf("courses: %w", err)
 	}
 	var out []Course
 	for rows.Next() {
 		c, err := scanCourse(rows)
 		if err != nil {
 			rows.Close()
-			return nil, err
+			return nil, "", err
 		}
 		out = append(out, c)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, "", err
 	}
+	out, next := paging.Trim(out, p.Limit, func(c Course) paging.Cursor { return paging.Cursor{At: c.CreatedAt, ID: c.ID} })
 	ids := make([]int64, len(out))
 	for i, c := range out {
 		ids[i] = c.ID
 	}
 	sessions, err := s.sessionsOf(ctx, ids)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	for i := range out {
 		out[i].Sessions = sessions[out[i].ID]
 	}
-	return out, nil
+	return out, next, nil
 }
 
 const (

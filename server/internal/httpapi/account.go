@@ -73,8 +73,7 @@ func (s *Server) login(c *gin.Context) {
 		return
 	}
 	var req codeRequest
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	if !readBody(c, &req) {
 		return
 	}
 	if err := req.check(); err != nil {
@@ -101,11 +100,7 @@ func (s *Server) logout(c *gin.Context) {
 
 func (s *Server) me(c *gin.Context) {
 	u, err := s.accounts.User(c.Request.Context(), userID(c))
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, meOf(u))
+	reply(c, http.StatusOK, u, err, meOf)
 }
 
 type profileRequest struct {
@@ -121,8 +116,7 @@ type profileRequest struct {
 // putProfile joins a community as a resident and saves the user's own person.
 func (s *Server) putProfile(c *gin.Context) {
 	var req profileRequest
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	if !readBody(c, &req) {
 		return
 	}
 	ctx := c.Request.Context()
@@ -156,8 +150,7 @@ func (s *Server) putProfile(c *gin.Context) {
 
 func (s *Server) bindPhone(c *gin.Context) {
 	var req codeRequest
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	if !readBody(c, &req) {
 		return
 	}
 	if err := req.check(); err != nil {
@@ -203,8 +196,7 @@ type subscriptionsRequest struct {
 
 func (s *Server) addSubscriptions(c *gin.Context) {
 	var req subscriptionsRequest
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	if !readBody(c, &req) {
 		return
 	}
 	switch {
@@ -270,8 +262,7 @@ func (s *Server) markRead(c *gin.Context) {
 		IDs []int64 `json:"ids"`
 		All bool    `json:"all"`
 	}
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	if !readBody(c, &req) {
 		return
 	}
 	switch {
@@ -294,18 +285,13 @@ func (s *Server) markRead(c *gin.Context) {
 }
 
 func (s *Server) listMessages(c *gin.Context) {
-	p, err := page(c)
-	if err != nil {
-		fail(c, err)
+	p, ok := readPage(c)
+	if !ok {
 		return
 	}
 	rows, next, err := s.Notify.Inbox(c.Request.Context(), userID(c), p)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, listOf(rows, next, func(m notify.Message) messageJSON {
+	replyList(c, rows, next, err, func(m notify.Message) messageJSON {
 		return messageJSON{ID: m.ID, CommunityID: m.CommunityID, Kind: m.Kind, Title: m.Title, Body: m.Body,
 			Page: m.Page, CreatedAt: stamp(m.CreatedAt), Read: m.Read}
-	}))
+	})
 }

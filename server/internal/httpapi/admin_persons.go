@@ -65,21 +65,16 @@ func (s *Server) adminListPersons(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	p, err := page(c)
-	if err != nil {
-		fail(c, err)
+	p, ok := readPage(c)
+	if !ok {
 		return
 	}
 	rows, next, err := s.Persons.Search(c.Request.Context(), communityID(c), f, p)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, listOf(rows, next, func(l person.Listed) personJSON {
+	replyList(c, rows, next, err, func(l person.Listed) personJSON {
 		out := s.personOf(l.Person)
 		out.Guardians = &l.Guardians
 		return out
-	}))
+	})
 }
 
 // maxExportRows caps one CSV export.
@@ -163,8 +158,7 @@ func deref(p *string) string {
 
 func (s *Server) adminCreatePerson(c *gin.Context) {
 	var req personRequest
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	if !readBody(c, &req) {
 		return
 	}
 	if req.Relation != "" {
@@ -172,25 +166,16 @@ func (s *Server) adminCreatePerson(c *gin.Context) {
 		return
 	}
 	p, err := s.Persons.RegisterWalkIn(c.Request.Context(), userID(c), communityID(c), req.details(), req.missing())
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, s.personOf(p))
+	reply(c, http.StatusCreated, p, err, s.personOf)
 }
 
 func (s *Server) adminVerifyPerson(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		fail(c, err)
+	id, ok := readID(c, "id")
+	if !ok {
 		return
 	}
 	p, err := s.Persons.Verify(c.Request.Context(), userID(c), communityID(c), id)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, s.personOf(p))
+	reply(c, http.StatusOK, p, err, s.personOf)
 }
 
 type auditJSON struct {
@@ -206,14 +191,12 @@ type auditJSON struct {
 }
 
 func (s *Server) adminPersonAudit(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		fail(c, err)
+	id, ok := readID(c, "id")
+	if !ok {
 		return
 	}
-	p, err := page(c)
-	if err != nil {
-		fail(c, err)
+	p, ok := readPage(c)
+	if !ok {
 		return
 	}
 	ctx := c.Request.Context()
@@ -222,14 +205,10 @@ func (s *Server) adminPersonAudit(c *gin.Context) {
 		return
 	}
 	rows, next, err := s.Persons.Audit(ctx, id, p)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, listOf(rows, next, func(e person.Entry) auditJSON {
+	replyList(c, rows, next, err, func(e person.Entry) auditJSON {
 		return auditJSON{ID: e.ID, PersonID: e.PersonID, ActorUserID: optID(e.ActorUserID), ActorName: e.ActorName,
 			Capacity: string(e.Capacity), Action: e.Action, Fields: e.Fields, Note: e.Note, CreatedAt: stamp(e.At)}
-	}))
+	})
 }
 
 func (s *Server) adminListRequests(c *gin.Context) {
@@ -238,17 +217,12 @@ func (s *Server) adminListRequests(c *gin.Context) {
 		fail(c, validation.Field("status", "应为 pending、approved、rejected 或 withdrawn"))
 		return
 	}
-	p, err := page(c)
-	if err != nil {
-		fail(c, err)
+	p, ok := readPage(c)
+	if !ok {
 		return
 	}
 	rows, next, err := s.Persons.Requests(c.Request.Context(), communityID(c), status, p)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, listOf(rows, next, requestOf))
+	replyList(c, rows, next, err, requestOf)
 }
 
 type reasonRequest struct {
@@ -257,24 +231,18 @@ type reasonRequest struct {
 
 func (s *Server) adminDecide(approve bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id, err := pathID(c, "id")
-		if err != nil {
-			fail(c, err)
+		id, ok := readID(c, "id")
+		if !ok {
 			return
 		}
 		var req reasonRequest
 		// The body is optional: approve needs none.
 		if c.Request.ContentLength != 0 {
-			if err := decode(c, &req); err != nil {
-				fail(c, err)
+			if !readBody(c, &req) {
 				return
 			}
 		}
 		r, err := s.Persons.Decide(c.Request.Context(), userID(c), communityID(c), id, approve, strings.TrimSpace(req.Reason))
-		if err != nil {
-			fail(c, err)
-			return
-		}
-		c.JSON(http.StatusOK, requestOf(r))
+		reply(c, http.StatusOK, r, err, requestOf)
 	}
 }

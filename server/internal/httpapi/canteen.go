@@ -39,14 +39,9 @@ type canteenPatchRequest struct {
 }
 
 func (s *Server) adminPatchCanteen(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	var req canteenPatchRequest
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	id, ok := idAndBody(c, "id", &req)
+	if !ok {
 		return
 	}
 	ct, err := s.Canteens.UpdateCanteen(c.Request.Context(), communityID(c), id, canteen.CanteenPatch{
@@ -163,23 +158,17 @@ func (s *Server) listCanteens(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	p, err := page(c)
-	if err != nil {
-		fail(c, err)
+	p, ok := readPage(c)
+	if !ok {
 		return
 	}
 	rows, next, err := s.Canteens.Canteens(ctx, cid, p)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, listOf(rows, next, canteenOf))
+	replyList(c, rows, next, err, canteenOf)
 }
 
 func (s *Server) listSlots(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		fail(c, err)
+	id, ok := readID(c, "id")
+	if !ok {
 		return
 	}
 	ctx := c.Request.Context()
@@ -193,11 +182,7 @@ func (s *Server) listSlots(c *gin.Context) {
 		return
 	}
 	rows, err := s.Canteens.Slots(ctx, id, from, to)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, listOf(rows, "", slotOf))
+	replyList(c, rows, "", err, slotOf)
 }
 
 type bookRequest struct {
@@ -209,16 +194,11 @@ type bookRequest struct {
 
 func (s *Server) bookMeal(c *gin.Context) {
 	var req bookRequest
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	if !readBody(c, &req) {
 		return
 	}
 	o, err := s.Canteens.Book(c.Request.Context(), userID(c), canteen.BookInput{SlotID: req.SlotID, PersonID: req.PersonID, Mode: req.Mode, Note: req.Note})
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, s.orderOf(o))
+	reply(c, http.StatusCreated, o, err, s.orderOf)
 }
 
 func (s *Server) quoteMeal(c *gin.Context) {
@@ -254,31 +234,21 @@ func (s *Server) listOrders(c *gin.Context) {
 		fail(c, validation.Field("status", validation.Invalid))
 		return
 	}
-	p, err := page(c)
-	if err != nil {
-		fail(c, err)
+	p, ok := readPage(c)
+	if !ok {
 		return
 	}
 	rows, next, err := s.Canteens.Orders(c.Request.Context(), userID(c), personID, status, p)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, listOf(rows, next, s.orderOf))
+	replyList(c, rows, next, err, s.orderOf)
 }
 
 func (s *Server) cancelOrder(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		fail(c, err)
+	id, ok := readID(c, "id")
+	if !ok {
 		return
 	}
 	o, err := s.Canteens.Cancel(c.Request.Context(), userID(c), id)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, s.orderOf(o))
+	reply(c, http.StatusOK, o, err, s.orderOf)
 }
 
 type canteenRequest struct {
@@ -289,16 +259,11 @@ type canteenRequest struct {
 
 func (s *Server) adminCreateCanteen(c *gin.Context) {
 	var req canteenRequest
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	if !readBody(c, &req) {
 		return
 	}
 	ct, err := s.Canteens.CreateCanteen(c.Request.Context(), communityID(c), req.Name, req.Address, req.DeliveryForAll)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, canteenOf(ct))
+	reply(c, http.StatusCreated, ct, err, canteenOf)
 }
 
 // canteenFor reads the path's canteen, which must be of the community the route acts in.
@@ -338,8 +303,7 @@ func (s *Server) adminCreateSlot(c *gin.Context) {
 		return
 	}
 	var req slotRequest
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	if !readBody(c, &req) {
 		return
 	}
 	in := canteen.SlotInput{Date: req.Date, Meal: req.Meal, Dishes: req.Dishes, Capacity: req.Capacity, PriceFen: req.PriceFen, Modes: req.Modes}
@@ -352,11 +316,7 @@ func (s *Server) adminCreateSlot(c *gin.Context) {
 		in.BookBy = t
 	}
 	sl, err := s.Canteens.CreateSlot(c.Request.Context(), ct, in)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, slotOf(sl))
+	reply(c, http.StatusCreated, sl, err, slotOf)
 }
 
 type slotPatchRequest struct {
@@ -368,14 +328,9 @@ type slotPatchRequest struct {
 }
 
 func (s *Server) adminPatchSlot(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	var req slotPatchRequest
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	id, ok := idAndBody(c, "id", &req)
+	if !ok {
 		return
 	}
 	p := canteen.SlotPatch{Dishes: req.Dishes, Capacity: req.Capacity, PriceFen: req.PriceFen, Modes: req.Modes}
@@ -388,32 +343,22 @@ func (s *Server) adminPatchSlot(c *gin.Context) {
 		p.BookBy = &t
 	}
 	sl, err := s.Canteens.UpdateSlot(c.Request.Context(), communityID(c), id, p)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, slotOf(sl))
+	reply(c, http.StatusOK, sl, err, slotOf)
 }
 
 func (s *Server) adminCloseSlot(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		fail(c, err)
+	id, ok := readID(c, "id")
+	if !ok {
 		return
 	}
 	var req reasonRequest
 	if c.Request.ContentLength != 0 {
-		if err := decode(c, &req); err != nil {
-			fail(c, err)
+		if !readBody(c, &req) {
 			return
 		}
 	}
 	sl, err := s.Canteens.CloseSlot(c.Request.Context(), userID(c), communityID(c), id, req.Reason)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, slotOf(sl))
+	reply(c, http.StatusOK, sl, err, slotOf)
 }
 
 type copyWeekRequest struct {
@@ -426,16 +371,11 @@ func (s *Server) adminCopyWeek(c *gin.Context) {
 		return
 	}
 	var req copyWeekRequest
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	if !readBody(c, &req) {
 		return
 	}
 	rows, err := s.Canteens.CopyWeek(c.Request.Context(), ct, req.WeekStart)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, listOf(rows, "", slotOf))
+	replyList(c, rows, "", err, slotOf)
 }
 
 type ruleJSON struct {
@@ -465,19 +405,14 @@ func rulesOf(rules []canteen.Rule) gin.H {
 
 func (s *Server) adminGetRules(c *gin.Context) {
 	rules, err := s.Canteens.Rules(c.Request.Context(), communityID(c))
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, rulesOf(rules))
+	reply(c, http.StatusOK, rules, err, rulesOf)
 }
 
 func (s *Server) adminPutRules(c *gin.Context) {
 	var req struct {
 		Rules []ruleJSON `json:"rules"`
 	}
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	if !readBody(c, &req) {
 		return
 	}
 	if req.Rules == nil {
@@ -499,32 +434,19 @@ func (s *Server) adminPutRules(c *gin.Context) {
 		in = append(in, rule)
 	}
 	rules, err := s.Canteens.SetRules(c.Request.Context(), communityID(c), in)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, rulesOf(rules))
+	reply(c, http.StatusOK, rules, err, rulesOf)
 }
 
 func (s *Server) adminSetSubsidyStatus(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	var req struct {
 		Status string `json:"status"`
 	}
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	id, ok := idAndBody(c, "id", &req)
+	if !ok {
 		return
 	}
 	p, err := s.Persons.SetSubsidyStatus(c.Request.Context(), userID(c), communityID(c), id, req.Status)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, s.personOf(p))
+	reply(c, http.StatusOK, p, err, s.personOf)
 }
 
 // dateParam reads ?date= (default today).
@@ -695,24 +617,18 @@ type noteRequest struct {
 
 func (s *Server) workerOutcome(delivered bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id, err := pathID(c, "order_id")
-		if err != nil {
-			fail(c, err)
+		id, ok := readID(c, "order_id")
+		if !ok {
 			return
 		}
 		var req noteRequest
 		if c.Request.ContentLength != 0 {
-			if err := decode(c, &req); err != nil {
-				fail(c, err)
+			if !readBody(c, &req) {
 				return
 			}
 		}
 		o, err := s.Canteens.RecordDelivery(c.Request.Context(), userID(c), communityID(c), id, delivered, req.Note)
-		if err != nil {
-			fail(c, err)
-			return
-		}
-		c.JSON(http.StatusOK, s.orderOf(o))
+		reply(c, http.StatusOK, o, err, s.orderOf)
 	}
 }
 
@@ -724,16 +640,11 @@ func (s *Server) adminRedeem(c *gin.Context) {
 	var req struct {
 		PickupCode string `json:"pickup_code"`
 	}
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	if !readBody(c, &req) {
 		return
 	}
 	o, err := s.Canteens.Redeem(c.Request.Context(), userID(c), ct, req.PickupCode)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, s.orderOf(o))
+	reply(c, http.StatusOK, o, err, s.orderOf)
 }
 
 type reportLineJSON struct {

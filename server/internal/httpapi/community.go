@@ -26,38 +26,27 @@ func buildingOf(b community.Building) buildingJSON {
 }
 
 func (s *Server) listCommunities(c *gin.Context) {
-	p, err := page(c)
-	if err != nil {
-		fail(c, err)
+	p, ok := readPage(c)
+	if !ok {
 		return
 	}
 	rows, next, err := s.Communities.List(c.Request.Context(), p)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, listOf(rows, next, func(x community.Community) communityJSON {
+	replyList(c, rows, next, err, func(x community.Community) communityJSON {
 		return communityJSON{ID: x.ID, Name: x.Name}
-	}))
+	})
 }
 
 func (s *Server) listBuildings(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		fail(c, err)
+	id, ok := readID(c, "id")
+	if !ok {
 		return
 	}
-	p, err := page(c)
-	if err != nil {
-		fail(c, err)
+	p, ok := readPage(c)
+	if !ok {
 		return
 	}
 	rows, next, err := s.Communities.Buildings(c.Request.Context(), id, p)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, listOf(rows, next, buildingOf))
+	replyList(c, rows, next, err, buildingOf)
 }
 
 type nameRequest struct {
@@ -66,16 +55,11 @@ type nameRequest struct {
 
 func (s *Server) adminAddBuilding(c *gin.Context) {
 	var req nameRequest
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	if !readBody(c, &req) {
 		return
 	}
 	b, err := s.Communities.AddBuilding(c.Request.Context(), communityID(c), req.Name)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, buildingOf(b))
+	reply(c, http.StatusCreated, b, err, buildingOf)
 }
 
 type memberRequest struct {
@@ -92,8 +76,7 @@ type memberJSON struct {
 
 func (s *Server) adminGrant(c *gin.Context) {
 	var req memberRequest
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	if !readBody(c, &req) {
 		return
 	}
 	errs := validation.Errors{}
@@ -116,9 +99,8 @@ func (s *Server) adminGrant(c *gin.Context) {
 }
 
 func (s *Server) adminRevoke(c *gin.Context) {
-	uid, err := pathID(c, "user_id")
-	if err != nil {
-		fail(c, err)
+	uid, ok := readID(c, "user_id")
+	if !ok {
 		return
 	}
 	role := account.Role(c.Param("role"))

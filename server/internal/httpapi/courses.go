@@ -7,7 +7,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/linli/linli/server/internal/course"
-	"github.com/linli/linli/server/internal/paging"
 	"github.com/linli/linli/server/internal/validation"
 )
 
@@ -84,11 +83,7 @@ func (s *Server) listCourseThemes(c *gin.Context) {
 		return
 	}
 	rows, err := s.Courses.Themes(c.Request.Context(), cid)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, listOf(rows, "", func(t course.Theme) themeJSON { return themeJSON{Theme: t.Name, Courses: t.Courses} }))
+	replyList(c, rows, "", err, func(t course.Theme) themeJSON { return themeJSON{Theme: t.Name, Courses: t.Courses} })
 }
 
 func (s *Server) listCourses(c *gin.Context) {
@@ -97,47 +92,29 @@ func (s *Server) listCourses(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	p, err := page(c)
-	if err != nil {
-		fail(c, err)
+	p, ok := readPage(c)
+	if !ok {
 		return
 	}
-	where, args := p.Where("c.created_at", "c.id")
-	rows, err := s.Courses.Courses(ctx, cid, c.Query("theme"), where, args, p.Limit+1)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	items, next := paging.Trim(rows, p.Limit, func(x course.Course) paging.Cursor { return paging.Cursor{At: x.CreatedAt, ID: x.ID} })
-	c.JSON(http.StatusOK, listOf(items, next, s.courseOf))
+	rows, next, err := s.Courses.Courses(c.Request.Context(), cid, c.Query("theme"), p)
+	replyList(c, rows, next, err, s.courseOf)
 }
 
 func (s *Server) getCourse(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		fail(c, err)
+	id, ok := readID(c, "id")
+	if !ok {
 		return
 	}
 	co, err := s.Courses.Course(c.Request.Context(), id)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, s.courseOf(co))
+	reply(c, http.StatusOK, co, err, s.courseOf)
 }
 
 func (s *Server) enroll(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	var req struct {
 		PersonID int64 `json:"person_id"`
 	}
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	id, ok := idAndBody(c, "id", &req)
+	if !ok {
 		return
 	}
 	if req.PersonID <= 0 {
@@ -145,39 +122,25 @@ func (s *Server) enroll(c *gin.Context) {
 		return
 	}
 	e, err := s.Courses.Enroll(c.Request.Context(), userID(c), id, req.PersonID)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, enrollmentOf(e))
+	reply(c, http.StatusCreated, e, err, enrollmentOf)
 }
 
 func (s *Server) listEnrollments(c *gin.Context) {
-	p, err := page(c)
-	if err != nil {
-		fail(c, err)
+	p, ok := readPage(c)
+	if !ok {
 		return
 	}
 	rows, next, err := s.Courses.Mine(c.Request.Context(), userID(c), p)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, listOf(rows, next, enrollmentOf))
+	replyList(c, rows, next, err, enrollmentOf)
 }
 
 func (s *Server) cancelEnrollment(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		fail(c, err)
+	id, ok := readID(c, "id")
+	if !ok {
 		return
 	}
 	e, err := s.Courses.Cancel(c.Request.Context(), userID(c), id)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, enrollmentOf(e))
+	reply(c, http.StatusOK, e, err, enrollmentOf)
 }
 
 type courseRequest struct {
@@ -200,8 +163,7 @@ type courseRequest struct {
 
 func (s *Server) adminCreateCourse(c *gin.Context) {
 	var req courseRequest
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	if !readBody(c, &req) {
 		return
 	}
 	in := course.Input{Theme: req.Theme, Title: req.Title, Teacher: req.Teacher, Description: req.Description, Audience: req.Audience,
@@ -227,32 +189,19 @@ func (s *Server) adminCreateCourse(c *gin.Context) {
 		return
 	}
 	co, err := s.Courses.Create(c.Request.Context(), communityID(c), in)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, s.courseOf(co))
+	reply(c, http.StatusCreated, co, err, s.courseOf)
 }
 
 func (s *Server) adminPatchCourse(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	var req struct {
 		Capacity int `json:"capacity"`
 	}
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	id, ok := idAndBody(c, "id", &req)
+	if !ok {
 		return
 	}
 	co, err := s.Courses.SetCapacity(c.Request.Context(), communityID(c), id, req.Capacity)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, s.courseOf(co))
+	reply(c, http.StatusOK, co, err, s.courseOf)
 }
 
 type rosterLineJSON struct {
@@ -266,44 +215,30 @@ type rosterLineJSON struct {
 }
 
 func (s *Server) adminRoster(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		fail(c, err)
+	id, ok := readID(c, "id")
+	if !ok {
 		return
 	}
 	_, rows, err := s.Courses.Roster(c.Request.Context(), communityID(c), id)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, listOf(rows, "", func(e course.Enrollment) rosterLineJSON {
+	replyList(c, rows, "", err, func(e course.Enrollment) rosterLineJSON {
 		l := rosterLineJSON{EnrollmentID: e.ID, PersonID: e.PersonID, Name: e.PersonName, Status: e.Status, Attended: e.Attended,
 			Certificate: e.Certificate}
 		if e.Position > 0 {
 			l.WaitlistPosition = &e.Position
 		}
 		return l
-	}))
+	})
 }
 
 func (s *Server) adminCheckin(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	var req struct {
 		EnrollmentID int64 `json:"enrollment_id"`
 		SessionIndex int   `json:"session_index"`
 	}
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	id, ok := idAndBody(c, "id", &req)
+	if !ok {
 		return
 	}
 	e, err := s.Courses.CheckIn(c.Request.Context(), userID(c), communityID(c), id, req.EnrollmentID, req.SessionIndex)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, enrollmentOf(e))
+	reply(c, http.StatusOK, e, err, enrollmentOf)
 }

@@ -93,3 +93,52 @@ func stamp(t time.Time) string { return cst.Stamp(t) }
 
 // today is the current Asia/Shanghai date.
 func today(now time.Time) string { return cst.Today(now) }
+
+// readID reads the path parameter name as an id; false after answering the error.
+func readID(c *gin.Context, name string) (int64, bool) {
+	id, err := pathID(c, name)
+	if err != nil {
+		fail(c, err)
+		return 0, false
+	}
+	return id, true
+}
+
+// readBody decodes the JSON body into dst; false after answering the error.
+func readBody(c *gin.Context, dst any) bool {
+	if err := decode(c, dst); err != nil {
+		fail(c, err)
+		return false
+	}
+	return true
+}
+
+// idAndBody is readID then readBody.
+func idAndBody(c *gin.Context, name string, dst any) (int64, bool) {
+	id, ok := readID(c, name)
+	return id, ok && readBody(c, dst)
+}
+
+// reply answers err's envelope, or status with view(v).
+func reply[T, J any](c *gin.Context, status int, v T, err error, view func(T) J) {
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(status, view(v))
+}
+
+// readPage reads ?limit= and ?cursor=; false after answering the error.
+func readPage(c *gin.Context) (paging.Page, bool) {
+	p, err := page(c)
+	if err != nil {
+		fail(c, err)
+		return paging.Page{}, false
+	}
+	return p, true
+}
+
+// replyList answers err's envelope, or 200 with a page of rows through view.
+func replyList[T, J any](c *gin.Context, rows []T, next string, err error, view func(T) J) {
+	reply(c, http.StatusOK, rows, err, func(rows []T) list[J] { return listOf(rows, next, view) })
+}

@@ -21,27 +21,21 @@ type deadLetterJSON struct {
 
 // adminDeadLetters lists the community's work that failed every attempt, newest first.
 func (s *Server) adminDeadLetters(c *gin.Context) {
-	p, err := page(c)
-	if err != nil {
-		fail(c, err)
+	p, ok := readPage(c)
+	if !ok {
 		return
 	}
 	rows, next, err := s.Events.DeadLetters(c.Request.Context(), communityID(c), p)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, listOf(rows, next, func(e events.Event) deadLetterJSON {
+	replyList(c, rows, next, err, func(e events.Event) deadLetterJSON {
 		return deadLetterJSON{ID: e.ID, Topic: e.Topic, Payload: e.Payload, Attempts: e.Attempts, LastError: e.LastError,
 			CreatedAt: stamp(e.CreatedAt), DeadAt: stamp(e.DeadAt)}
-	}))
+	})
 }
 
 // adminRetryDeadLetter sends a dead letter round again.
 func (s *Server) adminRetryDeadLetter(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		fail(c, err)
+	id, ok := readID(c, "id")
+	if !ok {
 		return
 	}
 	if err := s.Events.Retry(c.Request.Context(), communityID(c), id); err != nil {

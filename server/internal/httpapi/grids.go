@@ -46,19 +46,14 @@ func (s *Server) listCategories(c *gin.Context) {
 		return
 	}
 	cats, err := s.Reports.Categories(ctx, cid)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, categoriesOf(cats))
+	reply(c, http.StatusOK, cats, err, categoriesOf)
 }
 
 func (s *Server) adminPutCategories(c *gin.Context) {
 	var req struct {
 		Categories []categoryJSON `json:"categories"`
 	}
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	if !readBody(c, &req) {
 		return
 	}
 	in := make([]report.Category, 0, len(req.Categories))
@@ -66,11 +61,7 @@ func (s *Server) adminPutCategories(c *gin.Context) {
 		in = append(in, report.Category{Key: x.Key, Name: x.Name, Level: x.Level, AcceptMinutes: x.AcceptMinutes, ResolveMinutes: x.ResolveMinutes})
 	}
 	cats, err := s.Reports.SetCategories(c.Request.Context(), communityID(c), in)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, categoriesOf(cats))
+	reply(c, http.StatusOK, cats, err, categoriesOf)
 }
 
 type gridJSON struct {
@@ -101,48 +92,29 @@ func (r gridRequest) input() report.GridInput {
 
 func (s *Server) adminCreateGrid(c *gin.Context) {
 	var req gridRequest
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	if !readBody(c, &req) {
 		return
 	}
 	g, err := s.Reports.SaveGrid(c.Request.Context(), communityID(c), 0, req.input())
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, gridOf(g))
+	reply(c, http.StatusCreated, g, err, gridOf)
 }
 
 // adminPutGrid replaces a grid: its name, buildings, workers and who is on duty.
 func (s *Server) adminPutGrid(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	var req gridRequest
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	id, ok := idAndBody(c, "id", &req)
+	if !ok {
 		return
 	}
 	g, err := s.Reports.SaveGrid(c.Request.Context(), communityID(c), id, req.input())
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gridOf(g))
+	reply(c, http.StatusOK, g, err, gridOf)
 }
 
 func (s *Server) adminListGrids(c *gin.Context) {
-	p, err := page(c)
-	if err != nil {
-		fail(c, err)
+	p, ok := readPage(c)
+	if !ok {
 		return
 	}
 	rows, next, err := s.Reports.Grids(c.Request.Context(), communityID(c), p)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, listOf(rows, next, gridOf))
+	replyList(c, rows, next, err, gridOf)
 }

@@ -150,25 +150,16 @@ func (r personRequest) missing() validation.Errors {
 
 func (s *Server) listPersons(c *gin.Context) {
 	rows, err := s.Persons.Mine(c.Request.Context(), userID(c))
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, listOf(rows, "", s.managedOf))
+	replyList(c, rows, "", err, s.managedOf)
 }
 
 func (s *Server) createPerson(c *gin.Context) {
 	var req personRequest
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	if !readBody(c, &req) {
 		return
 	}
 	m, err := s.Persons.Register(c.Request.Context(), userID(c), req.details(), req.Relation, req.missing())
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, s.managedOf(m))
+	reply(c, http.StatusCreated, m, err, s.managedOf)
 }
 
 // personFor runs the one authorization rule for /persons/{id}.
@@ -236,14 +227,9 @@ func (r patchPersonRequest) apply(d *person.Details) {
 }
 
 func (s *Server) patchPerson(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	var req patchPersonRequest
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	id, ok := idAndBody(c, "id", &req)
+	if !ok {
 		return
 	}
 	ctx := c.Request.Context()
@@ -273,22 +259,16 @@ func (s *Server) listGuardians(c *gin.Context) {
 		return
 	}
 	rows, err := s.Persons.Guardians(c.Request.Context(), p.ID)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, listOf(rows, "", guardianOf))
+	replyList(c, rows, "", err, guardianOf)
 }
 
 func (s *Server) removeGuardian(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		fail(c, err)
+	id, ok := readID(c, "id")
+	if !ok {
 		return
 	}
-	gid, err := pathID(c, "user_id")
-	if err != nil {
-		fail(c, err)
+	gid, ok := readID(c, "user_id")
+	if !ok {
 		return
 	}
 	if err := s.Persons.RemoveGuardian(c.Request.Context(), userID(c), id, gid); err != nil {
@@ -299,14 +279,12 @@ func (s *Server) removeGuardian(c *gin.Context) {
 }
 
 func (s *Server) setPrimaryGuardian(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		fail(c, err)
+	id, ok := readID(c, "id")
+	if !ok {
 		return
 	}
-	gid, err := pathID(c, "user_id")
-	if err != nil {
-		fail(c, err)
+	gid, ok := readID(c, "user_id")
+	if !ok {
 		return
 	}
 	ctx := c.Request.Context()
@@ -360,22 +338,13 @@ type joinRequest struct {
 }
 
 func (s *Server) requestJoin(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	var req joinRequest
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	id, ok := idAndBody(c, "id", &req)
+	if !ok {
 		return
 	}
 	r, err := s.Persons.RequestJoin(c.Request.Context(), userID(c), id, req.Relation, req.IDCard)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, requestOf(r))
+	reply(c, http.StatusCreated, r, err, requestOf)
 }
 
 type claimRequest struct {
@@ -385,8 +354,7 @@ type claimRequest struct {
 
 func (s *Server) claimPerson(c *gin.Context) {
 	var req claimRequest
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	if !readBody(c, &req) {
 		return
 	}
 	if req.CommunityID <= 0 {
@@ -394,23 +362,14 @@ func (s *Server) claimPerson(c *gin.Context) {
 		return
 	}
 	r, err := s.Persons.Claim(c.Request.Context(), userID(c), req.CommunityID, req.IDCard)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, requestOf(r))
+	reply(c, http.StatusCreated, r, err, requestOf)
 }
 
 func (s *Server) myRequests(c *gin.Context) {
-	p, err := page(c)
-	if err != nil {
-		fail(c, err)
+	p, ok := readPage(c)
+	if !ok {
 		return
 	}
 	rows, next, err := s.Persons.MyRequests(c.Request.Context(), userID(c), p)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, listOf(rows, next, requestOf))
+	replyList(c, rows, next, err, requestOf)
 }

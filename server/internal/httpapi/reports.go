@@ -122,8 +122,7 @@ type reportRequest struct {
 
 func (s *Server) submitReport(c *gin.Context) {
 	var req reportRequest
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	if !readBody(c, &req) {
 		return
 	}
 	ctx := c.Request.Context()
@@ -150,17 +149,12 @@ func (s *Server) submitReport(c *gin.Context) {
 }
 
 func (s *Server) listMyReports(c *gin.Context) {
-	p, err := page(c)
-	if err != nil {
-		fail(c, err)
+	p, ok := readPage(c)
+	if !ok {
 		return
 	}
 	rows, next, err := s.Reports.Mine(c.Request.Context(), userID(c), p)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, listOf(rows, next, s.reportOf))
+	replyList(c, rows, next, err, s.reportOf)
 }
 
 // reportFor reads the path's report if the caller made it or acts for its person.
@@ -198,29 +192,22 @@ type confirmRequest struct {
 }
 
 func (s *Server) confirmReport(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	var req confirmRequest
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	id, ok := idAndBody(c, "id", &req)
+	if !ok {
 		return
 	}
 	s.answerReport(c)(s.Reports.Confirm(c.Request.Context(), userID(c), id, req.Rating, req.Comment))
 }
 
 func (s *Server) reopenReport(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		fail(c, err)
+	id, ok := readID(c, "id")
+	if !ok {
 		return
 	}
 	var req reasonRequest
 	if c.Request.ContentLength != 0 {
-		if err := decode(c, &req); err != nil {
-			fail(c, err)
+		if !readBody(c, &req) {
 			return
 		}
 	}
@@ -228,9 +215,8 @@ func (s *Server) reopenReport(c *gin.Context) {
 }
 
 func (s *Server) cancelReport(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		fail(c, err)
+	id, ok := readID(c, "id")
+	if !ok {
 		return
 	}
 	s.answerReport(c)(s.Reports.Cancel(c.Request.Context(), userID(c), id))
@@ -264,39 +250,28 @@ func (s *Server) workerTasks(c *gin.Context) {
 		fail(c, validation.Field("status", validation.Invalid))
 		return
 	}
-	p, err := page(c)
-	if err != nil {
-		fail(c, err)
+	p, ok := readPage(c)
+	if !ok {
 		return
 	}
 	rows, next, err := s.Reports.Tasks(c.Request.Context(), userID(c), status, p)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, listOf(rows, next, s.workerView(c)))
+	replyList(c, rows, next, err, s.workerView(c))
 }
 
 func (s *Server) workerOpenTasks(c *gin.Context) {
-	p, err := page(c)
-	if err != nil {
-		fail(c, err)
+	p, ok := readPage(c)
+	if !ok {
 		return
 	}
 	rows, next, err := s.Reports.Open(c.Request.Context(), communityID(c), p)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, listOf(rows, next, s.workerView(c)))
+	replyList(c, rows, next, err, s.workerView(c))
 }
 
 // workerAction runs a worker's step on the path's report.
 func (s *Server) workerAction(act func(c *gin.Context, id int64) (report.Report, error)) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id, err := pathID(c, "id")
-		if err != nil {
-			fail(c, err)
+		id, ok := readID(c, "id")
+		if !ok {
 			return
 		}
 		r, err := act(c, id)
@@ -345,30 +320,20 @@ func (s *Server) adminReports(c *gin.Context) {
 		return
 	}
 	overdue := c.Query("overdue") == "true"
-	p, err := page(c)
-	if err != nil {
-		fail(c, err)
+	p, ok := readPage(c)
+	if !ok {
 		return
 	}
 	rows, next, err := s.Reports.ForStaff(c.Request.Context(), communityID(c), status, overdue, p)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, listOf(rows, next, func(r report.Report) reportJSON { return s.withReporter(c, r, s.reportOf(r)) }))
+	replyList(c, rows, next, err, func(r report.Report) reportJSON { return s.withReporter(c, r, s.reportOf(r)) })
 }
 
 func (s *Server) adminAssignReport(c *gin.Context) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		fail(c, err)
-		return
-	}
 	var req struct {
 		WorkerUserID int64 `json:"worker_user_id"`
 	}
-	if err := decode(c, &req); err != nil {
-		fail(c, err)
+	id, ok := idAndBody(c, "id", &req)
+	if !ok {
 		return
 	}
 	r, err := s.Reports.Assign(c.Request.Context(), userID(c), communityID(c), id, req.WorkerUserID)
