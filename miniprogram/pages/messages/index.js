@@ -1,6 +1,7 @@
 // 消息: every notification, whether or not WeChat delivered it, newest first; unread ones are
 // marked, and opening one marks it read and goes where it points.
 const pageBehavior = require('../../behaviors/page');
+const paged = require('../../behaviors/paged');
 const api = require('../../utils/api');
 const inbox = require('../../utils/inbox');
 const words = require('../../utils/canteen');
@@ -10,43 +11,20 @@ function decorate(m) {
 }
 
 Component({
-  behaviors: [pageBehavior],
+  behaviors: [pageBehavior, paged],
   data: {
-    loading: true,
-    failed: false,
-    loadingMore: false,
-    items: [],
-    cursor: '',
     unread: 0,
   },
   methods: {
+    listURL() {
+      return '/me/messages?limit=20';
+    },
+    decorate,
     onShow() {
       this.load();
     },
-    async load() {
-      this.setData({ loading: true, failed: false });
-      try {
-        const res = await api.get('/me/messages?limit=20', { silent: true });
-        this.setData({ items: res.items.map(decorate), cursor: res.next_cursor, loading: false });
-        this.setData({ unread: await inbox.refresh() });
-      } catch (e) {
-        this.setData({ loading: false, failed: true });
-      }
-    },
-    async more() {
-      if (!this.data.cursor || this.data.loadingMore) return;
-      this.setData({ loadingMore: true });
-      try {
-        const res = await api.get('/me/messages?limit=20&cursor=' + encodeURIComponent(this.data.cursor));
-        this.setData({ items: this.data.items.concat(res.items.map(decorate)), cursor: res.next_cursor });
-      } catch (e) {
-        // Shown by the API client.
-      } finally {
-        this.setData({ loadingMore: false });
-      }
-    },
-    onReachBottom() {
-      this.more();
+    async loaded() {
+      this.setData({ unread: await inbox.refresh() });
     },
     async markRead(body) {
       const res = await api.post('/me/messages/read', body, { silent: true });

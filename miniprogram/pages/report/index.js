@@ -1,6 +1,6 @@
 // 报事: emergency numbers first, then "我要报事" and the user's reports with their progress.
 const pageBehavior = require('../../behaviors/page');
-const api = require('../../utils/api');
+const paged = require('../../behaviors/paged');
 const session = require('../../utils/session');
 const words = require('../../utils/report');
 
@@ -9,17 +9,18 @@ function decorate(r) {
 }
 
 Component({
-  behaviors: [pageBehavior],
+  behaviors: [pageBehavior, paged],
   data: {
     checking: false,
     signedUp: false,
     isWorker: false,
     loading: false,
-    failed: false,
-    items: [],
-    cursor: '',
   },
   methods: {
+    listURL() {
+      return '/reports?limit=20';
+    },
+    decorate,
     onShow() {
       const u = session.user();
       const roles = (u && u.roles) || [];
@@ -30,27 +31,6 @@ Component({
       if (u && u.community_id) {
         this.load();
       }
-    },
-    async load() {
-      this.setData({ loading: true, failed: false });
-      try {
-        const res = await api.get('/reports?limit=20', { silent: true });
-        this.setData({ items: res.items.map(decorate), cursor: res.next_cursor, loading: false });
-      } catch (e) {
-        this.setData({ loading: false, failed: true });
-      }
-    },
-    async more() {
-      if (!this.data.cursor) return;
-      try {
-        const res = await api.get('/reports?limit=20&cursor=' + encodeURIComponent(this.data.cursor));
-        this.setData({ items: this.data.items.concat(res.items.map(decorate)), cursor: res.next_cursor });
-      } catch (e) {
-        // Shown by the API client.
-      }
-    },
-    onReachBottom() {
-      this.more();
     },
     // Reporting is the first feature that needs to know where the user lives.
     async startReport() {

@@ -1,6 +1,7 @@
 // 审核 (staff): requests waiting for a decision, oldest first: relatives registering an elder,
 // relatives asking to join, elders claiming their record.
 const pageBehavior = require('../../behaviors/page');
+const paged = require('../../behaviors/paged');
 const api = require('../../utils/api');
 const labels = require('../../utils/person');
 
@@ -13,42 +14,17 @@ function decorate(r) {
 }
 
 Component({
-  behaviors: [pageBehavior],
+  behaviors: [pageBehavior, paged],
   data: {
-    loading: true,
-    failed: false,
-    loadingMore: false,
-    items: [],
-    cursor: '',
     deciding: 0,
   },
   methods: {
+    listURL() {
+      return '/admin/guardian-requests?status=pending&limit=20';
+    },
+    decorate,
     onShow() {
       this.load();
-    },
-    async load() {
-      this.setData({ loading: true, failed: false });
-      try {
-        const res = await api.get('/admin/guardian-requests?status=pending&limit=20', { silent: true });
-        this.setData({ items: res.items.map(decorate), cursor: res.next_cursor, loading: false });
-      } catch (e) {
-        this.setData({ loading: false, failed: true });
-      }
-    },
-    async more() {
-      if (!this.data.cursor || this.data.loadingMore) return;
-      this.setData({ loadingMore: true });
-      try {
-        const res = await api.get('/admin/guardian-requests?status=pending&limit=20&cursor=' + encodeURIComponent(this.data.cursor));
-        this.setData({ items: this.data.items.concat(res.items.map(decorate)), cursor: res.next_cursor });
-      } catch (e) {
-        // Shown by the API client.
-      } finally {
-        this.setData({ loadingMore: false });
-      }
-    },
-    onReachBottom() {
-      this.more();
     },
     async decide(id, action, body) {
       this.setData({ deciding: id });

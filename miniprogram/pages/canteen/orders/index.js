@@ -1,6 +1,7 @@
 // 我的订餐: orders for oneself and family, the pick-up code shown large, cancel before the
 // cut-off.
 const pageBehavior = require('../../../behaviors/page');
+const paged = require('../../../behaviors/paged');
 const api = require('../../../utils/api');
 const words = require('../../../utils/canteen');
 
@@ -17,45 +18,20 @@ function decorate(o) {
 }
 
 Component({
-  behaviors: [pageBehavior],
+  behaviors: [pageBehavior, paged],
   data: {
-    loading: true,
-    failed: false,
-    loadingMore: false,
-    items: [],
-    cursor: '',
     highlight: 0,
   },
   methods: {
+    listURL() {
+      return '/meal-orders?limit=20';
+    },
+    decorate,
     onLoad(query) {
       this.setData({ highlight: Number((query && query.highlight) || 0) });
     },
     onShow() {
       this.load();
-    },
-    async load() {
-      this.setData({ loading: true, failed: false });
-      try {
-        const res = await api.get('/meal-orders?limit=20', { silent: true });
-        this.setData({ items: res.items.map(decorate), cursor: res.next_cursor, loading: false });
-      } catch (e) {
-        this.setData({ loading: false, failed: true });
-      }
-    },
-    async more() {
-      if (!this.data.cursor || this.data.loadingMore) return;
-      this.setData({ loadingMore: true });
-      try {
-        const res = await api.get('/meal-orders?limit=20&cursor=' + encodeURIComponent(this.data.cursor));
-        this.setData({ items: this.data.items.concat(res.items.map(decorate)), cursor: res.next_cursor });
-      } catch (e) {
-        // Shown by the API client.
-      } finally {
-        this.setData({ loadingMore: false });
-      }
-    },
-    onReachBottom() {
-      this.more();
     },
     cancel(e) {
       const id = Number(e.currentTarget.dataset.id);
@@ -68,7 +44,7 @@ Component({
           if (!res.confirm) return;
           try {
             const order = await api.post('/meal-orders/' + id + '/cancel', {}, { loading: '取消中' });
-            this.setData({ items: this.data.items.map((o) => (o.id === id ? decorate(order) : o)) });
+            this.replace(order);
             wx.showToast({ title: '已取消', icon: 'success' });
           } catch (err) {
             // Shown by the API client.

@@ -1,49 +1,25 @@
 // 我的报名: enrolments of oneself and family, with the place on the waiting list, attendance,
 // the certificate, and the QR code staff scan at check-in; cancel, or leave the waiting list.
 const pageBehavior = require('../../../behaviors/page');
+const paged = require('../../../behaviors/paged');
 const api = require('../../../utils/api');
 const words = require('../../../utils/course');
 
 Component({
-  behaviors: [pageBehavior],
+  behaviors: [pageBehavior, paged],
   data: {
-    loading: true,
-    failed: false,
-    loadingMore: false,
-    items: [],
-    cursor: '',
     highlight: 0,
   },
   methods: {
+    listURL() {
+      return '/enrollments?limit=20';
+    },
+    decorate: words.enrollment,
     onLoad(query) {
       this.setData({ highlight: Number((query && query.highlight) || 0) });
     },
     onShow() {
       this.load();
-    },
-    async load() {
-      this.setData({ loading: true, failed: false });
-      try {
-        const res = await api.get('/enrollments?limit=20', { silent: true });
-        this.setData({ items: res.items.map(words.enrollment), cursor: res.next_cursor, loading: false });
-      } catch (e) {
-        this.setData({ loading: false, failed: true });
-      }
-    },
-    async more() {
-      if (!this.data.cursor || this.data.loadingMore) return;
-      this.setData({ loadingMore: true });
-      try {
-        const res = await api.get('/enrollments?limit=20&cursor=' + encodeURIComponent(this.data.cursor));
-        this.setData({ items: this.data.items.concat(res.items.map(words.enrollment)), cursor: res.next_cursor });
-      } catch (e) {
-        // Shown by the API client.
-      } finally {
-        this.setData({ loadingMore: false });
-      }
-    },
-    onReachBottom() {
-      this.more();
     },
     cancel(e) {
       const id = Number(e.currentTarget.dataset.id);
@@ -57,7 +33,7 @@ Component({
           if (!res.confirm) return;
           try {
             const after = await api.post('/enrollments/' + id + '/cancel', {}, { loading: '处理中' });
-            this.setData({ items: this.data.items.map((x) => (x.id === id ? words.enrollment(after) : x)) });
+            this.replace(after);
             wx.showToast({ title: '已' + item.cancelText, icon: 'success' });
           } catch (err) {
             // Shown by the API client.

@@ -2,6 +2,7 @@
 // volunteers the minor ones anyone may claim; accept, claim, resolve with a note and photos, or
 // return to the community with a reason.
 const pageBehavior = require('../../../behaviors/page');
+const paged = require('../../../behaviors/paged');
 const api = require('../../../utils/api');
 const words = require('../../../utils/report');
 
@@ -23,17 +24,14 @@ function decorate(r) {
 }
 
 Component({
-  behaviors: [pageBehavior],
+  behaviors: [pageBehavior, paged],
   data: {
     tabs: TABS,
     tab: 0,
-    loading: true,
-    failed: false,
-    items: [],
-    cursor: '',
     busy: 0,
   },
   methods: {
+    decorate,
     onShow() {
       this.load();
     },
@@ -41,30 +39,9 @@ Component({
       this.setData({ tab: Number(e.currentTarget.dataset.index) });
       this.load();
     },
-    path() {
+    listURL() {
       const key = TABS[this.data.tab].key;
       return key === 'open' ? '/worker/open-tasks?limit=20' : '/worker/tasks?limit=20&status=' + key;
-    },
-    async load() {
-      this.setData({ loading: true, failed: false });
-      try {
-        const res = await api.get(this.path(), { silent: true });
-        this.setData({ items: res.items.map(decorate), cursor: res.next_cursor, loading: false });
-      } catch (e) {
-        this.setData({ loading: false, failed: true });
-      }
-    },
-    async more() {
-      if (!this.data.cursor) return;
-      try {
-        const res = await api.get(this.path() + '&cursor=' + encodeURIComponent(this.data.cursor));
-        this.setData({ items: this.data.items.concat(res.items.map(decorate)), cursor: res.next_cursor });
-      } catch (e) {
-        // Shown by the API client.
-      }
-    },
-    onReachBottom() {
-      this.more();
     },
     async act(id, action, body, done) {
       this.setData({ busy: id });
