@@ -237,10 +237,8 @@ func (s *Server) adminDecide(approve bool) gin.HandlerFunc {
 		}
 		var req reasonRequest
 		// The body is optional: approve needs none.
-		if c.Request.ContentLength != 0 {
-			if !readBody(c, &req) {
-				return
-			}
+		if !readOptionalBody(c, &req) {
+			return
 		}
 		r, err := s.Persons.Decide(c.Request.Context(), userID(c), communityID(c), id, approve, strings.TrimSpace(req.Reason))
 		reply(c, http.StatusOK, r, err, requestOf)

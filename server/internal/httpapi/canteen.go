@@ -352,10 +352,8 @@ func (s *Server) adminCloseSlot(c *gin.Context) {
 		return
 	}
 	var req reasonRequest
-	if c.Request.ContentLength != 0 {
-		if !readBody(c, &req) {
-			return
-		}
+	if !readOptionalBody(c, &req) {
+		return
 	}
 	sl, err := s.Canteens.CloseSlot(c.Request.Context(), userID(c), communityID(c), id, req.Reason)
 	reply(c, http.StatusOK, sl, err, slotOf)
@@ -622,10 +620,8 @@ func (s *Server) workerOutcome(delivered bool) gin.HandlerFunc {
 			return
 		}
 		var req noteRequest
-		if c.Request.ContentLength != 0 {
-			if !readBody(c, &req) {
-				return
-			}
+		if !readOptionalBody(c, &req) {
+			return
 		}
 		o, err := s.Canteens.RecordDelivery(c.Request.Context(), userID(c), communityID(c), id, delivered, req.Note)
 		reply(c, http.StatusOK, o, err, s.orderOf)

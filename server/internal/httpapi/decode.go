@@ -94,24 +94,34 @@ func stamp(t time.Time) string { return cst.Stamp(t) }
 // today is the current Asia/Shanghai date.
 func today(now time.Time) string { return cst.Today(now) }
 
-// readID reads the path parameter name as an id; false after answering the error.
-func readID(c *gin.Context, name string) (int64, bool) {
-	id, err := pathID(c, name)
+// answered answers err's envelope if there is an error, and reports whether there was none.
+func answered(c *gin.Context, err error) bool {
 	if err != nil {
-		fail(c, err)
-		return 0, false
-	}
-	return id, true
-}
-
-// readBody decodes the JSON body into dst; false after answering the error.
-func readBody(c *gin.Context, dst any) bool {
-	if err := decode(c, dst); err != nil {
 		fail(c, err)
 		return false
 	}
 	return true
 }
+
+// readID reads the path parameter name as an id; false after answering the error.
+func readID(c *gin.Context, name string) (int64, bool) {
+	id, err := pathID(c, name)
+	return id, answered(c, err)
+}
+
+// readBody decodes the JSON body into dst; false after answering the error.
+func readBody(c *gin.Context, dst any) bool { return answered(c, decode(c, dst)) }
+
+// decodeOptional is decode for a body that may be left out: without one, dst stays as it is.
+func decodeOptional(c *gin.Context, dst any) error {
+	if c.Request.ContentLength == 0 {
+		return nil
+	}
+	return decode(c, dst)
+}
+
+// readOptionalBody is readBody for a body that may be left out.
+func readOptionalBody(c *gin.Context, dst any) bool { return answered(c, decodeOptional(c, dst)) }
 
 // idAndBody is readID then readBody.
 func idAndBody(c *gin.Context, name string, dst any) (int64, bool) {
@@ -119,23 +129,17 @@ func idAndBody(c *gin.Context, name string, dst any) (int64, bool) {
 	return id, ok && readBody(c, dst)
 }
 
-// reply answers err's envelope, or status with view(v).
-func reply[T, J any](c *gin.Context, status int, v T, err error, view func(T) J) {
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.JSON(status, view(v))
-}
-
 // readPage reads ?limit= and ?cursor=; false after answering the error.
 func readPage(c *gin.Context) (paging.Page, bool) {
 	p, err := page(c)
-	if err != nil {
-		fail(c, err)
-		return paging.Page{}, false
+	return p, answered(c, err)
+}
+
+// reply answers err's envelope, or status with view(v).
+func reply[T, J any](c *gin.Context, status int, v T, err error, view func(T) J) {
+	if answered(c, err) {
+		c.JSON(status, view(v))
 	}
-	return p, true
 }
 
 // replyList answers err's envelope, or 200 with a page of rows through view.

@@ -206,10 +206,8 @@ func (s *Server) reopenReport(c *gin.Context) {
 		return
 	}
 	var req reasonRequest
-	if c.Request.ContentLength != 0 {
-		if !readBody(c, &req) {
-			return
-		}
+	if !readOptionalBody(c, &req) {
+		return
 	}
 	s.answerReport(c)(s.Reports.Reopen(c.Request.Context(), userID(c), id, req.Reason))
 }
@@ -297,10 +295,8 @@ func (s *Server) routesWorkerActions(g *gin.RouterGroup) {
 	}))
 	g.POST("/tasks/:id/resolve", s.workerAction(func(c *gin.Context, id int64) (report.Report, error) {
 		var req resolveRequest
-		if c.Request.ContentLength != 0 {
-			if err := decode(c, &req); err != nil {
-				return report.Report{}, err
-			}
+		if err := decodeOptional(c, &req); err != nil {
+			return report.Report{}, err
 		}
 		return s.Reports.Resolve(c.Request.Context(), userID(c), id, req.Note, req.PhotoIDs)
 	}))
