@@ -457,21 +457,9 @@ func (s *Service) Orders(ctx context.Context, userID, personID int64, status str
 	}
 	where, wargs := p.WhereNewest("o.created_at", "o.id")
 	args = append(append(append(args, status, status), wargs...), p.Limit+1)
-	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(qOrdersOf, in, where), args...)
+	out, err := database.Collect(ctx, s.db, fmt.Sprintf(qOrdersOf, in, where), args, scanOrder)
 	if err != nil {
 		return nil, "", fmt.Errorf("orders: %w", err)
-	}
-	defer rows.Close()
-	out := []Order{}
-	for rows.Next() {
-		o, err := scanOrder(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, o)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
 	}
 	items, next := paging.Trim(out, p.Limit, func(o Order) paging.Cursor { return paging.Cursor{At: o.CreatedAt, ID: o.ID} })
 	return items, next, nil

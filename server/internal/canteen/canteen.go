@@ -281,21 +281,9 @@ func (s *Service) CanteenIn(ctx context.Context, communityID, id int64) (Canteen
 // Canteens pages through a community's canteens.
 func (s *Service) Canteens(ctx context.Context, communityID int64, p paging.Page) ([]Canteen, string, error) {
 	where, args := p.Where("created_at", "id")
-	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(qCanteens, where), append(append([]any{communityID}, args...), p.Limit+1)...)
+	out, err := database.Collect(ctx, s.db, fmt.Sprintf(qCanteens, where), append(append([]any{communityID}, args...), p.Limit+1), scanCanteen)
 	if err != nil {
 		return nil, "", fmt.Errorf("canteens: %w", err)
-	}
-	defer rows.Close()
-	out := []Canteen{}
-	for rows.Next() {
-		c, err := scanCanteen(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
 	}
 	items, next := paging.Trim(out, p.Limit, func(c Canteen) paging.Cursor { return paging.Cursor{At: c.CreatedAt, ID: c.ID} })
 	return items, next, nil

@@ -239,21 +239,9 @@ func (s *Service) SlotIn(ctx context.Context, communityID, id int64) (Slot, erro
 
 // Slots lists a canteen's slots from one date to another (at most 31 days), by date and meal.
 func (s *Service) Slots(ctx context.Context, canteenID int64, from, to string) ([]Slot, error) {
-	rows, err := s.db.QueryContext(ctx, qSlotsOf, canteenID, from, to)
+	out, err := database.Collect(ctx, s.db, qSlotsOf, []any{canteenID, from, to}, scanSlot)
 	if err != nil {
 		return nil, fmt.Errorf("slots: %w", err)
-	}
-	defer rows.Close()
-	out := []Slot{}
-	for rows.Next() {
-		sl, err := scanSlot(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sl)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	slices.SortStableFunc(out, func(a, b Slot) int {
 		if a.Date != b.Date {

@@ -283,22 +283,9 @@ func (s *Service) Create(ctx context.Context, communityID int64, in Input) (Cour
 // Courses pages through a community's courses (of a theme, or all), oldest first.
 func (s *Service) Courses(ctx context.Context, communityID int64, theme string, p paging.Page) ([]Course, string, error) {
 	where, args := p.Where("c.created_at", "c.id")
-	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(qCourses, where), append(append([]any{communityID, theme, theme}, args...), p.Limit+1)...)
+	out, err := database.Collect(ctx, s.db, fmt.Sprintf(qCourses, where), append(append([]any{communityID, theme, theme}, args...), p.Limit+1), scanCourse)
 	if err != nil {
 		return nil, "", fmt.Errorf("courses: %w", err)
-	}
-	var out []Course
-	for rows.Next() {
-		c, err := scanCourse(rows)
-		if err != nil {
-			rows.Close()
-			return nil, "", err
-		}
-		out = append(out, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, "", err
 	}
 	out, next := paging.Trim(out, p.Limit, func(c Course) paging.Cursor { return paging.Cursor{At: c.CreatedAt, ID: c.ID} })
 	ids := make([]int64, len(out))
@@ -652,19 +639,13 @@ const MaxThemes = 50
 
 // Themes lists a community's course themes in the order they were first used.
 func (s *Service) Themes(ctx context.Context, communityID int64) ([]Theme, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT theme, COUNT(*) FROM courses WHERE community_id = ? GROUP BY theme ORDER BY MIN(id) LIMIT ?`,
-		communityID, MaxThemes)
+	out, err := database.Collect(ctx, s.db, `SELECT theme, COUNT(*) FROM courses WHERE community_id = ? GROUP BY theme ORDER BY MIN(id) LIMIT ?`,
+		[]any{communityID, MaxThemes}, func(r database.Scanner) (Theme, error) {
+			var t Theme
+			return t, r.Scan(&t.Name, &t.Courses)
+		})
 	if err != nil {
 		return nil, fmt.Errorf("themes: %w", err)
 	}
-	defer rows.Close()
-	out := []Theme{}
-	for rows.Next() {
-		var t Theme
-		if err := rows.Scan(&t.Name, &t.Courses); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return out, nil
 }

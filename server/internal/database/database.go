@@ -172,18 +172,34 @@ type Queryer interface {
 
 // Int64s runs a query of one integer column (ids, mostly) and answers its values, never nil.
 func Int64s(ctx context.Context, q Queryer, query string, args ...any) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
+	out, err := Collect(ctx, q, query, args, func(r Scanner) (int64, error) {
+		var v int64
+		return v, r.Scan(&v)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("ids: %w", err)
 	}
+	return out, nil
+}
+
+// Scanner is a *sql.Row or *sql.Rows (an alias, so that func(interface{ Scan(...any) error })
+// scanners fit).
+type Scanner = interface{ Scan(dest ...any) error }
+
+// Collect runs query and reads every row with scan; never nil.
+func Collect[T any](ctx context.Context, q Queryer, query string, args []any, scan func(Scanner) (T, error)) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
-	out := []int64{}
+	out := []T{}
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		v, err := scan(rows)
+		if err != nil {
 			return nil, err
 		}
-		out = append(out, id)
+		out = append(out, v)
 	}
 	return out, rows.Err()
 }

@@ -373,26 +373,19 @@ func (b *Bus) Run(ctx context.Context) {
 // DeadLetters pages through a community's dead-lettered events, newest first.
 func (b *Bus) DeadLetters(ctx context.Context, communityID int64, p paging.Page) ([]Event, string, error) {
 	where, args := p.WhereNewest("dead_at", "id")
-	rows, err := b.db.QueryContext(ctx, fmt.Sprintf(qDeadList, where), append(append([]any{communityID}, args...), p.Limit+1)...)
+	out, err := database.Collect(ctx, b.db, fmt.Sprintf(qDeadList, where), append(append([]any{communityID}, args...), p.Limit+1),
+		func(r database.Scanner) (Event, error) {
+			var (
+				e    Event
+				done bool
+				dead sql.NullTime
+			)
+			err := r.Scan(&e.ID, &e.CommunityID, &e.Topic, &e.Payload, &e.CreatedAt, &e.Attempts, &e.LastError, &done, &dead)
+			e.DeadAt = dead.Time
+			return e, err
+		})
 	if err != nil {
 		return nil, "", fmt.Errorf("dead letters: %w", err)
-	}
-	defer rows.Close()
-	out := []Event{}
-	for rows.Next() {
-		var (
-			e    Event
-			done bool
-			dead sql.NullTime
-		)
-		if err := rows.Scan(&e.ID, &e.CommunityID, &e.Topic, &e.Payload, &e.CreatedAt, &e.Attempts, &e.LastError, &done, &dead); err != nil {
-			return nil, "", err
-		}
-		e.DeadAt = dead.Time
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
 	}
 	items, next := paging.Trim(out, p.Limit, func(e Event) paging.Cursor { return paging.Cursor{At: e.DeadAt, ID: e.ID} })
 	return items, next, nil

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/linli/linli/server/internal/database"
 	"github.com/linli/linli/server/internal/paging"
 )
 
@@ -60,20 +61,12 @@ const (
 // Inbox pages through the user's messages, newest first.
 func (s *Service) Inbox(ctx context.Context, userID int64, p paging.Page) ([]Message, string, error) {
 	where, args := p.WhereNewest("created_at", "id")
-	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(qInbox, where), append(append([]any{userID}, args...), p.Limit+1)...)
+	out, err := database.Collect(ctx, s.db, fmt.Sprintf(qInbox, where), append(append([]any{userID}, args...), p.Limit+1),
+		func(r database.Scanner) (Message, error) {
+			var m Message
+			return m, r.Scan(&m.ID, &m.CommunityID, &m.Kind, &m.Title, &m.Body, &m.Page, &m.CreatedAt, &m.Read)
+		})
 	if err != nil {
-		return nil, "", fmt.Errorf("inbox: %w", err)
-	}
-	defer rows.Close()
-	out := []Message{}
-	for rows.Next() {
-		var m Message
-		if err := rows.Scan(&m.ID, &m.CommunityID, &m.Kind, &m.Title, &m.Body, &m.Page, &m.CreatedAt, &m.Read); err != nil {
-			return nil, "", fmt.Errorf("inbox: %w", err)
-		}
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, "", fmt.Errorf("inbox: %w", err)
 	}
 	items, next := paging.Trim(out, p.Limit, func(m Message) paging.Cursor { return paging.Cursor{At: m.CreatedAt, ID: m.ID} })

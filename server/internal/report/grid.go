@@ -327,60 +327,49 @@ type queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func (s *Service) grid(ctx context.Context, q queryer, id int64) (Grid, error) {
+func scanGrid(row database.Scanner) (Grid, error) {
 	var (
 		g      Grid
 		onDuty sql.NullInt64
 	)
-	err := q.QueryRowContext(ctx, qGrid, id).Scan(&g.ID, &g.CommunityID, &g.Name, &onDuty, &g.CreatedAt)
+	err := row.Scan(&g.ID, &g.CommunityID, &g.Name, &onDuty, &g.CreatedAt)
+	g.OnDutyUserID = onDuty.Int64
+	return g, err
+}
+
+// members reads a grid's buildings and workers.
+func members(ctx context.Context, q queryer, g *Grid) (err error) {
+	if g.BuildingIDs, err = database.Int64s(ctx, q, qGridBuildings, g.ID); err != nil {
+		return err
+	}
+	g.WorkerIDs, err = database.Int64s(ctx, q, qGridWorkers, g.ID)
+	return err
+}
+
+func (s *Service) grid(ctx context.Context, q queryer, id int64) (Grid, error) {
+	g, err := scanGrid(q.QueryRowContext(ctx, qGrid, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Grid{}, ErrNotFound
 	}
 	if err != nil {
 		return Grid{}, fmt.Errorf("grid %d: %w", id, err)
 	}
-	g.OnDutyUserID = onDuty.Int64
-	if g.BuildingIDs, err = database.Int64s(ctx, q, qGridBuildings, id); err != nil {
-		return Grid{}, err
-	}
-	if g.WorkerIDs, err = database.Int64s(ctx, q, qGridWorkers, id); err != nil {
-		return Grid{}, err
-	}
-	return g, nil
+	return g, members(ctx, q, &g)
 }
 
 // Grids pages through a community's grids.
 func (s *Service) Grids(ctx context.Context, communityID int64, p paging.Page) ([]Grid, string, error) {
 	where, args := p.Where("created_at", "id")
-	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(qGrids, where), append(append([]any{communityID}, args...), p.Limit+1)...)
+	out, err := database.Collect(ctx, s.db, fmt.Sprintf(qGrids, where), append(append([]any{communityID}, args...), p.Limit+1), scanGrid)
 	if err != nil {
 		return nil, "", fmt.Errorf("grids: %w", err)
 	}
-	var ids []int64
-	for rows.Next() {
-		var (
-			g      Grid
-			onDuty sql.NullInt64
-		)
-		if err := rows.Scan(&g.ID, &g.CommunityID, &g.Name, &onDuty, &g.CreatedAt); err != nil {
-			rows.Close()
-			return nil, "", err
-		}
-		ids = append(ids, g.ID)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	out := make([]Grid, 0, len(ids))
-	for _, id := range ids {
-		g, err := s.grid(ctx, s.db, id)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, g)
-	}
 	items, next := paging.Trim(out, p.Limit, func(g Grid) paging.Cursor { return paging.Cursor{At: g.CreatedAt, ID: g.ID} })
+	for i := range items {
+		if err := members(ctx, s.db, &items[i]); err != nil {
+			return nil, "", err
+		}
+	}
 	return items, next, nil
 }
 

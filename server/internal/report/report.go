@@ -788,21 +788,9 @@ func (s *Service) Escalate(ctx context.Context) (int, error) {
 
 func (s *Service) list(ctx context.Context, query string, args []any, p paging.Page) ([]Report, string, error) {
 	where, wargs := p.WhereNewest("r.created_at", "r.id")
-	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(query, where), append(append(args, wargs...), p.Limit+1)...)
+	out, err := database.Collect(ctx, s.db, fmt.Sprintf(query, where), append(append(args, wargs...), p.Limit+1), scanReport)
 	if err != nil {
 		return nil, "", fmt.Errorf("reports: %w", err)
-	}
-	defer rows.Close()
-	out := []Report{}
-	for rows.Next() {
-		r, err := scanReport(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
 	}
 	items, next := paging.Trim(out, p.Limit, func(r Report) paging.Cursor { return paging.Cursor{At: r.CreatedAt, ID: r.ID} })
 	return items, next, nil
