@@ -10,6 +10,11 @@ const message = (over) => Object.assign({
 beforeEach(() => global.resetWx());
 
 describe('inbox', () => {
+  test('knows the tab bar as app.json has it', () => {
+    const app = JSON.parse(require('fs').readFileSync(require('path').join(__dirname, '..', 'app.json'), 'utf8'));
+    expect(inbox.TABS).toEqual(app.tabBar.list.map((t) => '/' + t.pagePath));
+  });
+
   test('the badge shows the unread count on 我的, 99+ beyond, and clears at zero', () => {
     inbox.badge(3);
     expect(wx.setTabBarBadge).toHaveBeenLastCalledWith(expect.objectContaining({ index: 4, text: '3' }));

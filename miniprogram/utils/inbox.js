@@ -1,8 +1,9 @@
 // The inbox: the unread count on the 我的 tab's badge, and opening the page a message points to.
 const api = require('./api');
 
+// The tab bar's pages, as app.json lists them (a test keeps the two the same).
 const TABS = ['/pages/home/index', '/pages/canteen/index', '/pages/report/index', '/pages/course/index', '/pages/mine/index'];
-const MINE_TAB = 4;
+const MINE_TAB = TABS.indexOf('/pages/mine/index');
 
 // badge shows the unread count on the 我的 tab (99+ beyond), or clears it; it answers the count.
 function badge(count) {
@@ -35,4 +36,4 @@ function open(page) {
   }
 }
 
-module.exports = { badge, refresh, open };
+module.exports = { TABS, badge, refresh, open };
