@@ -308,7 +308,8 @@ const (
 	qEnrolledUp   = `UPDATE courses SET enrolled = enrolled + 1, updated_at = ? WHERE id = ?`
 	qJoined       = `UPDATE courses SET joined = ?, enrolled = enrolled + ?, updated_at = ? WHERE id = ?`
 	qEnrolledDown = `UPDATE courses SET enrolled = enrolled - 1, updated_at = ? WHERE id = ?`
-	qLockEnroll   = `SELECT course_id, person_id, status FROM enrollments WHERE id = ? FOR UPDATE`
+	qEnrollmentOf = `SELECT course_id, person_id FROM enrollments WHERE id = ?`
+	qLockEnroll   = `SELECT status FROM enrollments WHERE id = ? FOR UPDATE`
 	qCancelEnroll = `UPDATE enrollments SET status = 'cancelled', is_active = NULL, updated_at = ? WHERE id = ?`
 	qFirstWaiting = `SELECT id, person_id FROM enrollments WHERE course_id = ? AND status = 'waitlisted' ORDER BY queue_no LIMIT 1 FOR UPDATE`
 	qPromote      = `UPDATE enrollments SET status = 'enrolled', updated_at = ? WHERE id = ?`
@@ -501,25 +502,26 @@ func (s *Service) enrollments(ctx context.Context, ids []int64) ([]Enrollment, e
 // Cancel cancels an enrolment (or leaves the waiting list). A freed seat goes to the first on
 // the waiting list in the same transaction, and they are told.
 func (s *Service) Cancel(ctx context.Context, userID, id int64) (Enrollment, error) {
-	e, err := s.Enrollment(ctx, id)
-	if err != nil {
-		return Enrollment{}, err
+	var courseID, personID int64
+	err := s.db.QueryRowContext(ctx, qEnrollmentOf, id).Scan(&courseID, &personID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Enrollment{}, ErrNotFound
 	}
-	if _, _, err := s.persons.ActFor(ctx, userID, e.PersonID); err != nil {
+	if err != nil {
+		return Enrollment{}, fmt.Errorf("enrollment %d: %w", id, err)
+	}
+	if _, _, err := s.persons.ActFor(ctx, userID, personID); err != nil {
 		return Enrollment{}, ErrNotFound
 	}
 	now := s.now().UTC()
 	err = database.InTx(ctx, s.db, func(tx *sql.Tx) error {
 		// The course first, as Enroll locks it: one order of locks, no deadlock.
-		l, err := lock(ctx, tx, e.CourseID)
+		l, err := lock(ctx, tx, courseID)
 		if err != nil {
 			return err
 		}
-		var (
-			courseID, personID int64
-			status             string
-		)
-		if err := tx.QueryRowContext(ctx, qLockEnroll, id).Scan(&courseID, &personID, &status); err != nil {
+		var status string
+		if err := tx.QueryRowContext(ctx, qLockEnroll, id).Scan(&status); err != nil {
 			return fmt.Errorf("lock enrollment: %w", err)
 		}
 		if status == StatusCancelled {
