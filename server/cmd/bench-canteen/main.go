@@ -14,14 +14,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -31,18 +29,11 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-	"github.com/silenceper/wechat/v2/util"
-
-	"github.com/linli/linli"
 	"github.com/linli/linli/server/internal/app"
+	"github.com/linli/linli/server/internal/benchenv"
 	"github.com/linli/linli/server/internal/canteen"
-	"github.com/linli/linli/server/internal/config"
 	"github.com/linli/linli/server/internal/cst"
-	"github.com/linli/linli/server/internal/database"
 	"github.com/linli/linli/server/internal/person"
-	"github.com/linli/linli/server/internal/redisconn"
-	"github.com/linli/linli/server/internal/wechat"
 )
 
 func main() {
@@ -62,45 +53,21 @@ func run() error {
 	flag.IntVar(&o.users, "users", 1000, "users bursting the slot at once (the concurrency)")
 	flag.IntVar(&o.seats, "seats", 100, "seats in the slot")
 	flag.IntVar(&o.rounds, "rounds", 5, "rounds, each a fresh slot and a /healthz burst")
-	flag.StringVar(&o.dsn, "dsn", env("LINLI_MYSQL_DSN", config.DefaultMySQLDSN), "MySQL DSN; the database name is replaced by linli_bench")
-	flag.StringVar(&o.redisURL, "redis", env("LINLI_REDIS_URL", config.DefaultRedisURL), "Redis URL")
+	flag.StringVar(&o.dsn, "dsn", benchenv.DSN(), "MySQL DSN; the database name is replaced by linli_bench")
+	flag.StringVar(&o.redisURL, "redis", benchenv.RedisURL(), "Redis URL")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the bursts to this file")
 	verbose := flag.Bool("v", false, "also print each round's latencies of booked (201) and turned-away (409) answers")
 	noKeys := flag.Bool("no-idempotency-keys", false, "send no Idempotency-Key (the mini-program always sends one)")
 	flag.Parse()
 	ctx := context.Background()
 
-	db, drop, err := freshDatabase(ctx, o.dsn)
+	// The server's own Redis settings, a database and key prefix of the bench's own.
+	env, err := benchenv.Open(ctx, benchenv.Options{DSN: o.dsn, RedisURL: o.redisURL, Database: "linli_bench", Prefix: "bench:"})
 	if err != nil {
 		return err
 	}
-	defer drop()
-	// The server's own Redis settings.
-	rdb, err := redisconn.Open(ctx, o.redisURL)
-	if err != nil {
-		return err
-	}
-	defer rdb.Close()
-	prefix := "bench:" + randomHex(4) + ":"
-	defer cleanRedis(ctx, rdb, prefix)
-
-	fake := wechat.NewFake(time.Now)
-	fakeURL, stopFake, err := fake.Start()
-	if err != nil {
-		return err
-	}
-	defer stopFake()
-	util.DefaultHTTPClient = wechat.NewHTTPClient(fakeURL)
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
-	a, err := app.New(app.Options{
-		DB: db, Redis: rdb, KeyPrefix: prefix, Log: slog.New(slog.DiscardHandler), Now: time.Now, DataKey: key,
-		WeChat:    wechat.New(wechat.Config{AppID: "wxbench", Secret: "bench"}, wechat.NewCache(rdb, prefix)),
-		Templates: map[string]string{}, TrustedProxies: []string{"127.0.0.1"},
-	})
-	if err != nil {
-		return err
-	}
+	defer env.Close()
+	db, a := env.DB, env.App
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -199,13 +166,6 @@ func run() error {
 	return nil
 }
 
-func env(key, def string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
-	}
-	return def
-}
-
 func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
@@ -218,40 +178,6 @@ func numCPU() int {
 		n = bytes.Count(b, []byte("processor\t:"))
 	}
 	return n
-}
-
-// freshDatabase makes the bench's own database afresh and migrates it.
-func freshDatabase(ctx context.Context, dsn string) (*sql.DB, func(), error) {
-	cfg, err := database.ParseDSN(dsn)
-	if err != nil {
-		return nil, nil, err
-	}
-	cfg.DBName = "linli_bench"
-	if err := database.DropDatabase(ctx, cfg); err != nil {
-		return nil, nil, err
-	}
-	if err := database.EnsureDatabase(ctx, cfg); err != nil {
-		return nil, nil, err
-	}
-	db, err := database.Open(cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := database.Migrate(ctx, db, linli.Migrations(), slog.New(slog.DiscardHandler)); err != nil {
-		db.Close()
-		return nil, nil, err
-	}
-	return db, func() {
-		db.Close()
-		_ = database.DropDatabase(context.Background(), cfg)
-	}, nil
-}
-
-func cleanRedis(ctx context.Context, rdb *redis.Client, prefix string) {
-	iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-	for iter.Next(ctx) {
-		rdb.Del(ctx, iter.Val())
-	}
 }
 
 // world is the seeded community: a canteen and users with their own persons and sessions.

@@ -8,11 +8,9 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -23,17 +21,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/silenceper/wechat/v2/util"
-
-	"github.com/linli/linli"
 	"github.com/linli/linli/server/internal/account"
 	"github.com/linli/linli/server/internal/app"
+	"github.com/linli/linli/server/internal/benchenv"
 	"github.com/linli/linli/server/internal/config"
-	"github.com/linli/linli/server/internal/database"
 	"github.com/linli/linli/server/internal/person"
-	"github.com/linli/linli/server/internal/redisconn"
 	"github.com/linli/linli/server/internal/report"
-	"github.com/linli/linli/server/internal/wechat"
 )
 
 func main() {
@@ -43,77 +36,26 @@ func main() {
 	}
 }
 
-func env(key, def string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
-	}
-	return def
-}
-
 func run() error {
 	rate := flag.Int("rate", 20, "reports per second")
 	seconds := flag.Int("seconds", 15, "how long to submit")
-	dsn := flag.String("dsn", env("LINLI_MYSQL_DSN", config.DefaultMySQLDSN), "MySQL DSN; the database name is replaced by linli_bench_reports")
-	redisURL := flag.String("redis", env("LINLI_REDIS_URL", config.DefaultRedisURL), "Redis URL")
+	dsn := flag.String("dsn", benchenv.DSN(), "MySQL DSN; the database name is replaced by linli_bench_reports")
+	redisURL := flag.String("redis", benchenv.RedisURL(), "Redis URL")
 	flag.Parse()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
-	cfg, err := database.ParseDSN(*dsn)
-	if err != nil {
-		return err
-	}
-	cfg.DBName = "linli_bench_reports"
-	if err := database.DropDatabase(ctx, cfg); err != nil {
-		return err
-	}
-	if err := database.EnsureDatabase(ctx, cfg); err != nil {
-		return err
-	}
-	defer func() { _ = database.DropDatabase(context.Background(), cfg) }()
-	db, err := database.Open(cfg)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := database.Migrate(ctx, db, linli.Migrations(), slog.New(slog.DiscardHandler)); err != nil {
-		return err
-	}
-	rdb, err := redisconn.Open(ctx, *redisURL)
-	if err != nil {
-		return err
-	}
-	defer rdb.Close()
-	prefix := "benchr:" + strconv.FormatInt(time.Now().UnixNano(), 36) + ":"
-	defer func() {
-		iter := rdb.Scan(context.Background(), 0, prefix+"*", 1000).Iterator()
-		for iter.Next(context.Background()) {
-			rdb.Del(context.Background(), iter.Val())
-		}
-	}()
-
-	fake := wechat.NewFake(time.Now)
-	fakeURL, stopFake, err := fake.Start()
-	if err != nil {
-		return err
-	}
-	defer stopFake()
-	util.DefaultHTTPClient = wechat.NewHTTPClient(fakeURL)
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
 	tpl := map[string]string{}
 	for _, k := range config.TemplateKeys {
 		tpl[k] = k
 	}
-	a, err := app.New(app.Options{
-		DB: db, Redis: rdb, KeyPrefix: prefix, Log: slog.New(slog.DiscardHandler), Now: time.Now, DataKey: key,
-		WeChat:    wechat.New(wechat.Config{AppID: "wxbench", Secret: "bench"}, wechat.NewCache(rdb, prefix)),
-		Templates: tpl, LongTerm: []string{"report_assigned"}, TrustedProxies: []string{"127.0.0.1"},
-		UploadDir: os.TempDir(), PublicURL: "http://localhost",
-	})
+	env, err := benchenv.Open(ctx, benchenv.Options{DSN: *dsn, RedisURL: *redisURL, Database: "linli_bench_reports", Prefix: "benchr:",
+		Templates: tpl, LongTerm: []string{"report_assigned"}})
 	if err != nil {
 		return err
 	}
+	defer env.Close()
+	a := env.App
 	token, err := seed(ctx, a)
 	if err != nil {
 		return err
@@ -171,7 +113,7 @@ func run() error {
 	var lat []time.Duration
 	for time.Now().Before(deadline) {
 		lat = lat[:0]
-		for _, m := range fake.Messages() {
+		for _, m := range env.Fake.Messages() {
 			mm := number.FindStringSubmatch(m.Data["thing2"])
 			if len(mm) != 2 {
 				continue
