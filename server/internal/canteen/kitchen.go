@@ -315,7 +315,7 @@ func (s *Service) SweepNoShows(ctx context.Context) (int, error) {
 		var batch [][2]int64
 		err := database.InTx(ctx, s.db, func(tx *sql.Tx) error {
 			var err error
-			batch, err = idPairs(ctx, tx, qStale, s.today(), 200)
+			batch, err = database.Int64Pairs(ctx, tx, qStale, s.today(), 200)
 			return err
 		})
 		if err != nil || len(batch) == 0 {

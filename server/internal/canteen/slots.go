@@ -351,7 +351,7 @@ func (s *Service) CloseSlot(ctx context.Context, staffID, communityID, id int64,
 		if sl.Closed() {
 			return nil
 		}
-		orders, err := idPairs(ctx, tx, qSlotOrders, id)
+		orders, err := database.Int64Pairs(ctx, tx, qSlotOrders, id)
 		if err != nil {
 			return err
 		}
@@ -405,23 +405,6 @@ func (s *Service) tellPerson(ctx context.Context, tx *sql.Tx, personID int64, de
 		}
 	}
 	return nil
-}
-
-func idPairs(ctx context.Context, tx *sql.Tx, q string, args ...any) ([][2]int64, error) {
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("ids: %w", err)
-	}
-	defer rows.Close()
-	var out [][2]int64
-	for rows.Next() {
-		var p [2]int64
-		if err := rows.Scan(&p[0], &p[1]); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
 }
 
 // CopyWeek copies the menu of the 7 days before weekStart to weekStart and the 6 days after,

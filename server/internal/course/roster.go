@@ -120,7 +120,7 @@ func (s *Service) Remind(ctx context.Context) (int, error) {
 	told := 0
 	now := s.now().UTC()
 	for _, d := range dues {
-		enrolled, err := s.pairs(ctx, qEnrolledOf, d.course)
+		enrolled, err := database.Int64Pairs(ctx, s.db, qEnrolledOf, d.course)
 		if err != nil {
 			return told, err
 		}
@@ -144,21 +144,4 @@ func (s *Service) Remind(ctx context.Context) (int, error) {
 		}
 	}
 	return told, nil
-}
-
-func (s *Service) pairs(ctx context.Context, q string, args ...any) ([][2]int64, error) {
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("pairs: %w", err)
-	}
-	defer rows.Close()
-	var out [][2]int64
-	for rows.Next() {
-		var p [2]int64
-		if err := rows.Scan(&p[0], &p[1]); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
 }

@@ -203,3 +203,14 @@ func Collect[T any](ctx context.Context, q Queryer, query string, args []any, sc
 	}
 	return out, rows.Err()
 }
+
+// Int64Pairs runs a query of two integer columns and answers its rows, never nil.
+func Int64Pairs(ctx context.Context, q Queryer, query string, args ...any) ([][2]int64, error) {
+	out, err := Collect(ctx, q, query, args, func(r Scanner) (p [2]int64, err error) {
+		return p, r.Scan(&p[0], &p[1])
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pairs: %w", err)
+	}
+	return out, nil
+}

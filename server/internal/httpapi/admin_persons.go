@@ -231,13 +231,10 @@ type reasonRequest struct {
 
 func (s *Server) adminDecide(approve bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id, ok := readID(c, "id")
-		if !ok {
-			return
-		}
 		var req reasonRequest
 		// The body is optional: approve needs none.
-		if !readOptionalBody(c, &req) {
+		id, ok := idAndOptionalBody(c, "id", &req)
+		if !ok {
 			return
 		}
 		r, err := s.Persons.Decide(c.Request.Context(), userID(c), communityID(c), id, approve, strings.TrimSpace(req.Reason))

@@ -347,12 +347,9 @@ func (s *Server) adminPatchSlot(c *gin.Context) {
 }
 
 func (s *Server) adminCloseSlot(c *gin.Context) {
-	id, ok := readID(c, "id")
-	if !ok {
-		return
-	}
 	var req reasonRequest
-	if !readOptionalBody(c, &req) {
+	id, ok := idAndOptionalBody(c, "id", &req)
+	if !ok {
 		return
 	}
 	sl, err := s.Canteens.CloseSlot(c.Request.Context(), userID(c), communityID(c), id, req.Reason)
@@ -615,12 +612,9 @@ type noteRequest struct {
 
 func (s *Server) workerOutcome(delivered bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id, ok := readID(c, "order_id")
-		if !ok {
-			return
-		}
 		var req noteRequest
-		if !readOptionalBody(c, &req) {
+		id, ok := idAndOptionalBody(c, "order_id", &req)
+		if !ok {
 			return
 		}
 		o, err := s.Canteens.RecordDelivery(c.Request.Context(), userID(c), communityID(c), id, delivered, req.Note)

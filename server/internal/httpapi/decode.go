@@ -129,6 +129,12 @@ func idAndBody(c *gin.Context, name string, dst any) (int64, bool) {
 	return id, ok && readBody(c, dst)
 }
 
+// idAndOptionalBody is readID then readOptionalBody.
+func idAndOptionalBody(c *gin.Context, name string, dst any) (int64, bool) {
+	id, ok := readID(c, name)
+	return id, ok && readOptionalBody(c, dst)
+}
+
 // readPage reads ?limit= and ?cursor=; false after answering the error.
 func readPage(c *gin.Context) (paging.Page, bool) {
 	p, err := page(c)

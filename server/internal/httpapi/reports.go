@@ -201,12 +201,9 @@ func (s *Server) confirmReport(c *gin.Context) {
 }
 
 func (s *Server) reopenReport(c *gin.Context) {
-	id, ok := readID(c, "id")
-	if !ok {
-		return
-	}
 	var req reasonRequest
-	if !readOptionalBody(c, &req) {
+	id, ok := idAndOptionalBody(c, "id", &req)
+	if !ok {
 		return
 	}
 	s.answerReport(c)(s.Reports.Reopen(c.Request.Context(), userID(c), id, req.Reason))
