@@ -135,9 +135,9 @@ func (s *Service) Update(ctx context.Context, userID, personID int64, edit func(
 
 func isIdentityField(f string) bool { return slices.Contains(identityFields, f) }
 
-// Verify records that staff saw the person's identity.
-func (s *Service) Verify(ctx context.Context, staffID, communityID, personID int64) (Person, error) {
-	now := s.now().UTC()
+// staffChange runs change on a person of the community, under the person's lock, and answers
+// the person after. change returns nil without writing when there is nothing to change.
+func (s *Service) staffChange(ctx context.Context, communityID, personID int64, change func(tx *sql.Tx, p Person) error) (Person, error) {
 	err := database.InTx(ctx, s.store.db, func(tx *sql.Tx) error {
 		p, err := s.store.lock(ctx, tx, personID)
 		if err != nil {
@@ -146,6 +146,18 @@ func (s *Service) Verify(ctx context.Context, staffID, communityID, personID int
 		if p.CommunityID != communityID {
 			return ErrNotFound
 		}
+		return change(tx, p)
+	})
+	if err != nil {
+		return Person{}, err
+	}
+	return s.store.get(ctx, s.store.db, personID)
+}
+
+// Verify records that staff saw the person's identity.
+func (s *Service) Verify(ctx context.Context, staffID, communityID, personID int64) (Person, error) {
+	now := s.now().UTC()
+	return s.staffChange(ctx, communityID, personID, func(tx *sql.Tx, p Person) error {
 		if p.Verified() {
 			return nil
 		}
@@ -155,10 +167,6 @@ func (s *Service) Verify(ctx context.Context, staffID, communityID, personID int
 		return audit(ctx, tx, Entry{CommunityID: communityID, PersonID: personID, ActorUserID: staffID, Capacity: CapStaff,
 			Action: ActVerified, At: now})
 	})
-	if err != nil {
-		return Person{}, err
-	}
-	return s.store.get(ctx, s.store.db, personID)
 }
 
 // SetSubsidyStatus records a person's status for subsidies (dibao, tekun, or "" for none);
@@ -168,14 +176,7 @@ func (s *Service) SetSubsidyStatus(ctx context.Context, staffID, communityID, pe
 		return Person{}, validation.Field("status", "应为 dibao、tekun 或空")
 	}
 	now := s.now().UTC()
-	err := database.InTx(ctx, s.store.db, func(tx *sql.Tx) error {
-		p, err := s.store.lock(ctx, tx, personID)
-		if err != nil {
-			return err
-		}
-		if p.CommunityID != communityID {
-			return ErrNotFound
-		}
+	return s.staffChange(ctx, communityID, personID, func(tx *sql.Tx, p Person) error {
 		if p.SubsidyStatus == status {
 			return nil
 		}
@@ -185,10 +186,6 @@ func (s *Service) SetSubsidyStatus(ctx context.Context, staffID, communityID, pe
 		return audit(ctx, tx, Entry{CommunityID: communityID, PersonID: personID, ActorUserID: staffID, Capacity: CapStaff,
 			Action: ActUpdated, Fields: []string{"subsidy_status"}, At: now})
 	})
-	if err != nil {
-		return Person{}, err
-	}
-	return s.store.get(ctx, s.store.db, personID)
 }
 
 // RemoveGuardian ends a guardianship: a guardian leaves, or staff remove one. When the primary
