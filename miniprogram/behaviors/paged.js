@@ -1,6 +1,7 @@
 // A paged list: load() reads the first page of this.listURL(), more() the next one (also when
 // the user reaches the bottom), every item through this.decorate. loading, failed and
-// loadingMore drive the states the page shows; a page may define loaded() to run after a load.
+// loadingMore drive the states the page shows (with the page behaviour's loadWith); a page may
+// define loaded() to run after a load.
 const api = require('../utils/api');
 
 function withCursor(url, cursor) {
@@ -14,15 +15,11 @@ module.exports = Behavior({
       return item;
     },
     async load() {
-      this.setData({ loading: true, failed: false });
-      try {
+      const ok = await this.loadWith(async () => {
         const res = await api.get(this.listURL(), { silent: true });
-        this.setData({ items: res.items.map((x) => this.decorate(x)), cursor: res.next_cursor, loading: false });
-      } catch (e) {
-        this.setData({ loading: false, failed: true });
-        return;
-      }
-      if (this.loaded) {
+        this.setData({ items: res.items.map((x) => this.decorate(x)), cursor: res.next_cursor });
+      });
+      if (ok && this.loaded) {
         await this.loaded();
       }
     },

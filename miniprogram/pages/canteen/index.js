@@ -47,15 +47,11 @@ Component({
         this.load();
       }
     },
-    async load() {
-      this.setData({ loading: true, failed: false });
-      try {
+    load() {
+      return this.loadWith(async () => {
         const communityID = await community.browsed(this);
         await this.loadMenu(communityID);
-        this.setData({ loading: false });
-      } catch (e) {
-        this.setData({ loading: false, failed: true });
-      }
+      });
     },
     async loadMenu(communityID) {
       if (!communityID) {

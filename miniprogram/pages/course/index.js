@@ -32,9 +32,8 @@ Component({
         this.load();
       }
     },
-    async load() {
-      this.setData({ loading: true, failed: false });
-      try {
+    load() {
+      return this.loadWith(async () => {
         const communityID = await community.browsed(this);
         this.setData({ communityID: communityID || 0 });
         if (communityID) {
@@ -46,10 +45,7 @@ Component({
         } else {
           this.setData({ themes: [], courses: [], cursor: '' });
         }
-        this.setData({ loading: false });
-      } catch (e) {
-        this.setData({ loading: false, failed: true });
-      }
+      });
     },
     coursesURL(cursor) {
       let url = '/courses?community_id=' + this.data.communityID + '&limit=' + PAGE;

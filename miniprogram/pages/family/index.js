@@ -24,9 +24,8 @@ Component({
     onShow() {
       this.load();
     },
-    async load() {
-      this.setData({ loading: true, failed: false });
-      try {
+    load() {
+      return this.loadWith(async () => {
         const [persons, requests] = await Promise.all([
           api.get('/persons', { silent: true }),
           api.get('/me/guardian-requests?limit=20', { silent: true }),
@@ -35,10 +34,8 @@ Component({
         const others = requests.items
           .filter((r) => r.kind !== 'register' && r.status !== 'approved')
           .map((r) => Object.assign({}, r, { kindText: labels.KINDS[r.kind], statusText: labels.STATUSES[r.status] }));
-        this.setData({ persons: persons.items.map(decorate), requests: others, loading: false });
-      } catch (e) {
-        this.setData({ loading: false, failed: true });
-      }
+        this.setData({ persons: persons.items.map(decorate), requests: others });
+      });
     },
     open(e) {
       wx.navigateTo({ url: '/pages/family/detail/index?id=' + e.currentTarget.dataset.id });

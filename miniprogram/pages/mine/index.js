@@ -19,13 +19,12 @@ Component({
       this.load();
     },
     async load() {
-      this.setData({ loading: true, failed: false });
-      try {
+      const ok = await this.loadWith(async () => {
         const user = await session.refreshUser();
-        this.setData({ user, isStaff: user.roles.some((r) => r.role === 'staff'), loading: false });
+        this.setData({ user, isStaff: user.roles.some((r) => r.role === 'staff') });
+      });
+      if (ok) {
         this.setData({ unread: await inbox.refresh() });
-      } catch (e) {
-        this.setData({ loading: false, failed: true });
       }
     },
     openMessages() {

@@ -22,22 +22,19 @@ Component({
     onLoad() {
       this.loadCommunities();
     },
-    async loadCommunities() {
-      this.setData({ loading: true, failed: false });
-      try {
+    loadCommunities() {
+      return this.loadWith(async () => {
         const res = await api.get('/communities?limit=100', { auth: false });
         const user = session.user();
         const index = user && user.community_id ? res.items.findIndex((c) => c.id === user.community_id) : -1;
-        this.setData({ communities: res.items, communityIndex: index, loading: false });
+        this.setData({ communities: res.items, communityIndex: index });
         if (user && user.name) {
           this.setData({ 'form.name': user.name });
         }
         if (index >= 0) {
           await this.loadBuildings();
         }
-      } catch (e) {
-        this.setData({ loading: false, failed: true });
-      }
+      });
     },
     async loadBuildings() {
       const c = this.data.communities[this.data.communityIndex];

@@ -34,16 +34,13 @@ Component({
       this.load();
     },
     async load() {
-      this.setData({ loading: true, failed: false });
-      try {
+      const ok = await this.loadWith(async () => {
         const res = await api.get('/persons', { silent: true });
         const persons = labels.pickable(res.items);
-        this.setData({ persons, personIndex: persons.length ? 0 : -1, loading: false });
-        if (persons.length) {
-          await this.loadQuote();
-        }
-      } catch (e) {
-        this.setData({ loading: false, failed: true });
+        this.setData({ persons, personIndex: persons.length ? 0 : -1 });
+      });
+      if (ok && this.data.persons.length) {
+        await this.loadQuote();
       }
     },
     async loadQuote() {

@@ -19,18 +19,15 @@ Component({
       this.setData({ canteenID: Number((query && query.canteen_id) || 0) });
       this.loadPrep();
     },
-    async loadPrep() {
-      this.setData({ loading: true, failed: false });
-      try {
+    loadPrep() {
+      return this.loadWith(async () => {
         const res = await api.get('/admin/canteens/' + this.data.canteenID + '/prep-list', { silent: true });
         const slots = res.slots.map((s) => Object.assign({}, s, {
           mealName: words.MEALS[s.meal],
           dishLine: s.dishes.map((d) => d.name + '×' + d.count).join('，'),
         }));
-        this.setData({ slots, loading: false });
-      } catch (e) {
-        this.setData({ loading: false, failed: true });
-      }
+        this.setData({ slots });
+      });
     },
     onCode(e) {
       this.setData({ code: String(e.detail.value || '').replace(/\D/g, '').slice(0, 6) });

@@ -26,14 +26,11 @@ Component({
     onShow() {
       this.load();
     },
-    async load() {
-      this.setData({ loading: true, failed: false });
-      try {
+    load() {
+      return this.loadWith(async () => {
         const res = await api.get('/worker/deliveries', { silent: true });
-        this.setData({ buildings: decorate(res), loading: false });
-      } catch (e) {
-        this.setData({ loading: false, failed: true });
-      }
+        this.setData({ buildings: decorate(res) });
+      });
     },
     call(e) {
       const phone = e.currentTarget.dataset.phone;

@@ -30,17 +30,13 @@ Component({
       this.load();
     },
     async load() {
-      this.setData({ loading: true, failed: false });
-      try {
+      const ok = await this.loadWith(async () => {
         // The server lists the signed-in user's community.
         const res = await api.get('/courses?limit=100', { silent: true });
-        const courses = res.items.map((c) => words.decorate(c));
-        this.setData({ courses, loading: false });
-        if (courses.length) {
-          await this.pickCourse({ detail: { value: this.nearest(courses) } });
-        }
-      } catch (e) {
-        this.setData({ loading: false, failed: true });
+        this.setData({ courses: res.items.map((c) => words.decorate(c)) });
+      });
+      if (ok && this.data.courses.length) {
+        await this.pickCourse({ detail: { value: this.nearest(this.data.courses) } });
       }
     },
     // nearest is the course whose next session is soonest (today's class, usually).

@@ -25,14 +25,11 @@ Component({
       this.setData({ id, course: cached && cached.id === id ? cached : null });
       this.load();
     },
-    async load() {
-      this.setData({ loading: true, failed: false });
-      try {
+    load() {
+      return this.loadWith(async () => {
         const c = await api.get('/courses/' + this.data.id, { auth: false, silent: true });
-        this.setData({ course: words.decorate(c), loading: false });
-      } catch (e) {
-        this.setData({ loading: false, failed: true });
-      }
+        this.setData({ course: words.decorate(c) });
+      });
     },
     async loadPersons() {
       try {

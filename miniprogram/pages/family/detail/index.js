@@ -23,9 +23,8 @@ Component({
     onShow() {
       this.load();
     },
-    async load() {
-      this.setData({ loading: true, failed: false });
-      try {
+    load() {
+      return this.loadWith(async () => {
         const path = '/persons/' + this.data.id;
         const [p, g] = await Promise.all([api.get(path, { silent: true }), api.get(path + '/guardians', { silent: true })]);
         const user = session.user();
@@ -36,7 +35,6 @@ Component({
           mine: x.user_id === me,
         }));
         this.setData({
-          loading: false,
           me,
           amPrimary: guardians.some((x) => x.mine && x.primary),
           guardians,
@@ -47,9 +45,7 @@ Component({
             address: [p.building_name, p.unit, p.room].filter(Boolean).join(' '),
           }),
         });
-      } catch (e) {
-        this.setData({ loading: false, failed: true });
-      }
+      });
     },
     edit() {
       wx.navigateTo({ url: '/pages/family/form/index?id=' + this.data.id });

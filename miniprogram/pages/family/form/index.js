@@ -79,19 +79,15 @@ Component({
       wx.setNavigationBarTitle({ title: id ? '修改资料' : '添加家人' });
       this.load();
     },
-    async load() {
-      this.setData({ loading: true, failed: false });
-      try {
+    load() {
+      return this.loadWith(async () => {
         if (this.data.id) {
           await this.loadPerson();
         } else {
           const res = await api.get('/communities?limit=100', { auth: false, silent: true });
           this.setData({ communities: res.items });
         }
-        this.setData({ loading: false });
-      } catch (e) {
-        this.setData({ loading: false, failed: true });
-      }
+      });
     },
     async loadPerson() {
       const p = await api.get('/persons/' + this.data.id, { silent: true });

@@ -37,14 +37,11 @@ Component({
     onShow() {
       this.load();
     },
-    async load() {
-      this.setData({ loading: true, failed: false });
-      try {
+    load() {
+      return this.loadWith(async () => {
         const r = await api.get('/reports/' + this.data.id, { silent: true });
-        this.setData({ report: decorate(r), loading: false });
-      } catch (e) {
-        this.setData({ loading: false, failed: true });
-      }
+        this.setData({ report: decorate(r) });
+      });
     },
     rate(e) {
       this.setData({ rating: Number(e.currentTarget.dataset.n) });

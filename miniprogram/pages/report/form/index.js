@@ -34,9 +34,8 @@ Component({
     onLoad() {
       this.load();
     },
-    async load() {
-      this.setData({ loading: true, failed: false });
-      try {
+    load() {
+      return this.loadWith(async () => {
         const u = session.user();
         const [cats, buildings, persons] = await Promise.all([
           api.get('/report-categories', { silent: true }),
@@ -49,11 +48,8 @@ Component({
           persons: persons.items.map((p) => Object.assign({}, p, {
             label: p.guardianship === 'self' ? '我自己' : p.name + '（' + (labels.labelOf(labels.RELATIONS, p.relation) || '家人') + '）',
           })),
-          loading: false,
         });
-      } catch (e) {
-        this.setData({ loading: false, failed: true });
-      }
+      });
     },
     pickCategory(e) {
       const categoryIndex = Number(e.detail.value);
