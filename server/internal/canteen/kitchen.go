@@ -15,6 +15,7 @@ import (
 	"github.com/linli/linli/server/internal/database"
 	"github.com/linli/linli/server/internal/notify"
 	"github.com/linli/linli/server/internal/person"
+	"github.com/linli/linli/server/internal/report"
 	"github.com/linli/linli/server/internal/validation"
 )
 
@@ -170,12 +171,6 @@ func (s *Service) Deliveries(ctx context.Context, readerID, communityID, canteen
 const (
 	qLockDelivery = `SELECT community_id, person_id, mode, status FROM meal_orders WHERE id = ? FOR UPDATE`
 	qOutcome      = `UPDATE meal_orders SET status = ?, outcome_note = ?, outcome_by = ?, outcome_at = ?, updated_at = ? WHERE id = ?`
-	// qGridWorkers are the grid workers of the grid covering a building; qAllGridWorkers, the
-	// community's, for a building no grid covers.
-	qGridWorkers = `SELECT gw.user_id FROM grid_buildings gb JOIN grid_workers gw ON gw.grid_id = gb.grid_id
-		JOIN user_roles r ON r.user_id = gw.user_id AND r.community_id = gb.community_id AND r.role = 'grid_worker'
-		WHERE gb.building_id = ? ORDER BY gw.user_id`
-	qAllGridWorkers = `SELECT user_id FROM user_roles WHERE community_id = ? AND role = 'grid_worker' ORDER BY user_id`
 )
 
 // RecordDelivery records a rider's outcome for a delivery order: delivered, or no answer at the
@@ -245,10 +240,7 @@ func (s *Service) alertNoAnswer(ctx context.Context, tx *sql.Tx, communityID, or
 	if err := s.tellPerson(ctx, tx, personID, dedup, m, push); err != nil {
 		return err
 	}
-	workers, err := database.Int64s(ctx, tx, qGridWorkers, p.BuildingID)
-	if err == nil && len(workers) == 0 {
-		workers, err = database.Int64s(ctx, tx, qAllGridWorkers, communityID)
-	}
+	workers, err := report.WorkersNear(ctx, tx, communityID, p.BuildingID)
 	if err != nil {
 		return err
 	}

@@ -385,3 +385,21 @@ func (s *Service) GridOf(ctx context.Context, q queryer, buildingID int64) (grid
 	}
 	return gridID, duty.Int64, nil
 }
+
+const (
+	qBuildingWorkers = `SELECT gw.user_id FROM grid_buildings gb JOIN grid_workers gw ON gw.grid_id = gb.grid_id
+		JOIN user_roles r ON r.user_id = gw.user_id AND r.community_id = gb.community_id AND r.role = 'grid_worker'
+		WHERE gb.building_id = ? ORDER BY gw.user_id`
+	qCommunityWorkers = `SELECT user_id FROM user_roles WHERE community_id = ? AND role = 'grid_worker' ORDER BY user_id`
+)
+
+// WorkersNear are the grid workers who look after a building: those of the grid covering it
+// (all of them, not only the one on duty), or every grid worker of the community when no grid
+// does, so that a call for help always reaches someone.
+func WorkersNear(ctx context.Context, q database.Queryer, communityID, buildingID int64) ([]int64, error) {
+	workers, err := database.Int64s(ctx, q, qBuildingWorkers, buildingID)
+	if err == nil && len(workers) == 0 {
+		workers, err = database.Int64s(ctx, q, qCommunityWorkers, communityID)
+	}
+	return workers, err
+}
