@@ -8,12 +8,13 @@ export LINLI_WECHAT_FAKE ?= 1
 export LINLI_MYSQL_DSN ?= linli:linli@tcp(127.0.0.1:3306)/linli
 export LINLI_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test services vet staticcheck go-test mp-test mp-deps build fmt bench-canteen bench-reports
+.PHONY: run test services vet staticcheck go-test mp-test mp-deps build fmt bench-canteen bench-reports \
+	console console-deps console-test browser
 
-run: services
+run: services console
 	$(GO) run ./server/cmd/linli serve --demo
 
-test: services vet go-test mp-test
+test: services vet go-test mp-test console-test
 
 services:
 	@bash scripts/services.sh
@@ -39,6 +40,23 @@ mp-test: mp-deps
 
 fmt:
 	gofmt -w server embed.go
+
+# The staff console (console/): its build is embedded in the binary, so it is built first.
+console-deps:
+	@cd console && if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
+
+console: console-deps
+	cd console && npm run --silent build
+
+browser:
+	@bash scripts/browser.sh
+
+# Type check (the API types generated from docs/openapi.yaml), unit tests, the build, then the
+# browser tests against a real `linli serve` built with it.
+console-test: console-deps browser
+	cd console && npm run --silent typecheck && npx vitest run && npm run --silent build
+	$(MAKE) --no-print-directory build
+	cd console && LINLI_BIN=../bin/linli npx playwright test
 
 # The canteen burst (docs/performance.md): N users book one slot of C seats at once through the
 # real HTTP server, MariaDB and Redis. BENCH_FLAGS="-users 1000 -seats 100 -rounds 10 -v".

@@ -1,4 +1,5 @@
-// Package linli holds what the binary embeds from the repository root: the SQL migrations.
+// Package linli holds what the binary embeds from the repository root: the SQL migrations and
+// the console's build.
 package linli
 
 import (
@@ -14,6 +15,21 @@ var migrations embed.FS
 // Migrations is the sql/ folder as the binary embeds it.
 func Migrations() fs.FS {
 	sub, err := fs.Sub(migrations, "sql")
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}
+
+// consoleBuild is the console's Vite build (console/dist); a fresh clone holds only a
+// placeholder until `make console` builds it.
+//
+//go:embed all:console/dist
+var consoleBuild embed.FS
+
+// Console is the console's build, rooted at its index.html.
+func Console() fs.FS {
+	sub, err := fs.Sub(consoleBuild, "console/dist")
 	if err != nil {
 		panic(err)
 	}

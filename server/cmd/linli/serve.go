@@ -6,15 +6,18 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"sync"
 	"time"
 
 	"github.com/silenceper/wechat/v2/util"
 
+	"github.com/linli/linli"
 	"github.com/linli/linli/server/internal/app"
 	"github.com/linli/linli/server/internal/config"
 	"github.com/linli/linli/server/internal/redisconn"
@@ -67,7 +70,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		DB: db, Redis: rdb, KeyPrefix: cfg.RedisPrefix, Log: log, Now: time.Now, DataKey: key,
 		DataKeyVersion: cfg.DataKeyVersion, PreviousDataKey: cfg.PreviousDataKey,
 		WeChat: wx, Templates: cfg.WechatTemplates, TrustedProxies: cfg.TrustedProxies, Fake: fake,
-		UploadDir: cfg.UploadDir, PublicURL: cfg.PublicURL, LongTerm: cfg.WechatLongTerm,
+		UploadDir: cfg.UploadDir, PublicURL: cfg.PublicURL, LongTerm: cfg.WechatLongTerm, Console: consoleFiles(cfg),
 	})
 	if err != nil {
 		return err
@@ -161,4 +164,12 @@ func runWorkers(ctx context.Context, a *app.App, log *slog.Logger) *sync.WaitGro
 		}
 	})
 	return &wg
+}
+
+// consoleFiles is the console the binary serves: its embedded build, or LINLI_CONSOLE_DIR.
+func consoleFiles(cfg config.Config) fs.FS {
+	if cfg.ConsoleDir != "" {
+		return os.DirFS(cfg.ConsoleDir)
+	}
+	return linli.Console()
 }

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -22,6 +23,7 @@ var (
 	ErrUnauthenticated = errors.New("account: no valid session")
 	ErrLastStaff       = errors.New("account: the community's last staff member")
 	ErrUnknownRole     = errors.New("account: unknown role")
+	ErrNoConsoleRole   = errors.New("account: holds no staff or canteen-staff role")
 )
 
 // Role is what a user may do in one community.
@@ -88,6 +90,8 @@ type WeChat interface {
 type Service struct {
 	store    *store
 	sessions *Sessions
+	console  *Sessions
+	tickets  *Tickets
 	wx       WeChat
 	box      *pii.Box
 	now      func() time.Time
@@ -97,26 +101,109 @@ type Service struct {
 func NewService(db *sql.DB, rdb redis.UniversalClient, keyPrefix string, wx WeChat, box *pii.Box, now func() time.Time) *Service {
 	return &Service{
 		store:    &store{db: db},
-		sessions: &Sessions{rdb: rdb, prefix: keyPrefix, ttl: SessionTTL, now: now},
+		sessions: &Sessions{rdb: rdb, prefix: keyPrefix, kind: "sess", token: tokenPrefix, ttl: SessionTTL, slide: true, now: now},
+		console:  &Sessions{rdb: rdb, prefix: keyPrefix, kind: "csess", token: consoleTokenPrefix, ttl: ConsoleSessionTTL, now: now},
+		tickets:  &Tickets{rdb: rdb, prefix: keyPrefix, now: now},
 		wx:       wx,
 		box:      box,
 		now:      now,
 	}
 }
 
-// Sessions returns the session store.
+// Sessions returns the mini-program's session store.
 func (s *Service) Sessions() *Sessions { return s.sessions }
 
-// Login exchanges a wx.login code for a session, creating the account on first sight.
-func (s *Service) Login(ctx context.Context, code string) (token string, expires time.Time, u User, err error) {
+// ConsoleSessions returns the console's session store.
+func (s *Service) ConsoleSessions() *Sessions { return s.console }
+
+// Tickets returns the console's sign-in tickets.
+func (s *Service) Tickets() *Tickets { return s.tickets }
+
+// ConsoleRoles are the roles that may use the console.
+var ConsoleRoles = []Role{RoleStaff, RoleCanteenStaff}
+
+// holdsConsoleRole reports whether any of the memberships may use the console.
+func holdsConsoleRole(held []Membership) bool {
+	for _, m := range held {
+		if slices.Contains(ConsoleRoles, m.Role) {
+			return true
+		}
+	}
+	return false
+}
+
+// Authenticate returns the user of a session token of either kind, with the roles read when the
+// session is the console's (nil otherwise). A console session whose user no longer holds a
+// console role anywhere ends here: it was granted for that role.
+func (s *Service) Authenticate(ctx context.Context, token string) (int64, []Membership, error) {
+	if !s.console.Owns(token) {
+		id, err := s.sessions.Lookup(ctx, token)
+		return id, nil, err
+	}
+	id, err := s.console.Lookup(ctx, token)
+	if err != nil {
+		return 0, nil, err
+	}
+	held, err := s.store.roles(ctx, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	if !holdsConsoleRole(held) {
+		if err := s.console.Delete(ctx, token); err != nil {
+			return 0, nil, err
+		}
+		return 0, nil, ErrUnauthenticated
+	}
+	return id, held, nil
+}
+
+// Logout ends the session of a token of either kind.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	if s.console.Owns(token) {
+		return s.console.Delete(ctx, token)
+	}
+	return s.sessions.Delete(ctx, token)
+}
+
+// StartConsole opens a console session for a user who holds a console role (ErrNoConsoleRole
+// otherwise).
+func (s *Service) StartConsole(ctx context.Context, userID int64) (string, time.Time, User, error) {
+	u, err := s.User(ctx, userID)
+	if err != nil {
+		return "", time.Time{}, User{}, err
+	}
+	if !holdsConsoleRole(u.Roles) {
+		return "", time.Time{}, User{}, ErrNoConsoleRole
+	}
+	token, expires, err := s.console.Create(ctx, userID)
+	return token, expires, u, err
+}
+
+// ConsoleLogin opens a console session from a wx.login code. Only the fake WeChat's codes can
+// be typed by a person, so the API offers it in fake mode only.
+func (s *Service) ConsoleLogin(ctx context.Context, code string) (string, time.Time, User, error) {
+	id, err := s.userOfCode(ctx, code)
+	if err != nil {
+		return "", time.Time{}, User{}, err
+	}
+	return s.StartConsole(ctx, id)
+}
+
+// userOfCode exchanges a wx.login code for the user's account, creating it on first sight.
+func (s *Service) userOfCode(ctx context.Context, code string) (int64, error) {
 	openid, err := s.wx.Code2Session(ctx, code)
 	if err != nil {
 		if errors.Is(err, wechat.ErrInvalidCode) {
-			return "", time.Time{}, User{}, ErrInvalidCode
+			return 0, ErrInvalidCode
 		}
-		return "", time.Time{}, User{}, fmt.Errorf("login: %w", err)
+		return 0, fmt.Errorf("login: %w", err)
 	}
-	id, err := s.UserIDByOpenID(ctx, openid)
+	return s.UserIDByOpenID(ctx, openid)
+}
+
+// Login exchanges a wx.login code for a session, creating the account on first sight.
+func (s *Service) Login(ctx context.Context, code string) (token string, expires time.Time, u User, err error) {
+	id, err := s.userOfCode(ctx, code)
 	if err != nil {
 		return "", time.Time{}, User{}, err
 	}
@@ -205,6 +292,9 @@ func (s *Service) BindPhone(ctx context.Context, userID int64, code string) erro
 // roles are revoked. The row stays for the records that refer to it.
 func (s *Service) Delete(ctx context.Context, userID int64) error {
 	if err := s.store.erase(ctx, userID, s.now().UTC()); err != nil {
+		return err
+	}
+	if err := s.console.DeleteAll(ctx, userID); err != nil {
 		return err
 	}
 	return s.sessions.DeleteAll(ctx, userID)

@@ -15,24 +15,41 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// SessionTTL is how long a session lives without use; every use extends it.
+// SessionTTL is how long a mini-program session lives without use; every use extends it.
 const SessionTTL = 30 * 24 * time.Hour
 
-const tokenPrefix = "lt_"
+// ConsoleSessionTTL is how long a console session lives, however much it is used: a PC in a
+// community office is shared, so a sign-in lasts a working day.
+const ConsoleSessionTTL = 12 * time.Hour
 
-// Sessions keeps sessions in Redis, keyed by a hash of the token: a leak of Redis does not leak
-// usable tokens.
+// Token prefixes tell the two kinds of session apart.
+const (
+	tokenPrefix        = "lt_"
+	consoleTokenPrefix = "lc_"
+)
+
+// Sessions keeps sessions of one kind in Redis, keyed by a hash of the token: a leak of Redis
+// does not leak usable tokens.
 type Sessions struct {
 	rdb    redis.UniversalClient
 	prefix string
-	ttl    time.Duration
-	now    func() time.Time
+	// kind names the keys ("sess" for the mini-program, "csess" for the console) and token
+	// starts every token of the kind.
+	kind  string
+	token string
+	ttl   time.Duration
+	// slide extends a session on every use.
+	slide bool
+	now   func() time.Time
 }
 
-func (s *Sessions) key(tokenHash string) string { return s.prefix + "sess:" + tokenHash }
+func (s *Sessions) key(tokenHash string) string { return s.prefix + s.kind + ":" + tokenHash }
 func (s *Sessions) userKey(userID int64) string {
-	return s.prefix + "sess:user:" + strconv.FormatInt(userID, 10)
+	return s.prefix + s.kind + ":user:" + strconv.FormatInt(userID, 10)
 }
+
+// Owns reports whether a token is of this kind.
+func (s *Sessions) Owns(token string) bool { return strings.HasPrefix(token, s.token) }
 
 func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
@@ -45,7 +62,7 @@ func (s *Sessions) Create(ctx context.Context, userID int64) (string, time.Time,
 	if _, err := rand.Read(b); err != nil {
 		return "", time.Time{}, fmt.Errorf("session token: %w", err)
 	}
-	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(b)
+	token := s.token + base64.RawURLEncoding.EncodeToString(b)
 	h := hashToken(token)
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.Set(ctx, s.key(h), userID, s.ttl)
@@ -59,12 +76,18 @@ func (s *Sessions) Create(ctx context.Context, userID int64) (string, time.Time,
 	return token, s.now().Add(s.ttl), nil
 }
 
-// Lookup returns the user of a token and slides its expiry.
+// Lookup returns the user of a token and, for a sliding kind, extends its life.
 func (s *Sessions) Lookup(ctx context.Context, token string) (int64, error) {
-	if !strings.HasPrefix(token, tokenPrefix) || len(token) > 100 {
+	if !s.Owns(token) || len(token) > 100 {
 		return 0, ErrUnauthenticated
 	}
-	v, err := s.rdb.GetEx(ctx, s.key(hashToken(token)), s.ttl).Result()
+	var v string
+	var err error
+	if s.slide {
+		v, err = s.rdb.GetEx(ctx, s.key(hashToken(token)), s.ttl).Result()
+	} else {
+		v, err = s.rdb.Get(ctx, s.key(hashToken(token))).Result()
+	}
 	if errors.Is(err, redis.Nil) {
 		return 0, ErrUnauthenticated
 	}

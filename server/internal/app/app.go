@@ -6,8 +6,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -52,6 +54,8 @@ type Options struct {
 	// UploadDir keeps uploaded images; PublicURL is the origin their signed URLs are built on.
 	UploadDir string
 	PublicURL string
+	// Console is the console's build, served at /console/ (nil: none).
+	Console fs.FS
 }
 
 // App is the wired application.
@@ -119,6 +123,8 @@ func New(o Options) (*App, error) {
 		LoginLimit:     ratelimit.New(o.Redis, o.KeyPrefix, o.LoginsPerMinute, time.Minute, o.Now),
 		Templates:      o.Templates,
 		TrustedProxies: o.TrustedProxies,
+		ConsoleFiles:   o.Console,
+		PublicOrigin:   origin(o.PublicURL),
 		Now:            o.Now,
 	}
 	if o.Fake != nil {
@@ -128,4 +134,13 @@ func New(o Options) (*App, error) {
 		return nil, err
 	}
 	return a, nil
+}
+
+// origin is the scheme and host of a URL ("" when it has none).
+func origin(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
 }

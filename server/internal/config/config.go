@@ -37,7 +37,10 @@ type Config struct {
 	DataKeyVersion  int
 	PreviousDataKey []byte
 	UploadDir       string
-	TrustedProxies  []string
+	// ConsoleDir, when set, serves the console from this folder instead of the build embedded in
+	// the binary (for working on the console without rebuilding the server).
+	ConsoleDir     string
+	TrustedProxies []string
 	// EventClaimIdle is how long an event may sit with a consumer (a process that died holding
 	// it) before another claims it.
 	EventClaimIdle time.Duration
@@ -72,6 +75,7 @@ func Load(getenv func(string) string) (Config, error) {
 		WechatAppID:  get("LINLI_WECHAT_APPID", ""),
 		WechatSecret: get("LINLI_WECHAT_SECRET", ""),
 		UploadDir:    get("LINLI_UPLOAD_DIR", "uploads"),
+		ConsoleDir:   get("LINLI_CONSOLE_DIR", ""),
 	}
 	switch v := get("LINLI_WECHAT_FAKE", "0"); v {
 	case "1", "true":

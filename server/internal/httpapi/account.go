@@ -91,7 +91,7 @@ func (s *Server) login(c *gin.Context) {
 
 func (s *Server) logout(c *gin.Context) {
 	token := strings.TrimSpace(strings.TrimPrefix(c.GetHeader("Authorization"), "Bearer "))
-	if err := s.accounts.Sessions().Delete(c.Request.Context(), token); err != nil {
+	if err := s.accounts.Logout(c.Request.Context(), token); err != nil {
 		fail(c, err)
 		return
 	}
@@ -184,7 +184,7 @@ func (s *Server) deleteMe(c *gin.Context) {
 }
 
 func (s *Server) appConfig(c *gin.Context) {
-	c.JSON(http.StatusOK, gin.H{"subscribe_templates": s.Templates})
+	c.JSON(http.StatusOK, gin.H{"subscribe_templates": s.Templates, "dev_login": s.Fake != nil})
 }
 
 // maxConsentsPerRequest is WeChat's limit of templates in one requestSubscribeMessage.

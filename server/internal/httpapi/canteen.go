@@ -113,7 +113,7 @@ func (s *Server) optionalUser(c *gin.Context) int64 {
 	if !ok || token == "" {
 		return 0
 	}
-	id, err := s.accounts.Sessions().Lookup(c.Request.Context(), strings.TrimSpace(token))
+	id, _, err := s.accounts.Authenticate(c.Request.Context(), strings.TrimSpace(token))
 	if err != nil {
 		return 0
 	}

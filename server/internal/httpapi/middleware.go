@@ -26,6 +26,8 @@ const (
 	keyLogger      = "linli.logger"
 	keyUserID      = "linli.user_id"
 	keyCommunityID = "linli.community_id"
+	// keyRoles holds the roles a console session's check already read.
+	keyRoles = "linli.roles"
 )
 
 var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
@@ -130,13 +132,28 @@ func (s *Server) authenticate(c *gin.Context) {
 		fail(c, account.ErrUnauthenticated)
 		return
 	}
-	id, err := s.accounts.Sessions().Lookup(c.Request.Context(), strings.TrimSpace(token))
+	id, held, err := s.accounts.Authenticate(c.Request.Context(), strings.TrimSpace(token))
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	c.Set(keyUserID, id)
+	if held != nil {
+		c.Set(keyRoles, held)
+	}
 	c.Next()
+}
+
+// roles are the caller's roles, read afresh for this request (once).
+func (s *Server) roles(c *gin.Context) ([]account.Membership, error) {
+	if v, ok := c.Get(keyRoles); ok {
+		return v.([]account.Membership), nil
+	}
+	held, err := s.accounts.Roles(c.Request.Context(), userID(c))
+	if err == nil {
+		c.Set(keyRoles, held)
+	}
+	return held, err
 }
 
 // requireRole admits callers holding one of roles, and picks the community the request acts in:
@@ -144,7 +161,7 @@ func (s *Server) authenticate(c *gin.Context) {
 // the role. Roles are read afresh on every request, so a revoke acts at once.
 func (s *Server) requireRole(roles ...account.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		held, err := s.accounts.Roles(c.Request.Context(), userID(c))
+		held, err := s.roles(c)
 		if err != nil {
 			fail(c, err)
 			return

@@ -16,6 +16,7 @@ func (s *Server) routes(e *gin.Engine) {
 	}
 
 	e.GET("/files/*name", s.serveFile)
+	e.GET("/console/*path", s.consoleHeaders, s.serveConsole)
 	e.POST("/api/v1/uploads", limitBody(MaxUploadBody), s.authenticate, s.idempotent, s.postUpload)
 
 	api := e.Group("/api/v1", limitBody(MaxBody))
@@ -28,6 +29,12 @@ func (s *Server) routes(e *gin.Engine) {
 	api.GET("/course-themes", s.listCourseThemes)
 	api.GET("/courses", s.listCourses)
 	api.GET("/courses/:id", s.getCourse)
+	api.POST("/console/tickets", s.createTicket)
+	api.GET("/console/tickets/:ticket", s.pollTicket)
+	if s.Fake != nil {
+		// A typed login code signs in only against the fake WeChat, whose codes a person can type.
+		api.POST("/console/sessions", s.consoleCodeLogin)
+	}
 
 	me := api.Group("", s.authenticate, s.idempotent)
 	me.POST("/auth/logout", s.logout)
@@ -67,6 +74,12 @@ func (s *Server) routes(e *gin.Engine) {
 	me.POST("/reports/:id/confirm", s.confirmReport)
 	me.POST("/reports/:id/reopen", s.reopenReport)
 	me.POST("/reports/:id/cancel", s.cancelReport)
+
+	// The mini-program's side of the console's sign-in: staff and canteen staff scan and decide.
+	tickets := me.Group("/console/tickets", s.requireRole(account.ConsoleRoles...))
+	tickets.POST("/:ticket/scan", s.decideTicket(account.TicketScanned))
+	tickets.POST("/:ticket/approve", s.decideTicket(account.TicketApproved))
+	tickets.POST("/:ticket/decline", s.decideTicket(account.TicketDeclined))
 
 	admin := me.Group("/admin", s.requireRole(account.RoleStaff))
 	admin.POST("/buildings", s.adminAddBuilding)

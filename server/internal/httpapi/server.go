@@ -3,6 +3,7 @@ package httpapi
 
 import (
 	"database/sql"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"time"
@@ -51,7 +52,12 @@ type Deps struct {
 	// Fake is the fake WeChat, whose kept messages are served at /_fake/wechat/messages; nil in
 	// real mode.
 	Fake http.Handler
-	Now  func() time.Time
+	// ConsoleFiles is the console's build, served at /console/ (nil: not built).
+	ConsoleFiles fs.FS
+	// PublicOrigin is where signed image URLs point (LINLI_PUBLIC_URL), allowed in the console's
+	// images.
+	PublicOrigin string
+	Now          func() time.Time
 }
 
 // Server holds the handlers' dependencies.
@@ -61,6 +67,8 @@ type Server struct {
 	accounts *account.Service
 	idem     *idempotency.Store
 	metrics  *metrics
+	// consoleCSP is the console's Content-Security-Policy.
+	consoleCSP string
 }
 
 type metrics struct {
@@ -98,7 +106,10 @@ func newMetrics(d Deps) *metrics {
 
 // New builds the HTTP handler.
 func New(d Deps) (http.Handler, error) {
-	s := &Server{Deps: d, log: d.Log, accounts: d.Accounts, idem: d.Idempotency, metrics: newMetrics(d)}
+	s := &Server{Deps: d, log: d.Log, accounts: d.Accounts, idem: d.Idempotency, metrics: newMetrics(d), consoleCSP: consoleCSP(d.PublicOrigin)}
+	if s.ConsoleFiles == nil {
+		s.ConsoleFiles = emptyFS{}
+	}
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
@@ -116,3 +127,8 @@ func New(d Deps) (http.Handler, error) {
 func (s *Server) metricsHandler() http.Handler {
 	return promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{Registry: s.metrics.registry})
 }
+
+// emptyFS is a console with no build.
+type emptyFS struct{}
+
+func (emptyFS) Open(string) (fs.File, error) { return nil, fs.ErrNotExist }
