@@ -28,6 +28,8 @@ var (
 	ErrClosed          = errors.New("course: enrolment closed")
 	ErrNotInAudience   = errors.New("course: person not in the course's audience")
 	ErrCapacityBelow   = errors.New("course: capacity below enrolled")
+	ErrCancelled       = errors.New("course: cancelled")
+	ErrHasAttendance   = errors.New("course: a dropped session has attendance")
 )
 
 // Audiences.
@@ -74,7 +76,13 @@ type Course struct {
 	CertificateSessions int
 	Sessions            []Session
 	CreatedAt           time.Time
+	// CancelledAt is when staff cancelled the course (zero while it runs), and CancelReason why.
+	CancelledAt  time.Time
+	CancelReason string
 }
+
+// Cancelled reports whether staff cancelled the course.
+func (c Course) Cancelled() bool { return !c.CancelledAt.IsZero() }
 
 // Enrollment is a person's place on a course.
 type Enrollment struct {
@@ -108,14 +116,18 @@ func NewService(db *sql.DB, persons *person.Service, now func() time.Time) *Serv
 
 const (
 	courseCols = `c.id, c.community_id, c.theme, c.title, c.teacher, c.description, c.audience, c.min_age, c.max_age, c.capacity, c.enrolled,
-		(SELECT COUNT(*) FROM enrollments w WHERE w.course_id = c.id AND w.status = 'waitlisted'), c.enroll_by, c.certificate_sessions, c.created_at`
-	qCourse       = `SELECT ` + courseCols + ` FROM courses c WHERE c.id = ?`
-	qCourses      = `SELECT ` + courseCols + ` FROM courses c WHERE c.community_id = ? AND (c.theme = ? OR ? = '') AND %s ORDER BY c.created_at, c.id LIMIT ?`
+		(SELECT COUNT(*) FROM enrollments w WHERE w.course_id = c.id AND w.status = 'waitlisted'), c.enroll_by, c.certificate_sessions, c.created_at,
+		c.cancelled_at, c.cancel_reason`
+	qCourse  = `SELECT ` + courseCols + ` FROM courses c WHERE c.id = ?`
+	qCourses = `SELECT ` + courseCols + ` FROM courses c WHERE c.community_id = ? AND (c.theme = ? OR ? = '') AND c.cancelled_at IS NULL
+		AND %s ORDER BY c.created_at, c.id LIMIT ?`
+	qStaffCourses = `SELECT ` + courseCols + ` FROM courses c WHERE c.community_id = ? AND (c.theme = ? OR ? = '') AND (? = '' OR c.title LIKE ?)
+		AND %s ORDER BY c.created_at DESC, c.id DESC LIMIT ?`
 	qSessions     = `SELECT course_id, session_index, starts_at, ends_at, place FROM course_sessions WHERE course_id IN (%s) ORDER BY course_id, session_index`
 	qInsertCourse = `INSERT INTO courses (community_id, theme, title, teacher, description, audience, min_age, max_age, capacity, enroll_by,
 		certificate_sessions, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qInsertSession = `INSERT INTO course_sessions (course_id, session_index, community_id, starts_at, ends_at, place) VALUES (?, ?, ?, ?, ?, ?)`
-	qLockCourse    = `SELECT community_id, capacity, enrolled, joined, enroll_by, title FROM courses WHERE id = ? FOR UPDATE`
+	qLockCourse    = `SELECT community_id, capacity, enrolled, joined, enroll_by, title, cancelled_at IS NOT NULL FROM courses WHERE id = ? FOR UPDATE`
 )
 
 func nullInt(v int) any {
@@ -127,15 +139,17 @@ func nullInt(v int) any {
 
 func scanCourse(row interface{ Scan(...any) error }) (Course, error) {
 	var (
-		c        Course
-		min, max sql.NullInt64
+		c         Course
+		min, max  sql.NullInt64
+		cancelled sql.NullTime
 	)
 	err := row.Scan(&c.ID, &c.CommunityID, &c.Theme, &c.Title, &c.Teacher, &c.Description, &c.Audience, &min, &max, &c.Capacity,
-		&c.Enrolled, &c.Waitlisted, &c.EnrollBy, &c.CertificateSessions, &c.CreatedAt)
+		&c.Enrolled, &c.Waitlisted, &c.EnrollBy, &c.CertificateSessions, &c.CreatedAt, &cancelled, &c.CancelReason)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Course{}, ErrNotFound
 	}
 	c.MinAge, c.MaxAge = int(min.Int64), int(max.Int64)
+	c.CancelledAt = cancelled.Time
 	return c, err
 }
 
@@ -153,7 +167,8 @@ func (s *Service) sessionsOf(ctx context.Context, ids []int64) (map[int64][]Sess
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(qSessions, placeholders(len(ids))), int64Args(ids)...)
+	in, args := database.InList(ids)
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(qSessions, in), args...)
 	if err != nil {
 		return nil, fmt.Errorf("sessions: %w", err)
 	}
@@ -206,9 +221,9 @@ func text(errs validation.Errors, field string, v *string, max int, required boo
 	}
 }
 
-// Create adds a course. An enrolment deadline already past is allowed: the course is simply
-// closed (API.md).
-func (s *Service) Create(ctx context.Context, communityID int64, in Input) (Course, error) {
+// check trims and validates a course's fields; the certificate threshold defaults to every
+// session.
+func (in *Input) check() error {
 	errs := validation.Errors{}
 	text(errs, "theme", &in.Theme, 32, true)
 	text(errs, "title", &in.Title, 64, true)
@@ -253,7 +268,13 @@ func (s *Service) Create(ctx context.Context, communityID int64, in Input) (Cour
 	if in.CertificateSessions < 1 || in.CertificateSessions > len(in.Sessions) {
 		errs.Add("certificate_sessions", "应在 1 到课次数之间")
 	}
-	if err := errs.Err(); err != nil {
+	return errs.Err()
+}
+
+// Create adds a course. An enrolment deadline already past is allowed: the course is simply
+// closed (API.md).
+func (s *Service) Create(ctx context.Context, communityID int64, in Input) (Course, error) {
+	if err := in.check(); err != nil {
 		return Course{}, err
 	}
 	now := s.now().UTC()
@@ -280,10 +301,26 @@ func (s *Service) Create(ctx context.Context, communityID int64, in Input) (Cour
 	return s.Course(ctx, id)
 }
 
-// Courses pages through a community's courses (of a theme, or all), oldest first.
+// Courses pages through a community's running courses (of a theme, or all), oldest first.
 func (s *Service) Courses(ctx context.Context, communityID int64, theme string, p paging.Page) ([]Course, string, error) {
 	where, args := p.Where("c.created_at", "c.id")
-	out, err := database.Collect(ctx, s.db, fmt.Sprintf(qCourses, where), append(append([]any{communityID, theme, theme}, args...), p.Limit+1), scanCourse)
+	return s.courses(ctx, fmt.Sprintf(qCourses, where), append(append([]any{communityID, theme, theme}, args...), p.Limit+1), p)
+}
+
+// StaffCourses pages through all of a community's courses for staff, cancelled ones too, newest
+// first; q narrows to titles containing it.
+func (s *Service) StaffCourses(ctx context.Context, communityID int64, theme, q string, p paging.Page) ([]Course, string, error) {
+	where, args := p.WhereNewest("c.created_at", "c.id")
+	pattern := ""
+	if q != "" {
+		pattern = database.LikeAny(q)
+	}
+	return s.courses(ctx, fmt.Sprintf(qStaffCourses, where), append(append([]any{communityID, theme, theme, pattern, pattern}, args...), p.Limit+1), p)
+}
+
+// courses reads a page of courses with their sessions.
+func (s *Service) courses(ctx context.Context, query string, args []any, p paging.Page) ([]Course, string, error) {
+	out, err := database.Collect(ctx, s.db, query, args, scanCourse)
 	if err != nil {
 		return nil, "", fmt.Errorf("courses: %w", err)
 	}
@@ -329,12 +366,13 @@ type locked struct {
 	joined          int64
 	enrollBy        time.Time
 	title           string
+	cancelled       bool
 }
 
 // lock takes the course row's lock, which every change to its seats and waiting list holds.
 func lock(ctx context.Context, tx *sql.Tx, courseID int64) (locked, error) {
 	var l locked
-	err := tx.QueryRowContext(ctx, qLockCourse, courseID).Scan(&l.community, &l.capacity, &l.taken, &l.joined, &l.enrollBy, &l.title)
+	err := tx.QueryRowContext(ctx, qLockCourse, courseID).Scan(&l.community, &l.capacity, &l.taken, &l.joined, &l.enrollBy, &l.title, &l.cancelled)
 	if errors.Is(err, sql.ErrNoRows) {
 		return l, ErrNotFound
 	}
@@ -371,7 +409,7 @@ func (s *Service) Enroll(ctx context.Context, userID, courseID, personID int64) 
 		if err != nil {
 			return err
 		}
-		if !now.Before(l.enrollBy) {
+		if !now.Before(l.enrollBy) || l.cancelled {
 			return ErrClosed
 		}
 		status, seat := StatusWaitlisted, 0
@@ -411,24 +449,14 @@ func (s *Service) Enrollment(ctx context.Context, id int64) (Enrollment, error) 
 	return out[0], nil
 }
 
-func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
-
-func int64Args(ids []int64) []any {
-	out := make([]any, len(ids))
-	for i, id := range ids {
-		out[i] = id
-	}
-	return out
-}
-
 // enrollments loads enrolments in the order of ids (missing ones left out), with their
 // attendance and places on the waiting list, in three queries and one per course waited on.
 func (s *Service) enrollments(ctx context.Context, ids []int64) ([]Enrollment, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	args := int64Args(ids)
-	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(qEnrollments, placeholders(len(ids))), args...)
+	in, args := database.InList(ids)
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(qEnrollments, in), args...)
 	if err != nil {
 		return nil, fmt.Errorf("enrollments: %w", err)
 	}
@@ -456,7 +484,7 @@ func (s *Service) enrollments(ctx context.Context, ids []int64) ([]Enrollment, e
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = s.db.QueryContext(ctx, fmt.Sprintf(qAttendedOf, placeholders(len(ids))), args...)
+	rows, err = s.db.QueryContext(ctx, fmt.Sprintf(qAttendedOf, in), args...)
 	if err != nil {
 		return nil, fmt.Errorf("attendance: %w", err)
 	}
@@ -566,8 +594,8 @@ func (s *Service) promote(ctx context.Context, tx *sql.Tx, courseID, community i
 		}
 		if err := s.tell(ctx, tx, personID, fmt.Sprintf("course_promoted:%d", id), notify.Message{
 			CommunityID: community, Kind: "course", Title: "候补成功", Body: fmt.Sprintf("您候补的“%s”有名额了，已为您报名。", title),
-			Page: "/pages/course/index", CreatedAt: now,
-		}, &notify.Push{TemplateKey: "course_update", Page: "/pages/course/index", Data: map[string]string{
+			Page: coursePage, CreatedAt: now,
+		}, &notify.Push{TemplateKey: "course_update", Page: coursePage, Data: map[string]string{
 			"thing1": title, "phrase2": "候补成功", "time3": now.In(cst.Zone).Format("2006-01-02 15:04"),
 		}}); err != nil {
 			return moved, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/linli/linli/server/internal/cst"
@@ -16,7 +17,8 @@ import (
 const (
 	qMine = `SELECT e.id FROM enrollments e WHERE e.person_id IN (SELECT id FROM persons WHERE owner_user_id = ?
 		UNION SELECT person_id FROM guardians WHERE user_id = ?) AND %s ORDER BY e.created_at DESC, e.id DESC LIMIT ?`
-	qRoster = `SELECT e.id FROM enrollments e WHERE e.course_id = ? AND e.status <> 'cancelled'
+	qOfPerson = `SELECT e.id FROM enrollments e WHERE e.person_id = ? AND %s ORDER BY e.created_at DESC, e.id DESC LIMIT ?`
+	qRoster   = `SELECT e.id FROM enrollments e WHERE e.course_id = ? AND e.status <> 'cancelled'
 		ORDER BY e.status = 'waitlisted', e.queue_no`
 	qCheckin = `INSERT INTO attendance (enrollment_id, session_index, community_id, checked_by, checked_at) VALUES (?, ?, ?, ?, ?)
 		ON DUPLICATE KEY UPDATE enrollment_id = enrollment_id`
@@ -26,10 +28,18 @@ const (
 	qEnrolledOf = `SELECT id, person_id FROM enrollments WHERE course_id = ? AND status = 'enrolled' ORDER BY id`
 )
 
-// Mine pages through the enrolments of the persons the user manages, newest first.
-func (s *Service) Mine(ctx context.Context, userID int64, p paging.Page) ([]Enrollment, string, error) {
+// Mine pages through the enrolments of the persons the user manages, newest first; personID
+// (when not 0) narrows them to one person the user acts for (staff too, in its community).
+func (s *Service) Mine(ctx context.Context, userID, personID int64, p paging.Page) ([]Enrollment, string, error) {
 	where, args := p.WhereNewest("e.created_at", "e.id")
-	ids, err := database.Int64s(ctx, s.db, fmt.Sprintf(qMine, where), append(append([]any{userID, userID}, args...), p.Limit+1)...)
+	query, head := qMine, []any{userID, userID}
+	if personID != 0 {
+		if _, _, err := s.persons.ActFor(ctx, userID, personID); err != nil {
+			return nil, "", err
+		}
+		query, head = qOfPerson, []any{personID}
+	}
+	ids, err := database.Int64s(ctx, s.db, fmt.Sprintf(query, where), append(append(head, args...), p.Limit+1)...)
 	if err != nil {
 		return nil, "", err
 	}
@@ -144,4 +154,61 @@ func (s *Service) Remind(ctx context.Context) (int, error) {
 		}
 	}
 	return told, nil
+}
+
+// WeekCourse is a course with a session in a week, and its next session not yet over.
+type WeekCourse struct {
+	Course
+	// Next is the first session of the week that has not ended by now (zero when none).
+	Next time.Time
+}
+
+const qCoursesIn = `SELECT ` + courseCols + ` FROM courses c WHERE c.id IN (%s)`
+
+const qWeekCourses = `SELECT DISTINCT s.course_id FROM course_sessions s JOIN courses c ON c.id = s.course_id
+	WHERE s.starts_at >= ? AND s.starts_at < ? AND c.community_id = ? AND c.cancelled_at IS NULL`
+
+// Week lists a community's running courses with a session in [from, to), the soonest first.
+func (s *Service) Week(ctx context.Context, communityID int64, from, to, now time.Time) ([]WeekCourse, error) {
+	ids, err := database.Int64s(ctx, s.db, qWeekCourses, from.UTC(), to.UTC(), communityID)
+	if err != nil {
+		return nil, fmt.Errorf("courses of the week: %w", err)
+	}
+	out := make([]WeekCourse, 0, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in, args := database.InList(ids)
+	courses, err := database.Collect(ctx, s.db, fmt.Sprintf(qCoursesIn, in), args, scanCourse)
+	if err != nil {
+		return nil, fmt.Errorf("courses of the week: %w", err)
+	}
+	sessions, err := s.sessionsOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range courses {
+		c.Sessions = sessions[c.ID]
+		w := WeekCourse{Course: c}
+		for _, se := range c.Sessions {
+			if !se.StartsAt.Before(from) && se.StartsAt.Before(to) && se.EndsAt.After(now) {
+				w.Next = se.StartsAt
+				break
+			}
+		}
+		out = append(out, w)
+	}
+	slices.SortFunc(out, func(a, b WeekCourse) int {
+		switch {
+		case a.Next.IsZero() != b.Next.IsZero():
+			if a.Next.IsZero() {
+				return 1
+			}
+			return -1
+		case !a.Next.Equal(b.Next):
+			return a.Next.Compare(b.Next)
+		}
+		return int(a.ID - b.ID)
+	})
+	return out, nil
 }

@@ -214,3 +214,18 @@ func Int64Pairs(ctx context.Context, q Queryer, query string, args ...any) ([][2
 	}
 	return out, nil
 }
+
+// InList is the placeholders of an IN list for ids ("?, ?, ?") and the ids as arguments.
+func InList(ids []int64) (string, []any) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", "), args
+}
+
+// likeEscaper takes LIKE's own characters literally.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// LikeAny is a LIKE pattern matching s anywhere in a value.
+func LikeAny(s string) string { return "%" + likeEscaper.Replace(s) + "%" }

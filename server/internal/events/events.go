@@ -402,3 +402,13 @@ func (b *Bus) Retry(ctx context.Context, communityID, id int64) error {
 	}
 	return nil
 }
+
+// DeadCount counts a community's dead letters waiting for a retry.
+func (b *Bus) DeadCount(ctx context.Context, communityID int64) (int, error) {
+	var n int
+	err := b.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE community_id = ? AND dead_at IS NOT NULL`, communityID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("dead letters: %w", err)
+	}
+	return n, nil
+}

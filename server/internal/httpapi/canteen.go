@@ -120,6 +120,17 @@ func (s *Server) optionalUser(c *gin.Context) int64 {
 	return id
 }
 
+// queryPersonID reads ?person_id=, 0 when absent; a malformed one is a person the caller may
+// not see (404), like any other.
+func queryPersonID(c *gin.Context) (int64, bool) {
+	id, err := queryID(c, "person_id")
+	if err != nil {
+		fail(c, errNotFound)
+		return 0, false
+	}
+	return id, true
+}
+
 // queryID reads an optional positive id from the query string.
 func queryID(c *gin.Context, name string) (int64, error) {
 	raw := c.Query(name)
@@ -224,9 +235,8 @@ func (s *Server) quoteMeal(c *gin.Context) {
 }
 
 func (s *Server) listOrders(c *gin.Context) {
-	personID, err := queryID(c, "person_id")
-	if err != nil {
-		fail(c, errNotFound)
+	personID, ok := queryPersonID(c)
+	if !ok {
 		return
 	}
 	status := c.Query("status")

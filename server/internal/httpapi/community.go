@@ -2,11 +2,13 @@ package httpapi
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/linli/linli/server/internal/account"
 	"github.com/linli/linli/server/internal/community"
+	"github.com/linli/linli/server/internal/pii"
 	"github.com/linli/linli/server/internal/validation"
 )
 
@@ -113,4 +115,70 @@ func (s *Server) adminRevoke(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
+}
+
+type memberRoleJSON struct {
+	Role  string `json:"role"`
+	Since string `json:"since"`
+}
+
+type memberViewJSON struct {
+	UserID      int64            `json:"user_id"`
+	Name        string           `json:"name"`
+	Phone       *string          `json:"phone"`
+	CommunityID *int64           `json:"community_id"`
+	Roles       []memberRoleJSON `json:"roles"`
+}
+
+func memberOf(m account.Member) memberViewJSON {
+	out := memberViewJSON{UserID: m.UserID, Name: m.Name, Phone: masked(m.Phone, pii.MaskPhone), CommunityID: optID(m.HomeCommunity),
+		Roles: make([]memberRoleJSON, 0, len(m.Roles))}
+	for _, r := range m.Roles {
+		out.Roles = append(out.Roles, memberRoleJSON{Role: string(r.Role), Since: stamp(r.CreatedAt)})
+	}
+	return out
+}
+
+// searchQuery reads ?q=, trimmed and bounded; required says whether it may be empty.
+func searchQuery(c *gin.Context, required bool) (string, bool) {
+	q := strings.TrimSpace(c.Query("q"))
+	switch {
+	case q == "" && required:
+		fail(c, validation.Field("q", validation.Required))
+		return "", false
+	case len([]rune(q)) > maxSearch:
+		fail(c, validation.Field("q", validation.TooLong))
+		return "", false
+	}
+	return q, true
+}
+
+// maxSearch bounds a search text.
+const maxSearch = 32
+
+func (s *Server) adminMembers(c *gin.Context) {
+	role := account.Role(c.Query("role"))
+	if role != "" && !role.Grantable() {
+		fail(c, validation.Field("role", "应为 staff、grid_worker、canteen_staff 或 volunteer"))
+		return
+	}
+	q, ok := searchQuery(c, false)
+	if !ok {
+		return
+	}
+	p, ok := readPage(c)
+	if !ok {
+		return
+	}
+	rows, next, err := s.accounts.Members(c.Request.Context(), communityID(c), role, q, p)
+	replyList(c, rows, next, err, memberOf)
+}
+
+func (s *Server) adminFindUsers(c *gin.Context) {
+	q, ok := searchQuery(c, true)
+	if !ok {
+		return
+	}
+	rows, err := s.accounts.FindUsers(c.Request.Context(), communityID(c), q)
+	replyList(c, rows, "", err, memberOf)
 }

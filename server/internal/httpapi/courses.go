@@ -1,12 +1,16 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/linli/linli/server/internal/course"
+	"github.com/linli/linli/server/internal/cst"
 	"github.com/linli/linli/server/internal/validation"
 )
 
@@ -34,13 +38,16 @@ type courseJSON struct {
 	EnrollBy            string        `json:"enroll_by"`
 	Closed              bool          `json:"closed"`
 	CertificateSessions int           `json:"certificate_sessions"`
+	Cancelled           bool          `json:"cancelled"`
+	CancelReason        string        `json:"cancel_reason"`
 }
 
 func (s *Server) courseOf(c course.Course) courseJSON {
 	out := courseJSON{ID: c.ID, CommunityID: c.CommunityID, Theme: c.Theme, Title: c.Title, Teacher: c.Teacher, Description: c.Description,
 		Audience: c.Audience, MinAge: optInt(c.MinAge), MaxAge: optInt(c.MaxAge), Sessions: make([]sessionJSON, 0, len(c.Sessions)),
 		Capacity: c.Capacity, Enrolled: c.Enrolled, Waitlisted: c.Waitlisted, EnrollBy: stamp(c.EnrollBy),
-		Closed: !s.Now().Before(c.EnrollBy), CertificateSessions: c.CertificateSessions}
+		Closed: !s.Now().Before(c.EnrollBy) || c.Cancelled(), CertificateSessions: c.CertificateSessions, Cancelled: c.Cancelled(),
+		CancelReason: c.CancelReason}
 	for _, se := range c.Sessions {
 		out.Sessions = append(out.Sessions, sessionJSON{Index: se.Index, StartsAt: stamp(se.StartsAt), EndsAt: stamp(se.EndsAt), Place: se.Place})
 	}
@@ -126,11 +133,15 @@ func (s *Server) enroll(c *gin.Context) {
 }
 
 func (s *Server) listEnrollments(c *gin.Context) {
+	personID, ok := queryPersonID(c)
+	if !ok {
+		return
+	}
 	p, ok := readPage(c)
 	if !ok {
 		return
 	}
-	rows, next, err := s.Courses.Mine(c.Request.Context(), userID(c), p)
+	rows, next, err := s.Courses.Mine(c.Request.Context(), userID(c), personID, p)
 	replyList(c, rows, next, err, enrollmentOf)
 }
 
@@ -143,22 +154,46 @@ func (s *Server) cancelEnrollment(c *gin.Context) {
 	reply(c, http.StatusOK, e, err, enrollmentOf)
 }
 
+type sessionRequest struct {
+	StartsAt string `json:"starts_at"`
+	EndsAt   string `json:"ends_at"`
+	Place    string `json:"place"`
+}
+
 type courseRequest struct {
-	Theme               string `json:"theme"`
-	Title               string `json:"title"`
-	Teacher             string `json:"teacher"`
-	Description         string `json:"description"`
-	Audience            string `json:"audience"`
-	MinAge              int    `json:"min_age"`
-	MaxAge              int    `json:"max_age"`
-	Capacity            int    `json:"capacity"`
-	EnrollBy            string `json:"enroll_by"`
-	CertificateSessions int    `json:"certificate_sessions"`
-	Sessions            []struct {
-		StartsAt string `json:"starts_at"`
-		EndsAt   string `json:"ends_at"`
-		Place    string `json:"place"`
-	} `json:"sessions"`
+	Theme               string           `json:"theme"`
+	Title               string           `json:"title"`
+	Teacher             string           `json:"teacher"`
+	Description         string           `json:"description"`
+	Audience            string           `json:"audience"`
+	MinAge              int              `json:"min_age"`
+	MaxAge              int              `json:"max_age"`
+	Capacity            int              `json:"capacity"`
+	EnrollBy            string           `json:"enroll_by"`
+	CertificateSessions int              `json:"certificate_sessions"`
+	Sessions            []sessionRequest `json:"sessions"`
+}
+
+// courseTimes reads a course's enrolment deadline and sessions, adding what is malformed to errs.
+func courseTimes(errs validation.Errors, enrollBy string, sessions []sessionRequest) (time.Time, []course.Session) {
+	var by time.Time
+	if enrollBy != "" {
+		t, err := parseStamp("enroll_by", enrollBy)
+		if err != nil {
+			errs.Add("enroll_by", "时间格式应为 RFC 3339")
+		}
+		by = t
+	}
+	out := make([]course.Session, 0, len(sessions))
+	for i, se := range sessions {
+		start, err1 := parseStamp("starts_at", se.StartsAt)
+		end, err2 := parseStamp("ends_at", se.EndsAt)
+		if err1 != nil || err2 != nil {
+			errs.Add("sessions["+strconv.Itoa(i)+"].starts_at", "时间格式应为 RFC 3339")
+		}
+		out = append(out, course.Session{StartsAt: start, EndsAt: end, Place: se.Place})
+	}
+	return by, out
 }
 
 func (s *Server) adminCreateCourse(c *gin.Context) {
@@ -169,21 +204,7 @@ func (s *Server) adminCreateCourse(c *gin.Context) {
 	in := course.Input{Theme: req.Theme, Title: req.Title, Teacher: req.Teacher, Description: req.Description, Audience: req.Audience,
 		MinAge: req.MinAge, MaxAge: req.MaxAge, Capacity: req.Capacity, CertificateSessions: req.CertificateSessions}
 	errs := validation.Errors{}
-	if req.EnrollBy != "" {
-		t, err := parseStamp("enroll_by", req.EnrollBy)
-		if err != nil {
-			errs.Add("enroll_by", "时间格式应为 RFC 3339")
-		}
-		in.EnrollBy = t
-	}
-	for i, se := range req.Sessions {
-		start, err1 := parseStamp("starts_at", se.StartsAt)
-		end, err2 := parseStamp("ends_at", se.EndsAt)
-		if err1 != nil || err2 != nil {
-			errs.Add("sessions["+strconv.Itoa(i)+"].starts_at", "时间格式应为 RFC 3339")
-		}
-		in.Sessions = append(in.Sessions, course.Session{StartsAt: start, EndsAt: end, Place: se.Place})
-	}
+	in.EnrollBy, in.Sessions = courseTimes(errs, req.EnrollBy, req.Sessions)
 	if err := errs.Err(); err != nil {
 		fail(c, err)
 		return
@@ -192,17 +213,69 @@ func (s *Server) adminCreateCourse(c *gin.Context) {
 	reply(c, http.StatusCreated, co, err, s.courseOf)
 }
 
+type coursePatchRequest struct {
+	Capacity            *int              `json:"capacity"`
+	Title               *string           `json:"title"`
+	Teacher             *string           `json:"teacher"`
+	Description         *string           `json:"description"`
+	EnrollBy            *string           `json:"enroll_by"`
+	CertificateSessions *int              `json:"certificate_sessions"`
+	Sessions            *[]sessionRequest `json:"sessions"`
+}
+
 func (s *Server) adminPatchCourse(c *gin.Context) {
-	var req struct {
-		Capacity int `json:"capacity"`
-	}
+	var req coursePatchRequest
 	id, ok := idAndBody(c, "id", &req)
 	if !ok {
 		return
 	}
-	co, err := s.Courses.SetCapacity(c.Request.Context(), communityID(c), id, req.Capacity)
+	p := course.Patch{Capacity: req.Capacity, Title: req.Title, Teacher: req.Teacher, Description: req.Description,
+		CertificateSessions: req.CertificateSessions}
+	errs := validation.Errors{}
+	if req.EnrollBy != nil {
+		by, _ := courseTimes(errs, *req.EnrollBy, nil)
+		p.EnrollBy = &by
+	}
+	if req.Sessions != nil {
+		_, sessions := courseTimes(errs, "", *req.Sessions)
+		p.Sessions = &sessions
+	}
+	if p == (course.Patch{}) {
+		errs.Add("capacity", "请至少修改一项")
+	}
+	if err := errs.Err(); err != nil {
+		fail(c, err)
+		return
+	}
+	co, err := s.Courses.Edit(c.Request.Context(), communityID(c), id, p)
 	reply(c, http.StatusOK, co, err, s.courseOf)
 }
+
+func (s *Server) adminCancelCourse(c *gin.Context) {
+	var req reasonRequest
+	id, ok := idAndBody(c, "id", &req)
+	if !ok {
+		return
+	}
+	co, err := s.Courses.CancelCourse(c.Request.Context(), communityID(c), id, req.Reason)
+	reply(c, http.StatusOK, co, err, s.courseOf)
+}
+
+func (s *Server) adminListCourses(c *gin.Context) {
+	q, ok := searchQuery(c, false)
+	if !ok {
+		return
+	}
+	p, ok := readPage(c)
+	if !ok {
+		return
+	}
+	rows, next, err := s.Courses.StaffCourses(c.Request.Context(), communityID(c), c.Query("theme"), q, p)
+	replyList(c, rows, next, err, s.courseOf)
+}
+
+// enrollmentStatusNames are the statuses as the roster's CSV shows them.
+var enrollmentStatusNames = map[string]string{course.StatusEnrolled: "已报名", course.StatusWaitlisted: "候补", course.StatusCancelled: "已取消"}
 
 type rosterLineJSON struct {
 	EnrollmentID     int64  `json:"enrollment_id"`
@@ -219,7 +292,31 @@ func (s *Server) adminRoster(c *gin.Context) {
 	if !ok {
 		return
 	}
-	_, rows, err := s.Courses.Roster(c.Request.Context(), communityID(c), id)
+	co, rows, err := s.Courses.Roster(c.Request.Context(), communityID(c), id)
+	if err == nil && c.Query("format") == "csv" {
+		w := startCSV(c, fmt.Sprintf("roster-%d.csv", co.ID))
+		header := []string{"姓名", "状态", "候补位次"}
+		for _, se := range co.Sessions {
+			header = append(header, fmt.Sprintf("第%d次 %s", se.Index, cst.Today(se.StartsAt)))
+		}
+		writeRow(w, append(header, "出勤次数", "结业证书")...)
+		for _, e := range rows {
+			line := []string{e.PersonName, enrollmentStatusNames[e.Status], ""}
+			if e.Position > 0 {
+				line[2] = strconv.Itoa(e.Position)
+			}
+			for _, se := range co.Sessions {
+				mark := ""
+				if slices.Contains(e.Attended, se.Index) {
+					mark = "✓"
+				}
+				line = append(line, mark)
+			}
+			writeRow(w, append(line, strconv.Itoa(len(e.Attended)), yesNo(e.Certificate))...)
+		}
+		w.Flush()
+		return
+	}
 	replyList(c, rows, "", err, func(e course.Enrollment) rosterLineJSON {
 		l := rosterLineJSON{EnrollmentID: e.ID, PersonID: e.PersonID, Name: e.PersonName, Status: e.Status, Attended: e.Attended,
 			Certificate: e.Certificate}

@@ -83,6 +83,8 @@ var errorTable = []struct {
 	{course.ErrClosed, apiError{http.StatusConflict, "enrollment_closed", "报名已截止"}},
 	{course.ErrNotInAudience, apiError{http.StatusConflict, "not_in_audience", "这门课不适合TA的年龄"}},
 	{course.ErrCapacityBelow, apiError{http.StatusConflict, "capacity_below_enrolled", "名额不能少于已报名人数"}},
+	{course.ErrCancelled, apiError{http.StatusConflict, "invalid_transition", "课程已取消，不能再修改"}},
+	{course.ErrHasAttendance, apiError{http.StatusConflict, "session_has_attendance", "已有人签到的课次不能删除"}},
 	{upload.ErrNotFound, apiError{http.StatusNotFound, "not_found", "内容不存在"}},
 	{upload.ErrUnsupported, apiError{http.StatusUnsupportedMediaType, "unsupported_type", "只能上传 JPG、PNG 或 WebP 图片"}},
 	{report.ErrContentRejected, apiError{http.StatusUnprocessableEntity, "content_rejected", "内容含有不适宜的信息，请修改后再提交"}},

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -51,6 +52,9 @@ type testEnv struct {
 
 type options struct {
 	loginsPerMinute int64
+	// now is the clock (default time.Now); console the console's build (default none).
+	now     func() time.Time
+	console fs.FS
 }
 
 func newEnv(t *testing.T, opts ...options) *testEnv {
@@ -71,12 +75,15 @@ func newEnvTB(t testing.TB, opts ...options) *testEnv {
 	if o.loginsPerMinute == 0 {
 		o.loginsPerMinute = 1000
 	}
+	if o.now == nil {
+		o.now = time.Now
+	}
 	tpl := map[string]string{}
 	for _, k := range config.TemplateKeys {
 		tpl[k] = k
 	}
 	a, err := app.New(app.Options{
-		DB: db, Redis: rdb, KeyPrefix: prefix, Log: slog.New(slog.DiscardHandler), Now: time.Now,
+		DB: db, Redis: rdb, KeyPrefix: prefix, Log: slog.New(slog.DiscardHandler), Now: o.now, Console: o.console,
 		DataKey:   bytes.Repeat([]byte{42}, 32),
 		WeChat:    wechat.New(wechat.Config{AppID: "wxtest", Secret: "test-secret"}, wechat.NewCache(rdb, prefix)),
 		Templates: tpl, TrustedProxies: []string{"127.0.0.1"}, Fake: fake, LoginsPerMinute: o.loginsPerMinute,
@@ -147,6 +154,16 @@ func (e *testEnv) do(method, path, token string, body any, header ...string) res
 		}
 	}
 	return out
+}
+
+// into decodes an answer's body into a typed value.
+func into[T any](t testing.TB, r resp) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(r.Raw, &v); err != nil {
+		t.Fatalf("decode %T from %s: %v", v, r.Raw, err)
+	}
+	return v
 }
 
 // want fails the test unless the answer has the status (and, for errors, the code).

@@ -149,11 +149,15 @@ func (s *Server) submitReport(c *gin.Context) {
 }
 
 func (s *Server) listMyReports(c *gin.Context) {
+	personID, ok := queryPersonID(c)
+	if !ok {
+		return
+	}
 	p, ok := readPage(c)
 	if !ok {
 		return
 	}
-	rows, next, err := s.Reports.Mine(c.Request.Context(), userID(c), p)
+	rows, next, err := s.Reports.Mine(c.Request.Context(), userID(c), personID, p)
 	replyList(c, rows, next, err, s.reportOf)
 }
 
@@ -335,4 +339,26 @@ func (s *Server) adminAssignReport(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, s.withReporter(c, r, s.reportOf(r)))
+}
+
+// adminGetReport is one report of the staff's community with its reporter and timeline.
+func (s *Server) adminGetReport(c *gin.Context) {
+	id, ok := readID(c, "id")
+	if !ok {
+		return
+	}
+	r, err := s.Reports.Get(c.Request.Context(), id)
+	if err == nil && r.CommunityID != communityID(c) {
+		err = errNotFound
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out, err := s.withTimeline(c, r, s.withReporter(c, r, s.reportOf(r)))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, out)
 }

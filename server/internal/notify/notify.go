@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/linli/linli/server/internal/database"
@@ -96,11 +95,8 @@ func (s *Service) MarkRead(ctx context.Context, userID int64, ids []int64) (int,
 	if len(ids) == 0 {
 		_, err = s.db.ExecContext(ctx, qReadAll, now, userID)
 	} else {
-		args := []any{now, userID}
-		for _, id := range ids {
-			args = append(args, id)
-		}
-		_, err = s.db.ExecContext(ctx, fmt.Sprintf(qReadSome, strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")), args...)
+		in, idArgs := database.InList(ids)
+		_, err = s.db.ExecContext(ctx, fmt.Sprintf(qReadSome, in), append([]any{now, userID}, idArgs...)...)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("mark read: %w", err)

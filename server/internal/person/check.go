@@ -230,10 +230,7 @@ func contains(list []string, v string) bool {
 	return false
 }
 
-var (
-	mobilePattern   = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
-	landlinePattern = regexp.MustCompile(`^0[0-9]{2,3}-?[0-9]{7,8}$`)
-)
+var landlinePattern = regexp.MustCompile(`^0[0-9]{2,3}-?[0-9]{7,8}$`)
 
 func normalizeIDCard(id string) string { return strings.ToUpper(strings.TrimSpace(id)) }
 
@@ -241,7 +238,7 @@ func normalizePhone(p string) string {
 	return strings.NewReplacer(" ", "", "\u00a0", "").Replace(strings.TrimSpace(p))
 }
 
-func validPhone(p string) bool { return mobilePattern.MatchString(p) || landlinePattern.MatchString(p) }
+func validPhone(p string) bool { return validation.Mobile(p) || landlinePattern.MatchString(p) }
 
 // idWeights and idCheck are GB 11643-1999's check-digit rule (ISO 7064 MOD 11-2).
 var (

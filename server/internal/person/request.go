@@ -552,3 +552,24 @@ func (s *Service) tell(ctx context.Context, tx *sql.Tx, r Request, p Person, sta
 		CommunityID: p.CommunityID, Kind: "guardian_request", Title: title, Body: body, Page: "/pages/family/index", CreatedAt: now,
 	})
 }
+
+// PendingCounts counts a community's requests waiting for staff, by kind.
+func (s *Service) PendingCounts(ctx context.Context, communityID int64) (map[string]int, error) {
+	out := map[string]int{KindRegister: 0, KindJoin: 0, KindClaim: 0}
+	type count struct {
+		kind string
+		n    int
+	}
+	rows, err := database.Collect(ctx, s.store.db, `SELECT kind, COUNT(*) FROM guardian_requests WHERE community_id = ? AND status = 'pending' GROUP BY kind`,
+		[]any{communityID}, func(r database.Scanner) (count, error) {
+			var c count
+			return c, r.Scan(&c.kind, &c.n)
+		})
+	if err != nil {
+		return nil, fmt.Errorf("pending requests: %w", err)
+	}
+	for _, c := range rows {
+		out[c.kind] = c.n
+	}
+	return out, nil
+}

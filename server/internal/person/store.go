@@ -423,10 +423,6 @@ const qSearch = `SELECT ` + personCols + `,
 	(SELECT COUNT(*) FROM guardians g WHERE g.person_id = p.id AND g.status = 'approved')` + personFrom + `
 	WHERE p.community_id = ? AND %s ORDER BY p.created_at, p.id LIMIT ?`
 
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
 func (s *store) search(ctx context.Context, communityID int64, f Filter, today string, p paging.Page) ([]Listed, error) {
 	conds := []string{}
 	args := []any{communityID}
@@ -440,7 +436,7 @@ func (s *store) search(ctx context.Context, communityID int64, f Filter, today s
 			cond, hs := s.hashIs("p.phone_hash", normalizePhone(q))
 			conds, args = append(conds, cond), append(args, hs...)
 		default:
-			conds, args = append(conds, "p.name LIKE ?"), append(args, "%"+likeEscape(q)+"%")
+			conds, args = append(conds, "p.name LIKE ?"), append(args, database.LikeAny(q))
 		}
 	}
 	if f.BuildingID > 0 {

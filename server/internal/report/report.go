@@ -199,8 +199,9 @@ const (
 	qHasRole     = `SELECT COUNT(*) FROM user_roles WHERE user_id = ? AND community_id = ? AND role IN ('grid_worker', 'volunteer', 'staff')`
 	qMineReports = `SELECT ` + reportCols + reportFrom + `WHERE (r.reporter_user_id = ? OR r.person_id IN (SELECT id FROM persons WHERE owner_user_id = ?
 		UNION SELECT person_id FROM guardians WHERE user_id = ?)) AND %s ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
-	qTasks = `SELECT ` + reportCols + reportFrom + `WHERE r.assignee_user_id = ? AND (r.status = ? OR ? = '') AND %s ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
-	qOpen  = `SELECT ` + reportCols + reportFrom + `WHERE r.community_id = ? AND r.level = 'minor' AND r.status IN ('submitted', 'assigned')
+	qPersonReports = `SELECT ` + reportCols + reportFrom + `WHERE r.person_id = ? AND %s ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
+	qTasks         = `SELECT ` + reportCols + reportFrom + `WHERE r.assignee_user_id = ? AND (r.status = ? OR ? = '') AND %s ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
+	qOpen          = `SELECT ` + reportCols + reportFrom + `WHERE r.community_id = ? AND r.level = 'minor' AND r.status IN ('submitted', 'assigned')
 		AND %s ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
 	qAdminReports = `SELECT ` + reportCols + reportFrom + `WHERE r.community_id = ? AND (r.status = ? OR ? = '') AND (? = FALSE OR
 		(r.status IN ('assigned', 'submitted') AND r.accept_by < ?) OR (r.status = 'accepted' AND r.resolve_by < ?) OR r.status = 'escalated')
@@ -796,8 +797,15 @@ func (s *Service) list(ctx context.Context, query string, args []any, p paging.P
 	return items, next, nil
 }
 
-// Mine pages through the reports a user made or that concern persons they act for.
-func (s *Service) Mine(ctx context.Context, userID int64, p paging.Page) ([]Report, string, error) {
+// Mine pages through the reports a user made or that concern persons they act for; personID
+// (when not 0) narrows them to one person the user acts for (staff too, in its community).
+func (s *Service) Mine(ctx context.Context, userID, personID int64, p paging.Page) ([]Report, string, error) {
+	if personID != 0 {
+		if _, err := s.deps.Access(ctx, userID, personID); err != nil {
+			return nil, "", err
+		}
+		return s.list(ctx, qPersonReports, []any{personID}, p)
+	}
 	return s.list(ctx, qMineReports, []any{userID, userID, userID}, p)
 }
 

@@ -2,9 +2,15 @@
 package validation
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 )
+
+var mobilePattern = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
+
+// Mobile reports whether s is a mainland mobile number (11 digits).
+func Mobile(s string) bool { return mobilePattern.MatchString(s) }
 
 // Errors maps a request field to what is wrong with it, in Chinese (the mini-program shows it).
 type Errors map[string]string

@@ -1,0 +1,181 @@
+package httpapi_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/linli/linli/server/internal/cst"
+)
+
+type overviewJSON struct {
+	Date  string `json:"date"`
+	Meals []struct {
+		CanteenName string         `json:"canteen_name"`
+		Meal        string         `json:"meal"`
+		Capacity    int            `json:"capacity"`
+		Booked      int            `json:"booked"`
+		Served      int            `json:"served"`
+		Closed      bool           `json:"closed"`
+		ByMode      map[string]int `json:"by_mode"`
+	} `json:"meals"`
+	Reports struct {
+		Open      int            `json:"open"`
+		Overdue   int            `json:"overdue"`
+		Escalated map[string]int `json:"escalated"`
+		Flagged   int            `json:"flagged"`
+	} `json:"reports"`
+	Approvals map[string]int `json:"approvals"`
+	Courses   []struct {
+		Title         string  `json:"title"`
+		Capacity      int     `json:"capacity"`
+		Enrolled      int     `json:"enrolled"`
+		Waitlisted    int     `json:"waitlisted"`
+		NextSessionAt *string `json:"next_session_at"`
+	} `json:"courses"`
+	DeadLetters int `json:"dead_letters"`
+	MealsPerDay []struct {
+		Date  string `json:"date"`
+		Count int    `json:"count"`
+	} `json:"meals_per_day"`
+	ReportCategories []struct {
+		Category          string `json:"category"`
+		Count             int    `json:"count"`
+		Resolved          int    `json:"resolved"`
+		AvgResolveMinutes *int   `json:"avg_resolve_minutes"`
+	} `json:"report_categories"`
+}
+
+func TestAdminOverview(t *testing.T) {
+	w := newCanteenWorld(t)
+	ctx := context.Background()
+	// Tomorrow: lunch with two orders (one to be served) and a closed dinner.
+	lunch := w.slot(map[string]any{"capacity": 5})
+	w.want(w.book(w.resident, lunch, w.self, "pickup"), 201, "")
+	w.want(w.book(w.resident, lunch, w.mother, "eat_in"), 201, "")
+	dinner := w.slot(map[string]any{"meal": "dinner"})
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/admin/slots/%d/close", dinner), w.staff, map[string]any{"reason": "停电"}), 200, "")
+	if _, err := w.db.ExecContext(ctx, `UPDATE meal_orders SET status = 'served' WHERE person_id = ?`, w.self); err != nil {
+		t.Fatal(err)
+	}
+
+	// Reports: two open, one of them past its deadline, one flagged for review.
+	submit := func(body map[string]any) int64 {
+		b := map[string]any{"category": "repair", "description": "楼道灯坏了", "building_id": w.bs[0], "urgency": "normal", "photo_ids": []int64{}}
+		for k, v := range body {
+			b[k] = v
+		}
+		r := w.do("POST", "/api/v1/reports", w.resident, b)
+		w.want(r, 201, "")
+		return w.id(r)
+	}
+	late := submit(nil)
+	submit(map[string]any{"category": "dispute", "description": "待审：楼上噪音"})
+	if _, err := w.db.ExecContext(ctx, `UPDATE reports SET accept_by = ? WHERE id = ?`, time.Now().UTC().Add(-time.Minute), late); err != nil {
+		t.Fatal(err)
+	}
+	// A pending registration.
+	father := elder(w.bs[0], "王大爷", idElderM)
+	father["gender"], father["birth_date"] = "male", "1948-08-12"
+	w.want(w.do("POST", "/api/v1/persons", w.resident, father), 201, "")
+	// A course meeting tomorrow, half full.
+	tomorrow10, _ := time.ParseInLocation("2006-01-02 15:04", w.tomorrow+" 10:00", cst.Zone)
+	course := w.course(map[string]any{"capacity": 2, "sessions": []map[string]any{session(tomorrow10, "活动室")}})
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/courses/%d/enrollments", course), w.resident, map[string]any{"person_id": w.mother}), 201, "")
+
+	r := w.do("GET", "/api/v1/admin/overview?date="+w.tomorrow, w.staff, nil)
+	w.want(r, 200, "")
+	o := into[overviewJSON](t, r)
+	if o.Date != w.tomorrow || len(o.Meals) != 2 {
+		t.Fatalf("overview = %s", r.Raw)
+	}
+	l, d := o.Meals[0], o.Meals[1]
+	if l.Meal != "lunch" || l.Booked != 2 || l.Served != 1 || l.Capacity != 5 || l.ByMode["pickup"] != 1 || l.ByMode["eat_in"] != 1 ||
+		l.ByMode["delivery"] != 0 || l.Closed || l.CanteenName != "中埂邻里食堂" {
+		t.Errorf("lunch = %+v", l)
+	}
+	if d.Meal != "dinner" || !d.Closed || d.Booked != 0 {
+		t.Errorf("dinner = %+v", d)
+	}
+	if len(o.MealsPerDay) != 30 || o.MealsPerDay[29].Date != w.tomorrow || o.MealsPerDay[29].Count != 2 || o.MealsPerDay[28].Count != 0 {
+		t.Errorf("meals per day = %+v", o.MealsPerDay)
+	}
+	if o.Reports.Open != 2 || o.Reports.Overdue != 1 || o.Reports.Flagged != 1 || o.Reports.Escalated["major"] != 0 {
+		t.Errorf("reports = %+v", o.Reports)
+	}
+	if o.Approvals["register"] != 1 || o.Approvals["join"] != 0 || o.Approvals["claim"] != 0 {
+		t.Errorf("approvals = %+v", o.Approvals)
+	}
+	if len(o.Courses) != 1 || o.Courses[0].Enrolled != 1 || o.Courses[0].Capacity != 2 || o.Courses[0].NextSessionAt == nil {
+		t.Errorf("courses = %s", r.Raw)
+	}
+	if len(o.ReportCategories) != 2 || o.ReportCategories[0].Count != 1 || o.ReportCategories[0].AvgResolveMinutes != nil {
+		t.Errorf("report categories = %+v", o.ReportCategories)
+	}
+	if o.DeadLetters != 0 {
+		t.Errorf("dead letters = %d", o.DeadLetters)
+	}
+
+	// Another community's overview shows none of it; residents may not look.
+	cid2, _ := w.community("西街社区", "1幢")
+	staff2, _ := w.testEnv.staff("staff2", cid2)
+	o2 := into[overviewJSON](t, w.do("GET", "/api/v1/admin/overview?date="+w.tomorrow, staff2, nil))
+	if len(o2.Meals) != 0 || o2.Reports.Open != 0 || o2.Approvals["register"] != 0 || len(o2.Courses) != 0 || o2.MealsPerDay[29].Count != 0 {
+		t.Errorf("other community's overview = %+v", o2)
+	}
+	w.want(w.do("GET", "/api/v1/admin/overview", w.resident, nil), 403, "forbidden")
+	w.want(w.do("GET", "/api/v1/admin/overview?date=tomorrow", w.staff, nil), 400, "invalid_request")
+}
+
+func TestStaffReadsAReportAndAPersonsLists(t *testing.T) {
+	w := newReportWorld(t)
+	// For the mother (a pending registration), in a building in no grid: staff get it.
+	id := w.id(w.submit(w.resident, map[string]any{"building_id": w.bs[1], "person_id": w.mother, "description": "水管漏水"}))
+	w.dispatch()
+	r := w.do("GET", fmt.Sprintf("/api/v1/admin/reports/%d", id), w.staff, nil)
+	w.want(r, 200, "")
+	type step struct {
+		Action string `json:"action"`
+	}
+	got := into[struct {
+		ID       int64   `json:"id"`
+		Reporter *string `json:"reporter_name"`
+		Phone    *string `json:"reporter_phone"`
+		Timeline []step  `json:"timeline"`
+	}](t, r)
+	if got.Reporter == nil || *got.Reporter != "王小明" || got.Phone == nil || !strings.Contains(*got.Phone, "****") || len(got.Timeline) == 0 {
+		t.Errorf("staff's report = %s", r.Raw)
+	}
+	cid2, _ := w.community("西街社区", "1幢")
+	other, _ := w.testEnv.staff("other-staff", cid2)
+	w.want(w.do("GET", fmt.Sprintf("/api/v1/admin/reports/%d", id), other, nil), 404, "not_found")
+	w.want(w.do("GET", "/api/v1/admin/reports/99999999", w.staff, nil), 404, "not_found")
+	w.want(w.do("GET", fmt.Sprintf("/api/v1/admin/reports/%d", id), w.resident, nil), 403, "forbidden")
+
+	// A person's reports and enrolments, for the guardian and for staff; others find nothing.
+	course := w.id(w.do("POST", "/api/v1/admin/courses", w.staff, map[string]any{"theme": "健康", "title": "老年健康讲座", "teacher": "医生",
+		"capacity": 5, "enroll_by": time.Now().Add(24 * time.Hour).Format(time.RFC3339),
+		"sessions": []map[string]any{session(time.Now().Add(48*time.Hour), "活动室")}}))
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/courses/%d/enrollments", course), w.resident, map[string]any{"person_id": w.mother}), 201, "")
+	w.submit(w.resident, nil) // the resident's own report, not the mother's
+	stranger, _ := w.login("stranger")
+	for _, path := range []string{"/api/v1/reports?person_id=%d", "/api/v1/enrollments?person_id=%d"} {
+		p := fmt.Sprintf(path, w.mother)
+		for who, tok := range map[string]string{"guardian": w.resident, "staff": w.staff} {
+			page := into[struct {
+				Items []struct {
+					PersonID int64 `json:"person_id"`
+				} `json:"items"`
+			}](t, w.do("GET", p, tok, nil))
+			if len(page.Items) != 1 || page.Items[0].PersonID != w.mother {
+				t.Errorf("%s: %s = %+v", p, who, page.Items)
+			}
+		}
+		w.want(w.do("GET", p, stranger, nil), 404, "not_found")
+		w.want(w.do("GET", p, other, nil), 404, "not_found")
+		w.want(w.do("GET", fmt.Sprintf(path, 99999999), w.resident, nil), 404, "not_found")
+		w.want(w.do("GET", strings.Replace(path, "%d", "abc", 1), w.resident, nil), 404, "not_found")
+	}
+}
