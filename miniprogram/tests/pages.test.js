@@ -73,7 +73,7 @@ describe('report tab', () => {
 describe('care mode', () => {
   test('every page honours it', () => {
     care.set(true);
-    for (const name of ['home', 'canteen', 'report', 'course', 'mine', 'onboarding', 'family', 'family/form', 'family/detail', 'review', 'canteen/book', 'canteen/orders', 'canteen/counter', 'canteen/rider', 'report/form', 'report/detail', 'report/task']) {
+    for (const name of ['home', 'canteen', 'report', 'course', 'mine', 'onboarding', 'family', 'family/form', 'family/detail', 'review', 'canteen/book', 'canteen/orders', 'canteen/counter', 'canteen/rider', 'report/form', 'report/detail', 'report/task', 'console']) {
       const comp = page(name);
       expect(comp.data.care).toBe(true);
       expect(comp.dom.innerHTML).toContain('care');

@@ -3,6 +3,7 @@ const api = require('../../utils/api');
 const care = require('../../utils/care');
 const session = require('../../utils/session');
 const inbox = require('../../utils/inbox');
+const consoleWords = require('../../utils/console');
 
 Component({
   behaviors: [pageBehavior],
@@ -11,6 +12,7 @@ Component({
     failed: false,
     user: null,
     isStaff: false,
+    canConsole: false,
     binding: false,
     unread: 0,
   },
@@ -21,7 +23,11 @@ Component({
     async load() {
       const ok = await this.loadWith(async () => {
         const user = await session.refreshUser();
-        this.setData({ user, isStaff: user.roles.some((r) => r.role === 'staff') });
+        this.setData({
+          user,
+          isStaff: user.roles.some((r) => r.role === 'staff'),
+          canConsole: user.roles.some((r) => r.role === 'staff' || r.role === 'canteen_staff'),
+        });
       });
       if (ok) {
         this.setData({ unread: await inbox.refresh() });
@@ -35,6 +41,21 @@ Component({
     },
     openReview() {
       wx.navigateTo({ url: '/pages/review/index' });
+    },
+    // 扫码登录工作台: the console on a PC shows a QR code; its ticket opens the confirm page.
+    scanConsole() {
+      wx.scanCode({
+        onlyFromCamera: true,
+        scanType: ['qrCode'],
+        success: (res) => {
+          const ticket = consoleWords.ticketOf(res.result);
+          if (!ticket) {
+            wx.showToast({ title: '这不是工作台的登录二维码', icon: 'none' });
+            return;
+          }
+          wx.navigateTo({ url: '/pages/console/index?ticket=' + ticket });
+        },
+      });
     },
     editProfile() {
       wx.navigateTo({ url: '/pages/onboarding/index' });

@@ -59,16 +59,35 @@ func seedDemo(ctx context.Context, a *app.App, log *slog.Logger) error {
 			return err
 		}
 	}
-	for code, pr := range map[string]person.Profile{
-		demoResident: {Name: "王小明", Unit: "1单元", Room: "301", Gender: person.GenderMale, BirthDate: "1985-06-01"},
-		demoRelative: {Name: "王小红", Unit: "2单元", Room: "502", Gender: person.GenderFemale, BirthDate: "1988-09-15"},
-	} {
-		pr.CommunityID, pr.BuildingID = c.ID, buildings[0]
-		if _, err := a.Persons.SaveOwn(ctx, users[code], pr); err != nil {
-			return err
+	type profile struct {
+		code string
+		person.Profile
+	}
+	own := func(ps []profile) error {
+		for _, p := range ps {
+			p.CommunityID = c.ID
+			if _, err := a.Persons.SaveOwn(ctx, users[p.code], p.Profile); err != nil {
+				return err
+			}
 		}
+		return nil
+	}
+	if err := own([]profile{
+		{demoResident, person.Profile{Name: "王小明", BuildingID: buildings[0], Unit: "1单元", Room: "301", Gender: person.GenderMale, BirthDate: "1985-06-01"}},
+		{demoRelative, person.Profile{Name: "王小红", BuildingID: buildings[0], Unit: "2单元", Room: "502", Gender: person.GenderFemale, BirthDate: "1988-09-15"}},
+	}); err != nil {
+		return err
 	}
 	if err := seedDemoElders(ctx, a, c.ID, buildings, users); err != nil {
+		return err
+	}
+	// The workers live in the community too, so staff see names beside roles.
+	if err := own([]profile{
+		{demoStaff, person.Profile{Name: "李红梅", BuildingID: buildings[4], Unit: "1单元", Room: "102", Gender: person.GenderFemale, BirthDate: "1978-04-20"}},
+		{demoWorker, person.Profile{Name: "张建国", BuildingID: buildings[1], Unit: "2单元", Room: "201", Gender: person.GenderMale, BirthDate: "1972-11-03"}},
+		{demoKitchen, person.Profile{Name: "陈国强", BuildingID: buildings[3], Unit: "1单元", Room: "601", Gender: person.GenderMale, BirthDate: "1969-02-14"}},
+		{demoRider, person.Profile{Name: "赵志强", BuildingID: buildings[2], Unit: "3单元", Room: "402", Gender: person.GenderMale, BirthDate: "1990-07-08"}},
+	}); err != nil {
 		return err
 	}
 	if err := seedDemoCanteen(ctx, a, c.ID); err != nil {
@@ -183,6 +202,9 @@ func printLoginHelp(w io.Writer, addr net.Addr) {
 	base := "http://localhost:" + port
 	fmt.Fprintf(w, `
 Linli is serving on %[1]s with the fake WeChat.
+The community console (社区工作台): %[1]s/console/
+  sign in by scanning its QR code in the mini-program (我的 → 扫码登录工作台), or type the login
+  code %[4]s (staff) or %[6]s (canteen staff) under 开发环境 on its sign-in page.
 Log in as a demo user (the fake WeChat turns login code X into openid fake-X):
   resident:    curl -s -X POST %[1]s/api/v1/auth/login -H 'Content-Type: application/json' -d '{"code":"%[2]s"}'
   relative:    curl -s -X POST %[1]s/api/v1/auth/login -H 'Content-Type: application/json' -d '{"code":"%[5]s"}'
