@@ -1,4 +1,14 @@
-# The Linli server: one static binary with the migrations embedded.
+# The Linli server: one static binary with the migrations and the console embedded.
+
+# The console (Vue): its types are generated from the API description, then built.
+FROM node:20-bookworm-slim AS console
+WORKDIR /src/console
+COPY console/package.json console/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY docs/openapi.yaml /src/docs/openapi.yaml
+COPY console ./
+RUN npm run build
+
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
@@ -6,6 +16,7 @@ RUN go mod download
 COPY embed.go ./
 COPY sql ./sql
 COPY server ./server
+COPY --from=console /src/console/dist ./console/dist
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/linli ./server/cmd/linli
 
 FROM debian:bookworm-slim
