@@ -122,7 +122,7 @@ const (
 	qCourses = `SELECT ` + courseCols + ` FROM courses c WHERE c.community_id = ? AND (c.theme = ? OR ? = '') AND c.cancelled_at IS NULL
 		AND %s ORDER BY c.created_at, c.id LIMIT ?`
 	qStaffCourses = `SELECT ` + courseCols + ` FROM courses c WHERE c.community_id = ? AND (c.theme = ? OR ? = '') AND (? = '' OR c.title LIKE ?)
-		AND %s ORDER BY c.created_at DESC, c.id DESC LIMIT ?`
+		AND %s ORDER BY %s LIMIT ?`
 	qSessions     = `SELECT course_id, session_index, starts_at, ends_at, place FROM course_sessions WHERE course_id IN (%s) ORDER BY course_id, session_index`
 	qInsertCourse = `INSERT INTO courses (community_id, theme, title, teacher, description, audience, min_age, max_age, capacity, enroll_by,
 		certificate_sessions, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -307,15 +307,15 @@ func (s *Service) Courses(ctx context.Context, communityID int64, theme string, 
 	return s.courses(ctx, fmt.Sprintf(qCourses, where), append(append([]any{communityID, theme, theme}, args...), p.Limit+1), p)
 }
 
-// StaffCourses pages through all of a community's courses for staff, cancelled ones too, newest
-// first; q narrows to titles containing it.
-func (s *Service) StaffCourses(ctx context.Context, communityID int64, theme, q string, p paging.Page) ([]Course, string, error) {
-	where, args := p.WhereNewest("c.created_at", "c.id")
+// StaffCourses pages through all of a community's courses for staff, cancelled ones too, in
+// order o of their creation; q narrows to titles containing it.
+func (s *Service) StaffCourses(ctx context.Context, communityID int64, theme, q string, p paging.Page, o paging.Order) ([]Course, string, error) {
+	where, args, order := p.Keyset("c.created_at", "c.id", o)
 	pattern := ""
 	if q != "" {
 		pattern = database.LikeAny(q)
 	}
-	return s.courses(ctx, fmt.Sprintf(qStaffCourses, where), append(append([]any{communityID, theme, theme, pattern, pattern}, args...), p.Limit+1), p)
+	return s.courses(ctx, fmt.Sprintf(qStaffCourses, where, order), append(append([]any{communityID, theme, theme, pattern, pattern}, args...), p.Limit+1), p)
 }
 
 // courses reads a page of courses with their sessions.

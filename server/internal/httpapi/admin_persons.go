@@ -56,6 +56,11 @@ func registerFilter(c *gin.Context) (person.Filter, error) {
 	if f.CareLevel != "" && !slices.Contains(person.CareLevels, f.CareLevel) {
 		errs.Add("care_level", "应为 self_care、partly_dependent 或 fully_dependent")
 	}
+	order, err := paging.ParseOrder(c.Query("order"), paging.Oldest)
+	if err != nil {
+		_ = errs.Merge(err)
+	}
+	f.Order = order
 	return f, errs.Err()
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/linli/linli/server/internal/course"
 	"github.com/linli/linli/server/internal/cst"
+	"github.com/linli/linli/server/internal/paging"
 	"github.com/linli/linli/server/internal/validation"
 )
 
@@ -266,11 +267,15 @@ func (s *Server) adminListCourses(c *gin.Context) {
 	if !ok {
 		return
 	}
+	order, ok := readOrder(c, paging.Newest)
+	if !ok {
+		return
+	}
 	p, ok := readPage(c)
 	if !ok {
 		return
 	}
-	rows, next, err := s.Courses.StaffCourses(c.Request.Context(), communityID(c), c.Query("theme"), q, p)
+	rows, next, err := s.Courses.StaffCourses(c.Request.Context(), communityID(c), c.Query("theme"), q, p, order)
 	replyList(c, rows, next, err, s.courseOf)
 }
 

@@ -92,6 +92,10 @@ func TestCourseEditCancelAndRosterCSV(t *testing.T) {
 	if got := into[coursePage](t, w.do("GET", "/api/v1/admin/courses?q=倾听", w.staff, nil)).Items; len(got) != 1 || got[0].ID != id {
 		t.Errorf("q=倾听 = %+v", got)
 	}
+	if got := into[coursePage](t, w.do("GET", "/api/v1/admin/courses?order=oldest&limit=1", w.staff, nil)); len(got.Items) != 1 || got.Items[0].ID != id || got.NextCursor == "" {
+		t.Errorf("oldest first = %+v", got)
+	}
+	w.want(w.do("GET", "/api/v1/admin/courses?order=title", w.staff, nil), 400, "invalid_request")
 
 	// Cancelling: a reason is needed; everyone enrolled or waiting is told; the course leaves the
 	// public list and takes no more enrolments or edits.

@@ -141,6 +141,12 @@ func readPage(c *gin.Context) (paging.Page, bool) {
 	return p, answered(c, err)
 }
 
+// readOrder reads ?order= (newest or oldest), def when absent.
+func readOrder(c *gin.Context, def paging.Order) (paging.Order, bool) {
+	o, err := paging.ParseOrder(c.Query("order"), def)
+	return o, answered(c, err)
+}
+
 // reply answers err's envelope, or status with view(v).
 func reply[T, J any](c *gin.Context, status int, v T, err error, view func(T) J) {
 	if answered(c, err) {

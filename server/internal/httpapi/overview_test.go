@@ -148,6 +148,19 @@ func TestStaffReadsAReportAndAPersonsLists(t *testing.T) {
 	if got.Reporter == nil || *got.Reporter != "王小明" || got.Phone == nil || !strings.Contains(*got.Phone, "****") || len(got.Timeline) == 0 {
 		t.Errorf("staff's report = %s", r.Raw)
 	}
+	// Staff's list, newest or oldest first.
+	second := w.id(w.submit(w.resident, map[string]any{"building_id": w.bs[1], "description": "电梯异响"}))
+	for order, want := range map[string][]int64{"": {second, id}, "newest": {second, id}, "oldest": {id, second}} {
+		page := into[struct {
+			Items []struct {
+				ID int64 `json:"id"`
+			} `json:"items"`
+		}](t, w.do("GET", "/api/v1/admin/reports?order="+order, w.staff, nil))
+		if len(page.Items) != 2 || page.Items[0].ID != want[0] || page.Items[1].ID != want[1] {
+			t.Errorf("order %q = %+v", order, page.Items)
+		}
+	}
+	w.want(w.do("GET", "/api/v1/admin/reports?order=up", w.staff, nil), 400, "invalid_request")
 	cid2, _ := w.community("西街社区", "1幢")
 	other, _ := w.testEnv.staff("other-staff", cid2)
 	w.want(w.do("GET", fmt.Sprintf("/api/v1/admin/reports/%d", id), other, nil), 404, "not_found")
@@ -159,7 +172,7 @@ func TestStaffReadsAReportAndAPersonsLists(t *testing.T) {
 		"capacity": 5, "enroll_by": time.Now().Add(24 * time.Hour).Format(time.RFC3339),
 		"sessions": []map[string]any{session(time.Now().Add(48*time.Hour), "活动室")}}))
 	w.want(w.do("POST", fmt.Sprintf("/api/v1/courses/%d/enrollments", course), w.resident, map[string]any{"person_id": w.mother}), 201, "")
-	w.submit(w.resident, nil) // the resident's own report, not the mother's
+	w.submit(w.resident, nil) // the resident's own report, not the mother's (the second of above is not hers either)
 	stranger, _ := w.login("stranger")
 	for _, path := range []string{"/api/v1/reports?person_id=%d", "/api/v1/enrollments?person_id=%d"} {
 		p := fmt.Sprintf(path, w.mother)

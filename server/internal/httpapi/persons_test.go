@@ -635,12 +635,14 @@ func TestStaffRegister(t *testing.T) {
 		"&care_level=fully_dependent":       `=HYPERLINK("x"),王秀兰`,
 		"&living_alone=true&min_age=80":     "李桂英",
 		"&verified=false":                   "",
+		"&order=newest":                     `差一天,寿星,王秀兰,=HYPERLINK("x"),张建国,李桂英`,
+		"&order=oldest&living_alone=true":   "李桂英,王秀兰",
 	} {
 		if got := names(query); got != want {
 			t.Errorf("register %q = %s, want %s", query, got, want)
 		}
 	}
-	for _, bad := range []string{"min_age=x", "min_age=200", "living_alone=yes", "care_level=x", "building_id=-1", "q=" + strings.Repeat("x", 40)} {
+	for _, bad := range []string{"order=name", "min_age=x", "min_age=200", "living_alone=yes", "care_level=x", "building_id=-1", "q=" + strings.Repeat("x", 40)} {
 		e.want(e.do("GET", "/api/v1/admin/persons?"+bad, staff, nil), 400, "invalid_request")
 	}
 

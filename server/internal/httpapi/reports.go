@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/linli/linli/server/internal/paging"
 	"github.com/linli/linli/server/internal/pii"
 	"github.com/linli/linli/server/internal/report"
 	"github.com/linli/linli/server/internal/validation"
@@ -317,11 +318,15 @@ func (s *Server) adminReports(c *gin.Context) {
 		return
 	}
 	overdue := c.Query("overdue") == "true"
+	order, ok := readOrder(c, paging.Newest)
+	if !ok {
+		return
+	}
 	p, ok := readPage(c)
 	if !ok {
 		return
 	}
-	rows, next, err := s.Reports.ForStaff(c.Request.Context(), communityID(c), status, overdue, p)
+	rows, next, err := s.Reports.ForStaff(c.Request.Context(), communityID(c), status, overdue, p, order)
 	replyList(c, rows, next, err, func(r report.Report) reportJSON { return s.withReporter(c, r, s.reportOf(r)) })
 }
 

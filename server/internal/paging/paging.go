@@ -100,3 +100,34 @@ func (p Page) Where(atCol, idCol string) (string, []any) {
 	}
 	return "(" + atCol + " > ? OR (" + atCol + " = ? AND " + idCol + " > ?))", []any{p.After.At, p.After.At, p.After.ID}
 }
+
+// Order is the direction of a list staff may turn around, by its time.
+type Order string
+
+// Orders.
+const (
+	Newest Order = "newest"
+	Oldest Order = "oldest"
+)
+
+// ParseOrder reads ?order=, def when it is empty.
+func ParseOrder(v string, def Order) (Order, error) {
+	switch Order(v) {
+	case "":
+		return def, nil
+	case Newest, Oldest:
+		return Order(v), nil
+	}
+	return "", validation.Field("order", "应为 newest 或 oldest")
+}
+
+// Keyset is the keyset condition (with its args) and the ORDER BY for a list on columns at and
+// id in order o.
+func (p Page) Keyset(atCol, idCol string, o Order) (string, []any, string) {
+	if o == Newest {
+		where, args := p.WhereNewest(atCol, idCol)
+		return where, args, atCol + " DESC, " + idCol + " DESC"
+	}
+	where, args := p.Where(atCol, idCol)
+	return where, args, atCol + ", " + idCol
+}

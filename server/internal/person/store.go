@@ -411,6 +411,8 @@ type Filter struct {
 	MinAge    int
 	CareLevel string
 	Verified  *bool
+	// Order is by registration: oldest first unless paging.Newest.
+	Order paging.Order
 }
 
 // Listed is a person in the staff register, with how many guardians are approved.
@@ -421,7 +423,7 @@ type Listed struct {
 
 const qSearch = `SELECT ` + personCols + `,
 	(SELECT COUNT(*) FROM guardians g WHERE g.person_id = p.id AND g.status = 'approved')` + personFrom + `
-	WHERE p.community_id = ? AND %s ORDER BY p.created_at, p.id LIMIT ?`
+	WHERE p.community_id = ? AND %s ORDER BY %s LIMIT ?`
 
 func (s *store) search(ctx context.Context, communityID int64, f Filter, today string, p paging.Page) ([]Listed, error) {
 	conds := []string{}
@@ -458,9 +460,9 @@ func (s *store) search(ctx context.Context, communityID int64, f Filter, today s
 			conds = append(conds, "p.verified_at IS NULL")
 		}
 	}
-	where, wargs := p.Where("p.created_at", "p.id")
+	where, wargs, order := p.Keyset("p.created_at", "p.id", f.Order)
 	conds, args = append(conds, where), append(append(args, wargs...), p.Limit+1)
-	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(qSearch, strings.Join(conds, " AND ")), args...)
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(qSearch, strings.Join(conds, " AND "), order), args...)
 	if err != nil {
 		return nil, fmt.Errorf("search persons: %w", err)
 	}

@@ -198,14 +198,14 @@ const (
 	qStaffOf     = `SELECT user_id FROM user_roles WHERE community_id = ? AND role = 'staff' ORDER BY user_id`
 	qHasRole     = `SELECT COUNT(*) FROM user_roles WHERE user_id = ? AND community_id = ? AND role IN ('grid_worker', 'volunteer', 'staff')`
 	qMineReports = `SELECT ` + reportCols + reportFrom + `WHERE (r.reporter_user_id = ? OR r.person_id IN (SELECT id FROM persons WHERE owner_user_id = ?
-		UNION SELECT person_id FROM guardians WHERE user_id = ?)) AND %s ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
-	qPersonReports = `SELECT ` + reportCols + reportFrom + `WHERE r.person_id = ? AND %s ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
-	qTasks         = `SELECT ` + reportCols + reportFrom + `WHERE r.assignee_user_id = ? AND (r.status = ? OR ? = '') AND %s ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
+		UNION SELECT person_id FROM guardians WHERE user_id = ?)) AND %s ORDER BY %s LIMIT ?`
+	qPersonReports = `SELECT ` + reportCols + reportFrom + `WHERE r.person_id = ? AND %s ORDER BY %s LIMIT ?`
+	qTasks         = `SELECT ` + reportCols + reportFrom + `WHERE r.assignee_user_id = ? AND (r.status = ? OR ? = '') AND %s ORDER BY %s LIMIT ?`
 	qOpen          = `SELECT ` + reportCols + reportFrom + `WHERE r.community_id = ? AND r.level = 'minor' AND r.status IN ('submitted', 'assigned')
-		AND %s ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
+		AND %s ORDER BY %s LIMIT ?`
 	qAdminReports = `SELECT ` + reportCols + reportFrom + `WHERE r.community_id = ? AND (r.status = ? OR ? = '') AND (? = FALSE OR
 		(r.status IN ('assigned', 'submitted') AND r.accept_by < ?) OR (r.status = 'accepted' AND r.resolve_by < ?) OR r.status = 'escalated')
-		AND %s ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
+		AND %s ORDER BY %s LIMIT ?`
 )
 
 func nullFloat(f *float64) any {
@@ -788,8 +788,13 @@ func (s *Service) Escalate(ctx context.Context) (int, error) {
 }
 
 func (s *Service) list(ctx context.Context, query string, args []any, p paging.Page) ([]Report, string, error) {
-	where, wargs := p.WhereNewest("r.created_at", "r.id")
-	out, err := database.Collect(ctx, s.db, fmt.Sprintf(query, where), append(append(args, wargs...), p.Limit+1), scanReport)
+	return s.listIn(ctx, query, args, p, paging.Newest)
+}
+
+// listIn is list in either order; query has places (%s) for the keyset condition and the ORDER BY.
+func (s *Service) listIn(ctx context.Context, query string, args []any, p paging.Page, o paging.Order) ([]Report, string, error) {
+	where, wargs, order := p.Keyset("r.created_at", "r.id", o)
+	out, err := database.Collect(ctx, s.db, fmt.Sprintf(query, where, order), append(append(args, wargs...), p.Limit+1), scanReport)
 	if err != nil {
 		return nil, "", fmt.Errorf("reports: %w", err)
 	}
@@ -819,9 +824,9 @@ func (s *Service) Open(ctx context.Context, communityID int64, p paging.Page) ([
 	return s.list(ctx, qOpen, []any{communityID}, p)
 }
 
-// ForStaff pages through a community's reports; overdue keeps those past a deadline or
-// escalated.
-func (s *Service) ForStaff(ctx context.Context, communityID int64, status string, overdue bool, p paging.Page) ([]Report, string, error) {
+// ForStaff pages through a community's reports, newest first unless o says otherwise; overdue
+// keeps those past a deadline or escalated.
+func (s *Service) ForStaff(ctx context.Context, communityID int64, status string, overdue bool, p paging.Page, o paging.Order) ([]Report, string, error) {
 	now := s.now().UTC()
-	return s.list(ctx, qAdminReports, []any{communityID, status, status, overdue, now, now}, p)
+	return s.listIn(ctx, qAdminReports, []any{communityID, status, status, overdue, now, now}, p, o)
 }
