@@ -20,14 +20,17 @@ export class ApiError extends Error {
 }
 
 const auth: Middleware = {
-  onRequest({ request }) {
+  async onRequest({ request }) {
     const token = session.token
     if (token) request.headers.set('Authorization', `Bearer ${token}`)
     // Staff of several communities act in the one picked in the header.
     const url = new URL(request.url)
     if (url.pathname.startsWith('/api/v1/admin/') && session.communityId && !url.searchParams.has('community_id')) {
       url.searchParams.set('community_id', String(session.communityId))
-      return new Request(url, request)
+      // The body is read out rather than passed on as a stream: Chromium sends a streamed body
+      // only over HTTP/2, and the server speaks HTTP/1.1.
+      const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.clone().arrayBuffer()
+      return new Request(url, { method: request.method, headers: request.headers, body, signal: request.signal })
     }
     return request
   },
