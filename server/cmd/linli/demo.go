@@ -140,7 +140,7 @@ func seedDemoElders(ctx context.Context, a *app.App, communityID int64, building
 		return err
 	}
 	walkIn := person.Details{
-		Name: "赵奶奶", IDCard: "330702193809110054", BuildingID: buildings[3], Unit: "1单元", Room: "201",
+		Name: "赵奶奶", IDCard: "330702193809110046", BuildingID: buildings[3], Unit: "1单元", Room: "201",
 		LivingAlone: false, CareLevel: person.CareFully,
 	}
 	walkIn.Gender = person.IDCardGender(walkIn.IDCard)

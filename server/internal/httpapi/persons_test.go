@@ -136,7 +136,11 @@ func TestRegisterJoinApproveLeave(t *testing.T) {
 
 	sonReq := e.requestFor(staff, pid, sonID)
 	e.want(e.do("POST", fmt.Sprintf("/api/v1/admin/guardian-requests/%d/approve", sonReq), staff, map[string]any{}), 200, "")
-	r = e.do("POST", fmt.Sprintf("/api/v1/admin/guardian-requests/%d/reject", e.requestFor(staff, pid, strangerID)), staff,
+	strangerReq := e.requestFor(staff, pid, strangerID)
+	// A rejection says why: the person who asked reads it.
+	e.want(e.do("POST", fmt.Sprintf("/api/v1/admin/guardian-requests/%d/reject", strangerReq), staff, nil), 400, "invalid_request")
+	e.want(e.do("POST", fmt.Sprintf("/api/v1/admin/guardian-requests/%d/reject", strangerReq), staff, map[string]any{"reason": "  "}), 400, "invalid_request")
+	r = e.do("POST", fmt.Sprintf("/api/v1/admin/guardian-requests/%d/reject", strangerReq), staff,
 		map[string]any{"reason": "与老人无亲属关系"})
 	e.want(r, 200, "")
 	if r.Body["status"] != "rejected" || r.Body["reason"] != "与老人无亲属关系" {
@@ -579,7 +583,7 @@ func TestPersonAuthorization(t *testing.T) {
 		e.want(e.do(c.method, c.path, otherStaff, nil), 404, "not_found")
 	}
 	for _, c := range staffCalls[6:] {
-		e.want(e.do(c.method, c.path, otherStaff, nil), 404, "not_found")
+		e.want(e.do(c.method, c.path, otherStaff, map[string]any{"reason": "不认识"}), 404, "not_found")
 	}
 	for _, path := range []string{"/api/v1/admin/persons", "/api/v1/admin/guardian-requests"} {
 		if r := e.do("GET", path, otherStaff, nil); strings.Contains(string(r.Raw), "李桂英") {

@@ -404,8 +404,12 @@ func (s *Service) Claim(ctx context.Context, userID, communityID int64, idCard s
 //
 // The requester finds the outcome in their inbox.
 func (s *Service) Decide(ctx context.Context, staffID, communityID, requestID int64, approve bool, reason string) (Request, error) {
-	if len([]rune(reason)) > MaxReason {
+	switch {
+	case len([]rune(reason)) > MaxReason:
 		return Request{}, validation.Field("reason", "不能超过 200 个字")
+	case !approve && reason == "":
+		// The person who asked is told why.
+		return Request{}, validation.Field("reason", "请填写驳回原因")
 	}
 	now := s.now().UTC()
 	err := database.InTx(ctx, s.store.db, func(tx *sql.Tx) error {
