@@ -30,13 +30,13 @@ const MaxCancelReason = 200
 const (
 	qUpdateCourse = `UPDATE courses SET title = ?, teacher = ?, description = ?, enroll_by = ?, certificate_sessions = ?, capacity = ?,
 		updated_at = ? WHERE id = ?`
-	qLastAttended  = `SELECT COALESCE(MAX(a.session_index), 0) FROM attendance a JOIN enrollments e ON e.id = a.enrollment_id WHERE e.course_id = ?`
-	qUpdateSession = `UPDATE course_sessions SET starts_at = ?, ends_at = ?, place = ?, reminded_at = NULL WHERE course_id = ? AND session_index = ?`
-	qDropSessions  = `DELETE FROM course_sessions WHERE course_id = ? AND session_index > ?`
-	qActiveOf      = `SELECT id, person_id FROM enrollments WHERE course_id = ? AND status IN ('enrolled', 'waitlisted') ORDER BY queue_no FOR UPDATE`
-	qCancelCourse  = `UPDATE courses SET cancelled_at = ?, cancel_reason = ?, enrolled = 0, updated_at = ? WHERE id = ?`
-	qCancelAllOf   = `UPDATE enrollments SET status = 'cancelled', is_active = NULL, updated_at = ? WHERE course_id = ? AND status IN ('enrolled', 'waitlisted')`
-	coursePage     = "/pages/course/index"
+	qAttendedSessions = `SELECT DISTINCT a.session_index FROM attendance a JOIN enrollments e ON e.id = a.enrollment_id WHERE e.course_id = ?`
+	qUpdateSession    = `UPDATE course_sessions SET starts_at = ?, ends_at = ?, place = ?, reminded_at = NULL WHERE course_id = ? AND session_index = ?`
+	qDropSessions     = `DELETE FROM course_sessions WHERE course_id = ? AND session_index > ?`
+	qActiveOf         = `SELECT id, person_id FROM enrollments WHERE course_id = ? AND status IN ('enrolled', 'waitlisted') ORDER BY queue_no FOR UPDATE`
+	qCancelCourse     = `UPDATE courses SET cancelled_at = ?, cancel_reason = ?, enrolled = 0, updated_at = ? WHERE id = ?`
+	qCancelAllOf      = `UPDATE enrollments SET status = 'cancelled', is_active = NULL, updated_at = ? WHERE course_id = ? AND status IN ('enrolled', 'waitlisted')`
+	coursePage        = "/pages/course/index"
 )
 
 // Edit changes a course under its row's lock. A larger capacity moves that many up from the
@@ -132,17 +132,21 @@ func sessionsMoved(before, after []Session) bool {
 }
 
 // replaceSessions writes a course's new list of sessions over the old one: sessions keep their
-// index (attendance refers to it), changed ones are reminded again, extra ones are dropped
-// unless someone attended them.
+// index (attendance refers to it), changed ones are reminded again, extra ones are dropped.
 func (s *Service) replaceSessions(ctx context.Context, tx *sql.Tx, courseID, communityID int64, before, after []Session) error {
-	if len(after) < len(before) {
-		var last int
-		if err := tx.QueryRowContext(ctx, qLastAttended, courseID).Scan(&last); err != nil {
-			return fmt.Errorf("attendance of course %d: %w", courseID, err)
-		}
-		if last > len(after) {
+	attended, err := database.Int64s(ctx, tx, qAttendedSessions, courseID)
+	if err != nil {
+		return fmt.Errorf("attendance of course %d: %w", courseID, err)
+	}
+	// A session someone attended stays where it was: dropping it, or an earlier one (which would
+	// move it up the list), or moving its time would make the attendance point elsewhere.
+	for _, idx := range attended {
+		i := int(idx) - 1
+		if i >= len(after) || !after[i].StartsAt.Equal(before[i].StartsAt) {
 			return ErrHasAttendance
 		}
+	}
+	if len(after) < len(before) {
 		if _, err := tx.ExecContext(ctx, qDropSessions, courseID, len(after)); err != nil {
 			return fmt.Errorf("drop sessions: %w", err)
 		}

@@ -59,12 +59,22 @@ func TestCourseEditCancelAndRosterCSV(t *testing.T) {
 	w.want(w.do("PATCH", path, w.staff, map[string]any{"certificate_sessions": 4}), 400, "invalid_request")
 	w.want(w.do("PATCH", path, w.staff, map[string]any{"sessions": []map[string]any{{"starts_at": "soon", "ends_at": "later", "place": "x"}}}), 400, "invalid_request")
 
-	// A session someone attended cannot be dropped; later ones can.
+	// A session someone attended stays: not dropped, not moved, not shifted up by dropping an
+	// earlier one. Later ones can go, and its place can change.
 	w.want(w.do("POST", path+"/checkin", w.staff, map[string]any{"enrollment_id": mother, "session_index": 2}), 200, "")
-	w.want(w.do("PATCH", path, w.staff, map[string]any{"sessions": []map[string]any{session(start, "二楼会议室")}}), 409, "session_has_attendance")
-	r = w.do("PATCH", path, w.staff, map[string]any{"sessions": []map[string]any{session(start, "二楼会议室"), session(start.Add(7*24*time.Hour), "二楼会议室")}})
+	week2, week3 := start.Add(7*24*time.Hour), start.Add(14*24*time.Hour)
+	for name, sessions := range map[string][]map[string]any{
+		"dropped":         {session(start, "二楼会议室")},
+		"earlier dropped": {session(week2, "二楼会议室"), session(week3, "二楼会议室")},
+		"moved":           {session(start, "二楼会议室"), session(week2.Add(time.Hour), "二楼会议室")},
+	} {
+		if r := w.do("PATCH", path, w.staff, map[string]any{"sessions": sessions}); r.Status != 409 || r.errCode() != "session_has_attendance" {
+			t.Errorf("%s: %d %s", name, r.Status, r.Raw)
+		}
+	}
+	r = w.do("PATCH", path, w.staff, map[string]any{"sessions": []map[string]any{session(start, "二楼会议室"), session(week2, "三楼活动室")}})
 	w.want(r, 200, "")
-	if c := into[courseJSON](t, r); len(c.Sessions) != 2 || c.Certificate != 2 {
+	if c := into[courseJSON](t, r); len(c.Sessions) != 2 || c.Certificate != 2 || c.Sessions[1].Place != "三楼活动室" {
 		t.Errorf("after dropping the third = %s", r.Raw)
 	}
 
