@@ -193,6 +193,19 @@ test('staff verify a person and set 低保', async ({ page }) => {
   await expect(page.getByText('2幢 1单元 602')).toBeVisible()
   await expect(page.getByText('138****1111')).toBeVisible()
 
+  // What the family did for him in the mini-program: a report and a course enrolment.
+  const cats = await resident.get(`/api/v1/report-categories?community_id=1`)
+  await resident.post('/api/v1/reports', {
+    category: cats.items[0].key, description: `水龙头漏水${suffix()}`, building_id: buildings.items[1].id, urgency: 'normal', photo_ids: [], person_id: p.id,
+  })
+  const courses = await resident.get('/api/v1/courses?community_id=1&limit=100')
+  const open = courses.items.find((c: { closed: boolean; audience: string }) => !c.closed && c.audience === 'parents')
+  await resident.post(`/api/v1/courses/${open.id}/enrollments`, { person_id: p.id })
+  await page.locator('.t-tabs').getByText('报事', { exact: true }).click()
+  await expect(page.getByText('水龙头漏水')).toBeVisible()
+  await page.locator('.t-tabs').getByText('课程报名', { exact: true }).click()
+  await expect(page.getByRole('link', { name: open.title })).toBeVisible()
+
   // The audit trail has all three.
   await page.locator('.t-tabs').getByText('操作记录', { exact: true }).click()
   const trail = page.locator('.t-table', { hasText: '操作人' })

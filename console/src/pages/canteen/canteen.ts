@@ -160,12 +160,3 @@ export function canteenPatch(f: CanteenForm, c: Canteen): { name?: string; addre
   return b
 }
 
-/**
- * here is the query naming the community acted in, for the admin calls that send a body.
- * The client adds it by itself otherwise, but it does so by copying the request, and Chromium
- * refuses to send a copied request's body over HTTP/1.1 (net::ERR_ALPN_NEGOTIATION_FAILED):
- * naming the community here leaves the request as it is.
- */
-export function here(): { community_id: number } {
-  return { community_id: session.communityId }
-}

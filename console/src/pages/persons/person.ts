@@ -2,7 +2,6 @@
 // into the API's bodies, the register's filters as a query, and how codes read in Chinese.
 import type { Schemas } from '../../api/client'
 import { labels, today as todayOf } from '../../lib/format'
-import { session } from '../../session'
 
 type Person = Schemas['Person']
 type PersonInput = Schemas['PersonInput']
@@ -409,12 +408,3 @@ export function idempotencyKey(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`
 }
 
-/**
- * inCommunity is the community_id query of an /admin/ call that sends a body. The client adds
- * community_id itself by rebuilding the request, which turns the body into a stream that
- * Chromium will not upload over HTTP/1.1 (net::ERR_ALPN_NEGOTIATION_FAILED); given here, the
- * request goes out as built.
- */
-export function inCommunity(): { community_id?: number } {
-  return session.communityId ? { community_id: session.communityId } : {}
-}

@@ -4,15 +4,6 @@ import { api, must, type Schemas } from '../../api/client'
 import { session } from '../../session'
 import type { Page } from '../../lib/paged'
 
-/**
- * here is the community query every admin call with a body carries itself: the client's
- * middleware adds ?community_id= by rebuilding the Request, and Chromium then sends the body as
- * a stream, which it does only over HTTP/2 (net::ERR_ALPN_NEGOTIATION_FAILED on HTTP/1.1).
- */
-export function here(): { community_id: number } {
-  return { community_id: session.communityId }
-}
-
 /** pageOf reads a typed list answer (whose items the spec's allOf leaves optional) as a Page. */
 export function pageOf<T>(p: { items?: T[]; next_cursor: string }): Page<T> {
   return { items: p.items ?? [], next_cursor: p.next_cursor }
