@@ -80,7 +80,8 @@ export async function signIn(page: Page, code: string = codes.staff, path = '/co
 /** shot saves a screenshot of the page under e2e/screenshots (git-ignored) for a person to look at. */
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync('e2e/screenshots', { recursive: true })
-  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true })
+  // Transitions are finished at once, so a drawer or dialog is pictured where it comes to rest.
+  await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true, animations: 'disabled' })
 }
 
 /** Dates as the server counts them (Asia/Shanghai). */

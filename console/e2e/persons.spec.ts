@@ -49,6 +49,15 @@ test('staff search the register and export it as CSV', async ({ page }) => {
   await page.getByRole('button', { name: '查询' }).click()
   await expect(page.getByRole('link', { name: '王秀英' })).toBeVisible()
 
+  // The server turns the register around: the latest registered first.
+  const names = async () => (await page.locator('.t-table tbody tr td:first-child a').allTextContents()).map((t) => t.trim())
+  const oldestFirst = await names()
+  const sorted = page.waitForResponse((r) => r.url().includes('/api/v1/admin/persons?') && r.url().includes('order=newest'))
+  await page.getByLabel('排序').click()
+  await page.locator('.t-select-option').filter({ hasText: '新登记的在前' }).click()
+  await sorted
+  await expect.poll(names).toEqual([...oldestFirst].reverse())
+
   const downloading = page.waitForEvent('download')
   await page.getByRole('button', { name: '导出 CSV' }).click()
   const file = await downloading

@@ -64,23 +64,29 @@ func (r *codeRequest) check() error {
 	return nil
 }
 
-func (s *Server) login(c *gin.Context) {
-	ok, err := s.LoginLimit.Allow(c.Request.Context(), "login:"+c.ClientIP())
-	if err != nil {
-		logger(c).Warn("login rate limit unavailable", "error", err.Error())
-	} else if !ok {
-		fail(c, errRateLimited)
-		return
+// readLoginCode counts a sign-in from the caller's address against the limit and reads the
+// body's wx.login code.
+func (s *Server) readLoginCode(c *gin.Context) (string, bool) {
+	if !s.allowSignIn(c, "login") {
+		return "", false
 	}
 	var req codeRequest
 	if !readBody(c, &req) {
-		return
+		return "", false
 	}
 	if err := req.check(); err != nil {
 		fail(c, err)
+		return "", false
+	}
+	return req.Code, true
+}
+
+func (s *Server) login(c *gin.Context) {
+	code, ok := s.readLoginCode(c)
+	if !ok {
 		return
 	}
-	token, expires, u, err := s.accounts.Login(c.Request.Context(), req.Code)
+	token, expires, u, err := s.accounts.Login(c.Request.Context(), code)
 	if err != nil {
 		fail(c, err)
 		return

@@ -115,18 +115,11 @@ func (s *Server) decideTicket(status string) gin.HandlerFunc {
 
 // consoleCodeLogin signs in to the console with a login code; the route exists in fake mode only.
 func (s *Server) consoleCodeLogin(c *gin.Context) {
-	if !s.allowSignIn(c, "login") {
+	code, ok := s.readLoginCode(c)
+	if !ok {
 		return
 	}
-	var req codeRequest
-	if !readBody(c, &req) {
-		return
-	}
-	if err := req.check(); err != nil {
-		fail(c, err)
-		return
-	}
-	token, exp, u, err := s.accounts.ConsoleLogin(c.Request.Context(), req.Code)
+	token, exp, u, err := s.accounts.ConsoleLogin(c.Request.Context(), code)
 	if err != nil {
 		fail(c, err)
 		return

@@ -151,9 +151,9 @@ describe('registerQuery', () => {
     expect(registerQuery(emptyFilter())).toEqual({})
   })
   it('turns every filter into the API query', () => {
-    const f = { q: ' 王 ', building_id: 2, living_alone: 'yes' as const, min_age: 80.6, care_level: 'self_care' as const, verified: 'no' as const }
-    expect(registerQuery(f)).toEqual({ q: '王', building_id: 2, living_alone: true, min_age: 80, care_level: 'self_care', verified: false })
-    expect(csvQuery(f)).toEqual({ q: '王', building_id: '2', living_alone: 'true', min_age: '80', care_level: 'self_care', verified: 'false' })
+    const f = { q: ' 王 ', building_id: 2, living_alone: 'yes' as const, min_age: 80.6, care_level: 'self_care' as const, verified: 'no' as const, order: 'newest' as const }
+    expect(registerQuery(f)).toEqual({ q: '王', building_id: 2, living_alone: true, min_age: 80, care_level: 'self_care', verified: false, order: 'newest' })
+    expect(csvQuery(f)).toEqual({ q: '王', building_id: '2', living_alone: 'true', min_age: '80', care_level: 'self_care', verified: 'false', order: 'newest' })
   })
   it('ignores an age of 0 or none', () => {
     expect(registerQuery({ ...emptyFilter(), min_age: 0 })).toEqual({})

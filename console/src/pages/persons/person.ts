@@ -228,11 +228,18 @@ export interface RegisterFilter {
   min_age: number | undefined
   care_level: '' | Schemas['CareLevel']
   verified: '' | 'yes' | 'no'
+  /** '' in the order registered, 'newest' the latest first (sorted by the server). */
+  order: '' | 'newest'
 }
 
 export function emptyFilter(): RegisterFilter {
-  return { q: '', building_id: undefined, living_alone: '', min_age: undefined, care_level: '', verified: '' }
+  return { q: '', building_id: undefined, living_alone: '', min_age: undefined, care_level: '', verified: '', order: '' }
 }
+
+export const orderOptions = [
+  { value: '', label: '先登记的在前' },
+  { value: 'newest', label: '新登记的在前' },
+]
 
 export interface RegisterQuery {
   q?: string
@@ -241,6 +248,7 @@ export interface RegisterQuery {
   min_age?: number
   care_level?: Schemas['CareLevel']
   verified?: boolean
+  order?: 'newest'
 }
 
 /** registerQuery is the filter as GET /admin/persons (and persons.csv) take it; what is unset is left out. */
@@ -253,6 +261,7 @@ export function registerQuery(f: RegisterFilter): RegisterQuery {
   if (f.min_age !== undefined && f.min_age !== null && Number.isFinite(f.min_age) && f.min_age > 0) q.min_age = Math.floor(f.min_age)
   if (f.care_level) q.care_level = f.care_level
   if (f.verified) q.verified = f.verified === 'yes'
+  if (f.order) q.order = f.order
   return q
 }
 
