@@ -90,5 +90,22 @@ export function shanghaiDate(offsetDays = 0): string {
   return d.toISOString().slice(0, 10)
 }
 
-export const test = base
+/**
+ * test is Playwright's, with every page watched: a script error or a request the
+ * Content-Security-Policy refused fails the test, so the policy and the console stay in step.
+ */
+export const test = base.extend<{ pageErrors: void }>({
+  pageErrors: [
+    async ({ page }, use) => {
+      const problems: string[] = []
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
+      page.on('console', (m) => {
+        if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) problems.push(`console: ${m.text()}`)
+      })
+      await use()
+      expect(problems, 'the page reported errors').toEqual([])
+    },
+    { auto: true },
+  ],
+})
 export { expect }
