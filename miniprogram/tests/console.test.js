@@ -20,9 +20,9 @@ describe('console words', () => {
     expect(words.ticketOf('linli-console:')).toBe('');
     expect(words.ticketOf('linli-console:../../x?y')).toBe('');
     expect(words.ticketOf(undefined)).toBe('');
-    expect(words.browserName(ticket().user_agent)).toBe('Windows 电脑 · Chrome 浏览器');
-    expect(words.browserName('Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) Version/17.0 Safari/605.1.15')).toBe('Mac 电脑 · Safari 浏览器');
-    expect(words.browserName('')).toBe('电脑 · 浏览器');
+    expect(words.browserName(ticket().user_agent)).toBe('Windows · Chrome 浏览器');
+    expect(words.browserName('Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) Version/17.0 Safari/605.1.15')).toBe('Mac · Safari 浏览器');
+    expect(words.browserName('')).toBe('未知系统 · 浏览器');
     expect(words.clock('2026-12-01T14:05:09+08:00')).toBe('14:05');
   });
 });
@@ -63,7 +63,7 @@ describe('登录社区工作台', () => {
     expect(comp.dom.innerHTML).toContain('正在读取登录请求');
     await settle();
     let html = comp.dom.innerHTML;
-    for (const text of ['登录社区工作台？', 'Windows 电脑 · Chrome 浏览器', '61.164.1.20', '14:05', '确认登录', '取消']) {
+    for (const text of ['登录社区工作台？', 'Windows · Chrome 浏览器', '61.164.1.20', '14:05', '确认登录', '取消']) {
       expect(html).toContain(text);
     }
     await comp.instance.approve();

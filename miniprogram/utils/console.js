@@ -10,13 +10,13 @@ function ticketOf(text) {
   return /^[A-Za-z0-9_-]{8,64}$/.test(id) ? id : '';
 }
 
-// browserName tells a person which browser asked, from its user agent: "Windows 电脑 · Chrome 浏览器".
+// browserName tells a person which browser asked, from its user agent: "Windows · Chrome 浏览器".
 function browserName(ua) {
   const s = ua || '';
-  let system = '电脑';
-  if (/Windows/.test(s)) system = 'Windows 电脑';
-  else if (/Mac OS X|Macintosh/.test(s)) system = 'Mac 电脑';
-  else if (/Linux/.test(s)) system = 'Linux 电脑';
+  let system = '未知系统';
+  if (/Windows/.test(s)) system = 'Windows';
+  else if (/Mac OS X|Macintosh/.test(s)) system = 'Mac';
+  else if (/Linux/.test(s)) system = 'Linux';
   let browser = '浏览器';
   if (/Edg\//.test(s)) browser = 'Edge 浏览器';
   else if (/QQBrowser/.test(s)) browser = 'QQ 浏览器';
