@@ -45,6 +45,9 @@ func TestLogin(t *testing.T) {
 	}{
 		{"invalid code", map[string]any{"code": "invalid"}, 400, "invalid_code", "", false},
 		{"refused code", map[string]any{"code": "bad-123"}, 400, "invalid_code", "", false},
+		{"code with a space", map[string]any{"code": "a b"}, 400, "invalid_code", "", false},
+		{"code with a quote", map[string]any{"code": `a"b`}, 400, "invalid_code", "", false},
+		{"code adding a parameter", map[string]any{"code": "x&grant_type=y"}, 400, "invalid_code", "", false},
 		{"missing code", map[string]any{}, 400, "invalid_request", "code", false},
 		{"blank code", map[string]any{"code": "  "}, 400, "invalid_request", "code", false},
 		{"unknown field", map[string]any{"code": "x", "admin": true}, 400, "invalid_request", "admin", false},
@@ -218,6 +221,7 @@ func TestPhone(t *testing.T) {
 		t.Error("GET /me shows the phone unmasked")
 	}
 	e.want(e.do("POST", "/api/v1/me/phone", tok, map[string]any{"code": "invalid"}), 400, "invalid_code")
+	e.want(e.do("POST", "/api/v1/me/phone", tok, map[string]any{"code": "p&x=1"}), 400, "invalid_code")
 	e.want(e.do("POST", "/api/v1/me/phone", tok, map[string]any{}), 400, "invalid_request")
 	e.want(e.do("POST", "/api/v1/me/phone", "", map[string]any{"code": "x"}), 401, "unauthenticated")
 }

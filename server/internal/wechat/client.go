@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -65,9 +66,17 @@ func New(cfg Config, cache wxcache.Cache) *Client {
 	return &Client{mp: mp, token: ts}
 }
 
+// codeShape is what WeChat's login and phone codes look like. A code of any other shape is
+// refused here: the library puts the code into a query string unescaped, so a "&" would add
+// parameters to the request, and quotes or spaces made a malformed request (a 500).
+var codeShape = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
+
 // Code2Session exchanges a wx.login code for the user's openid. The session key is dropped:
 // no flow of ours needs it.
 func (c *Client) Code2Session(ctx context.Context, code string) (string, error) {
+	if !codeShape.MatchString(code) {
+		return "", ErrInvalidCode
+	}
 	res, err := c.mp.GetAuth().Code2SessionContext(ctx, code)
 	switch res.ErrCode {
 	case 0:
@@ -87,6 +96,9 @@ func (c *Client) Code2Session(ctx context.Context, code string) (string, error) 
 
 // PhoneNumber exchanges a getPhoneNumber code for the user's phone number (without country code).
 func (c *Client) PhoneNumber(ctx context.Context, code string) (string, error) {
+	if !codeShape.MatchString(code) {
+		return "", ErrInvalidCode
+	}
 	var phone string
 	err := c.withToken(ctx, func() error {
 		res, err := c.mp.GetAuth().GetPhoneNumberContext(ctx, code)

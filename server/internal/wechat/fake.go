@@ -24,6 +24,8 @@ type Fake struct {
 	mu        sync.Mutex
 	tokens    map[string]bool
 	tokenHits int
+	// requests counts every request the fake answered.
+	requests int
 	messages  []FakeMessage
 	// busy is how many subscribe sends to answer "system busy" (-1), as WeChat does when down.
 	busy map[string]int
@@ -56,6 +58,9 @@ func NewFake(now func() time.Time) *Fake {
 
 // ServeHTTP answers as WeChat does.
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	f.requests++
+	f.mu.Unlock()
 	switch r.URL.Path {
 	case "/cgi-bin/token":
 		f.token(w, r.URL.Query().Get("appid"), r.URL.Query().Get("secret"))
@@ -156,6 +161,13 @@ func (f *Fake) ExpireTokens() {
 	for k := range f.tokens {
 		f.tokens[k] = false
 	}
+}
+
+// Requests counts the requests the fake answered.
+func (f *Fake) Requests() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.requests
 }
 
 // TokenFetches counts the access tokens handed out.

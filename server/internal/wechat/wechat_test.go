@@ -45,6 +45,19 @@ func TestCode2Session(t *testing.T) {
 			t.Errorf("Code2Session(%s) err = %v, want ErrInvalidCode", code, err)
 		}
 	}
+	// Codes not of WeChat's shape never reach WeChat: a "&" would add query parameters.
+	sent := fake.Requests()
+	for _, code := range []string{"a b", `a"b`, "x&grant_type=other", "a/b", "中文", strings.Repeat("a", 129), ""} {
+		if _, err := c.Code2Session(ctx, code); !errors.Is(err, ErrInvalidCode) {
+			t.Errorf("Code2Session(%q) err = %v, want ErrInvalidCode", code, err)
+		}
+		if _, err := c.PhoneNumber(ctx, code); !errors.Is(err, ErrInvalidCode) {
+			t.Errorf("PhoneNumber(%q) err = %v, want ErrInvalidCode", code, err)
+		}
+	}
+	if got := fake.Requests(); got != sent {
+		t.Errorf("malformed codes reached WeChat: %d requests", got-sent)
+	}
 }
 
 func TestPhoneNumberAndTokenRefresh(t *testing.T) {
