@@ -26,7 +26,7 @@ type Fake struct {
 	tokenHits int
 	// requests counts every request the fake answered.
 	requests int
-	messages  []FakeMessage
+	messages []FakeMessage
 	// busy is how many subscribe sends to answer "system busy" (-1), as WeChat does when down.
 	busy map[string]int
 }
