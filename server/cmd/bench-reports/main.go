@@ -27,6 +27,7 @@ import (
 	"github.com/linli/linli/server/internal/config"
 	"github.com/linli/linli/server/internal/person"
 	"github.com/linli/linli/server/internal/report"
+	"github.com/linli/linli/server/internal/wechat"
 )
 
 func main() {
@@ -56,7 +57,7 @@ func run() error {
 	}
 	defer env.Close()
 	a := env.App
-	token, err := seed(ctx, a)
+	token, err := seed(ctx, a, env.Fake)
 	if err != nil {
 		return err
 	}
@@ -144,7 +145,7 @@ func run() error {
 
 // seed makes a community whose building 1 is in a grid with a worker on duty, and a resident
 // who reports; it answers the resident's session token.
-func seed(ctx context.Context, a *app.App) (string, error) {
+func seed(ctx context.Context, a *app.App, fake *wechat.Fake) (string, error) {
 	c, err := a.Communities.Create(ctx, "压测社区")
 	if err != nil {
 		return "", err
@@ -157,6 +158,11 @@ func seed(ctx context.Context, a *app.App) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// The worker turned on 接收派单提醒 (a long-term template): the server knows, and WeChat does.
+	if _, err := a.Notify.AddConsents(ctx, worker, []string{"report_assigned"}); err != nil {
+		return "", err
+	}
+	fake.Subscribe("fake-bench-worker", "report_assigned", true)
 	if _, err := a.Accounts.Grant(ctx, c.ID, worker, account.RoleGridWorker, 0); err != nil {
 		return "", err
 	}

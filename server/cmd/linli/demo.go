@@ -15,6 +15,7 @@ import (
 	"github.com/linli/linli/server/internal/paging"
 	"github.com/linli/linli/server/internal/person"
 	"github.com/linli/linli/server/internal/report"
+	"github.com/linli/linli/server/internal/wechat"
 )
 
 // Demo login codes: the fake WeChat turns code X into openid fake-X.
@@ -27,9 +28,27 @@ const (
 	demoRider    = "demo-rider"
 )
 
+// demoCodes are every demo user's login code.
+var demoCodes = []string{demoStaff, demoWorker, demoResident, demoRelative, demoKitchen, demoRider}
+
+// demoConsents is how many pushes of each template a demo user accepted.
+const demoConsents = 20
+
+// acceptDemoPushes tells the fake WeChat that the demo users accepted every template, as the
+// server's count says they did: the fake forgets at every start.
+func acceptDemoPushes(fake *wechat.Fake, templates map[string]string) {
+	for _, code := range demoCodes {
+		for _, id := range templates {
+			for range demoConsents {
+				fake.Subscribe("fake-"+code, id, true)
+			}
+		}
+	}
+}
+
 // seedDemo fills an empty database with a demo community; a database with any community is
 // left alone.
-func seedDemo(ctx context.Context, a *app.App, log *slog.Logger) error {
+func seedDemo(ctx context.Context, a *app.App, templates map[string]string, log *slog.Logger) error {
 	existing, _, err := a.Communities.List(ctx, paging.Page{Limit: 1})
 	if err != nil || len(existing) > 0 {
 		return err
@@ -47,7 +66,7 @@ func seedDemo(ctx context.Context, a *app.App, log *slog.Logger) error {
 		buildings = append(buildings, b.ID)
 	}
 	users := map[string]int64{}
-	for _, code := range []string{demoStaff, demoWorker, demoResident, demoRelative, demoKitchen, demoRider} {
+	for _, code := range demoCodes {
 		if users[code], err = a.Accounts.UserIDByOpenID(ctx, "fake-"+code); err != nil {
 			return err
 		}
@@ -89,6 +108,19 @@ func seedDemo(ctx context.Context, a *app.App, log *slog.Logger) error {
 		{demoRider, person.Profile{Name: "赵志强", BuildingID: buildings[2], Unit: "3单元", Room: "402", Gender: person.GenderMale, BirthDate: "1990-07-08"}},
 	}); err != nil {
 		return err
+	}
+	// Each demo user has tapped 允许 for every template a few times (the server's count; the fake
+	// WeChat hears of it at every start, acceptDemoPushes).
+	ids := make([]string, 0, len(templates))
+	for _, id := range templates {
+		ids = append(ids, id)
+	}
+	for _, code := range demoCodes {
+		for range demoConsents {
+			if _, err := a.Notify.AddConsents(ctx, users[code], ids); err != nil {
+				return err
+			}
+		}
 	}
 	if err := seedDemoCanteen(ctx, a, c.ID); err != nil {
 		return err

@@ -55,6 +55,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	var fakeURL *url.URL
 	if cfg.WechatFake {
 		fake = wechat.NewFake(time.Now)
+		for _, key := range cfg.WechatLongTerm {
+			fake.SetLongTerm(cfg.WechatTemplates[key])
+		}
 		var stop func()
 		if fakeURL, stop, err = fake.Start(); err != nil {
 			return err
@@ -77,8 +80,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	a.Events.ClaimIdle = cfg.EventClaimIdle
 	if *demo {
-		if err := seedDemo(ctx, a, log); err != nil {
+		if err := seedDemo(ctx, a, cfg.WechatTemplates, log); err != nil {
 			return fmt.Errorf("demo data: %w", err)
+		}
+		if fake != nil {
+			acceptDemoPushes(fake, cfg.WechatTemplates)
 		}
 	}
 

@@ -122,13 +122,14 @@ func New(o Options) (*App, error) {
 		Idempotency:    idempotency.NewStore(o.Redis, o.KeyPrefix),
 		LoginLimit:     ratelimit.New(o.Redis, o.KeyPrefix, o.LoginsPerMinute, time.Minute, o.Now),
 		Templates:      o.Templates,
+		LongTerm:       o.LongTerm,
 		TrustedProxies: o.TrustedProxies,
 		ConsoleFiles:   o.Console,
 		PublicOrigin:   origin(o.PublicURL),
 		Now:            o.Now,
 	}
 	if o.Fake != nil {
-		d.Fake = http.HandlerFunc(o.Fake.ServeMessages)
+		d.Fake = o.Fake
 	}
 	if a.Handler, err = httpapi.New(d); err != nil {
 		return nil, err

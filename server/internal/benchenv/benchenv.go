@@ -93,6 +93,9 @@ func Open(ctx context.Context, o Options) (e *Env, err error) {
 	e.undo = append(e.undo, func() { cleanRedis(e.Redis, prefix) })
 
 	e.Fake = wechat.NewFake(time.Now)
+	for _, key := range o.LongTerm {
+		e.Fake.SetLongTerm(o.Templates[key])
+	}
 	fakeURL, stopFake, err := e.Fake.Start()
 	if err != nil {
 		return nil, err

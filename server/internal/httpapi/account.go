@@ -104,9 +104,36 @@ func (s *Server) logout(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
+type subscriptionJSON struct {
+	TemplateID string `json:"template_id"`
+	Remaining  int    `json:"remaining"`
+	LongTerm   bool   `json:"long_term"`
+}
+
+type meDetailJSON struct {
+	meJSON
+	Subscriptions map[string]subscriptionJSON `json:"subscriptions"`
+}
+
+// me answers the user with the pushes of each template they can still receive, so the
+// mini-program asks for consent before it runs out.
 func (s *Server) me(c *gin.Context) {
-	u, err := s.accounts.User(c.Request.Context(), userID(c))
-	reply(c, http.StatusOK, u, err, meOf)
+	ctx := c.Request.Context()
+	u, err := s.accounts.User(ctx, userID(c))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	left, err := s.Notify.Consents(ctx, u.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := meDetailJSON{meJSON: meOf(u), Subscriptions: make(map[string]subscriptionJSON, len(s.Templates))}
+	for key, id := range s.Templates {
+		out.Subscriptions[key] = subscriptionJSON{TemplateID: id, Remaining: left[id], LongTerm: slices.Contains(s.LongTerm, key)}
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 type profileRequest struct {
@@ -300,4 +327,33 @@ func (s *Server) listMessages(c *gin.Context) {
 		return messageJSON{ID: m.ID, CommunityID: m.CommunityID, Kind: m.Kind, Title: m.Title, Body: m.Body,
 			Page: m.Page, CreatedAt: stamp(m.CreatedAt), Read: m.Read}
 	})
+}
+
+// fakeSubscribe stands for the user's tap in wx.requestSubscribeMessage, told to the fake WeChat
+// (fake mode only).
+func (s *Server) fakeSubscribe(c *gin.Context) {
+	var req struct {
+		OpenID     string `json:"openid"`
+		TemplateID string `json:"template_id"`
+		Result     string `json:"result"`
+	}
+	if !readBody(c, &req) {
+		return
+	}
+	errs := validation.Errors{}
+	if req.OpenID == "" {
+		errs.Add("openid", validation.Required)
+	}
+	if req.TemplateID == "" {
+		errs.Add("template_id", validation.Required)
+	}
+	if req.Result != "accept" && req.Result != "reject" {
+		errs.Add("result", "应为 accept 或 reject")
+	}
+	if err := errs.Err(); err != nil {
+		fail(c, err)
+		return
+	}
+	remaining, longTerm := s.Fake.Subscribe(req.OpenID, req.TemplateID, req.Result == "accept")
+	c.JSON(http.StatusOK, gin.H{"openid": req.OpenID, "template_id": req.TemplateID, "remaining": remaining, "long_term": longTerm})
 }

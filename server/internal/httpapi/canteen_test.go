@@ -366,8 +366,8 @@ func TestSubsidies(t *testing.T) {
 func TestSlotEditCloseAndTell(t *testing.T) {
 	w := newCanteenWorld(t)
 	slot := w.slot(map[string]any{"capacity": 3})
-	// The resident consented to meal notices; the relative who also guards the mother did not.
-	w.want(w.do("POST", "/api/v1/me/subscriptions", w.resident, map[string]any{"template_ids": []string{"meal_notice"}}), 200, "")
+	// The resident consented to meal notices (once); the relative who also guards the mother did not.
+	w.accept(w.resident, "resident", "meal_notice")
 	w.want(w.book(w.resident, slot, w.mother, "eat_in"), 201, "")
 	w.want(w.book(w.resident, slot, w.self, "eat_in"), 201, "")
 
@@ -404,7 +404,7 @@ func TestSlotEditCloseAndTell(t *testing.T) {
 	sent := fake.Messages()[before:]
 	var mine int
 	for _, m := range sent {
-		if m.ToUser == "fake-resident" && m.TemplateID == "meal_notice" {
+		if m.ToUser == w.openid("resident") && m.TemplateID == "meal_notice" {
 			mine++
 		}
 	}
@@ -646,16 +646,15 @@ func TestCanteenStaffScope(t *testing.T) {
 func TestPushesRetriedWhenWeChatIsDownAndLongTermUncounted(t *testing.T) {
 	w := newCanteenWorld(t)
 	slot := w.slot(map[string]any{"capacity": 3})
-	// A user of this test alone: the fake WeChat is shared by tests running in parallel.
 	busy, _ := w.login("busy-wechat-resident")
 	busySelf := w.onboard(busy, "钱七")
-	w.want(w.do("POST", "/api/v1/me/subscriptions", busy, map[string]any{"template_ids": []string{"meal_notice"}}), 200, "")
+	w.accept(busy, "busy-wechat-resident", "meal_notice")
 	w.want(w.book(busy, slot, busySelf, "eat_in"), 201, "")
 	w.want(w.do("POST", fmt.Sprintf("/api/v1/admin/slots/%d/close", slot), w.kitchen, map[string]any{"reason": "停电"}), 200, "")
 
 	clock := time.Now()
 	w.app.Pushes.Now = func() time.Time { return clock }
-	fake.Busy("fake-busy-wechat-resident", 2)
+	fake.Busy(w.openid("busy-wechat-resident"), 2)
 	before := len(fake.Messages())
 	for range 2 {
 		if n, err := w.app.Pushes.RunOnce(context.Background(), 10); err != nil || n != 1 {
@@ -680,7 +679,7 @@ func TestPushesRetriedWhenWeChatIsDownAndLongTermUncounted(t *testing.T) {
 	}
 	delivered := 0
 	for _, m := range fake.Messages()[before:] {
-		if m.ToUser == "fake-busy-wechat-resident" {
+		if m.ToUser == w.openid("busy-wechat-resident") {
 			delivered++
 		}
 	}
@@ -688,19 +687,44 @@ func TestPushesRetriedWhenWeChatIsDownAndLongTermUncounted(t *testing.T) {
 		t.Errorf("delivered %d times, want once", delivered)
 	}
 
-	// Long-term: sent with no consent at all.
+	// Long-term: accepted once, sent again and again, the server counting nothing. The template
+	// is this test's own: which templates are long-term is WeChat's (the shared fake's) setting.
+	longTerm := "meal_notice_lt_" + w.tag
+	fake.SetLongTerm(longTerm)
+	w.app.Pushes.Templates = map[string]string{"meal_notice": longTerm}
 	w.app.Pushes.LongTerm = []string{"meal_notice"}
-	other, _ := w.login("long-term-no-consent")
+	other, _ := w.login("long-term")
 	otherSelf := w.onboard(other, "赵六")
-	slot2 := w.slot(map[string]any{"meal": "dinner"})
-	w.want(w.book(other, slot2, otherSelf, "eat_in"), 201, "")
-	w.want(w.do("POST", fmt.Sprintf("/api/v1/admin/slots/%d/close", slot2), w.kitchen, nil), 200, "")
-	if n, err := w.app.Pushes.RunOnce(context.Background(), 10); err != nil || n != 1 {
+	fake.Subscribe(w.openid("long-term"), longTerm, true)
+	before = len(fake.Messages())
+	for _, meal := range []string{"dinner", "breakfast"} {
+		s := w.slot(map[string]any{"meal": meal})
+		w.want(w.book(other, s, otherSelf, "eat_in"), 201, "")
+		w.want(w.do("POST", fmt.Sprintf("/api/v1/admin/slots/%d/close", s), w.kitchen, nil), 200, "")
+	}
+	if n, err := w.app.Pushes.RunOnce(context.Background(), 10); err != nil || n != 2 {
 		t.Fatalf("long-term run: %d, %v", n, err)
 	}
-	var status string
-	if err := w.db.QueryRow(`SELECT status FROM push_outbox WHERE user_id = (SELECT id FROM users WHERE openid = 'fake-long-term-no-consent')`).Scan(&status); err != nil || status != "sent" {
-		t.Errorf("long-term push = %s, %v", status, err)
+	var statuses string
+	if err := w.db.QueryRow(`SELECT GROUP_CONCAT(status ORDER BY id) FROM push_outbox WHERE template_key = 'meal_notice' AND user_id = (SELECT id FROM users WHERE openid = ?)`,
+		w.openid("long-term")).Scan(&statuses); err != nil || statuses != "sent,sent" {
+		t.Errorf("long-term pushes = %s, %v", statuses, err)
+	}
+	// Turned off in WeChat: the next is refused (43101), recorded, and not retried.
+	fake.Subscribe(w.openid("long-term"), longTerm, false)
+	s3 := w.slot(map[string]any{"meal": "lunch", "date": time.Now().In(cst.Zone).AddDate(0, 0, 2).Format(time.DateOnly)})
+	w.want(w.book(other, s3, otherSelf, "eat_in"), 201, "")
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/admin/slots/%d/close", s3), w.kitchen, nil), 200, "")
+	if n, err := w.app.Pushes.RunOnce(context.Background(), 10); err != nil || n != 1 {
+		t.Fatalf("after turning off: %d, %v", n, err)
+	}
+	var last string
+	if err := w.db.QueryRow(`SELECT status FROM push_outbox WHERE user_id = (SELECT id FROM users WHERE openid = ?) ORDER BY id DESC LIMIT 1`,
+		w.openid("long-term")).Scan(&last); err != nil || last != "no_consent" {
+		t.Errorf("push after turning off = %s, %v", last, err)
+	}
+	if n, _ := w.app.Pushes.RunOnce(context.Background(), 10); n != 0 {
+		t.Errorf("a refused push was tried again (%d)", n)
 	}
 }
 

@@ -208,14 +208,14 @@ func TestConsoleLoginCode(t *testing.T) {
 	e.staff("staff", cid)
 	e.login("resident")
 
-	r := e.do("POST", "/api/v1/console/sessions", "", map[string]any{"code": "staff"})
+	r := e.do("POST", "/api/v1/console/sessions", "", map[string]any{"code": e.code("staff")})
 	e.want(r, 200, "")
 	tok := r.Body["token"].(string)
 	if !strings.HasPrefix(tok, "lc_") {
 		t.Errorf("token = %s", tok)
 	}
 	e.want(e.do("GET", "/api/v1/admin/guardian-requests", tok, nil), 200, "")
-	e.want(e.do("POST", "/api/v1/console/sessions", "", map[string]any{"code": "resident"}), 403, "forbidden")
+	e.want(e.do("POST", "/api/v1/console/sessions", "", map[string]any{"code": e.code("resident")}), 403, "forbidden")
 	e.want(e.do("POST", "/api/v1/console/sessions", "", map[string]any{"code": "bad-code"}), 400, "invalid_code")
 	e.want(e.do("POST", "/api/v1/console/sessions", "", map[string]any{}), 400, "invalid_request")
 

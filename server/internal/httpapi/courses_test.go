@@ -136,7 +136,7 @@ func TestCourseFlow(t *testing.T) {
 	w.want(w.do("POST", fmt.Sprintf("/api/v1/enrollments/%d/cancel", motherEnrollment), stranger, nil), 404, "not_found")
 
 	// Staff raise the capacity: the waiting one is enrolled at once, and told by push (consented).
-	w.want(w.do("POST", "/api/v1/me/subscriptions", w.resident, map[string]any{"template_ids": []string{"course_update"}}), 200, "")
+	w.accept(w.resident, "resident", "course_update")
 	before := len(fake.Messages())
 	w.want(w.do("PATCH", fmt.Sprintf("/api/v1/admin/courses/%d", id), w.staff, map[string]any{"capacity": 0}), 400, "invalid_request")
 	r = w.do("PATCH", fmt.Sprintf("/api/v1/admin/courses/%d", id), w.staff, map[string]any{"capacity": 2})
@@ -150,7 +150,7 @@ func TestCourseFlow(t *testing.T) {
 	}
 	var pushed int
 	for _, m := range fake.Messages()[before:] {
-		if m.ToUser == "fake-resident" && m.TemplateID == "course_update" && m.Data["phrase2"] == "候补成功" {
+		if m.ToUser == w.openid("resident") && m.TemplateID == "course_update" && m.Data["phrase2"] == "候补成功" {
 			pushed++
 		}
 	}

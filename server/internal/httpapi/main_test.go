@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -48,7 +50,12 @@ type testEnv struct {
 	db     *sql.DB
 	rdb    *redis.Client
 	prefix string
+	// tag makes this test's WeChat users its own: the fake WeChat, and what each user accepted in
+	// it, is shared by the tests running in parallel.
+	tag string
 }
+
+var envs atomic.Int64
 
 type options struct {
 	loginsPerMinute int64
@@ -92,7 +99,7 @@ func newEnvTB(t testing.TB, opts ...options) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testEnv{t: t, app: a, h: a.Handler, db: db, rdb: rdb, prefix: prefix}
+	return &testEnv{t: t, app: a, h: a.Handler, db: db, rdb: rdb, prefix: prefix, tag: fmt.Sprintf("e%d", envs.Add(1))}
 }
 
 // resp is an answer, with its body decoded loosely.
@@ -193,10 +200,27 @@ func (e *testEnv) checkEnvelope(r resp) {
 	}
 }
 
-// login signs in with a fake WeChat code and returns the token and user id.
+// code is this test's own login code for a user named code.
+func (e *testEnv) code(code string) string { return code + "-" + e.tag }
+
+// openid is the WeChat openid of this test's user named code.
+func (e *testEnv) openid(code string) string { return "fake-" + e.code(code) }
+
+// accept is the user's tap on 允许 in wx.requestSubscribeMessage for each template key: WeChat
+// (the fake) counts it, and the mini-program tells the server.
+func (e *testEnv) accept(token, code string, keys ...string) {
+	e.t.Helper()
+	for _, k := range keys {
+		fake.Subscribe(e.openid(code), k, true)
+	}
+	e.want(e.do("POST", "/api/v1/me/subscriptions", token, map[string]any{"template_ids": keys}), 200, "")
+}
+
+// login signs in this test's user named code through the fake WeChat and returns the token
+// and user id.
 func (e *testEnv) login(code string) (string, int64) {
 	e.t.Helper()
-	r := e.do("POST", "/api/v1/auth/login", "", map[string]any{"code": code})
+	r := e.do("POST", "/api/v1/auth/login", "", map[string]any{"code": e.code(code)})
 	e.want(r, http.StatusOK, "")
 	user := r.Body["user"].(map[string]any)
 	return r.Body["token"].(string), int64(user["id"].(float64))

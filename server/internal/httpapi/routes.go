@@ -12,7 +12,8 @@ func (s *Server) routes(e *gin.Engine) {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", gin.WrapH(s.metricsHandler()))
 	if s.Fake != nil {
-		e.GET("/_fake/wechat/messages", gin.WrapH(s.Fake))
+		e.GET("/_fake/wechat/messages", gin.WrapF(s.Fake.ServeMessages))
+		e.POST("/_fake/wechat/subscribe", limitBody(MaxBody), s.fakeSubscribe)
 	}
 
 	e.GET("/files/*name", s.serveFile)

@@ -49,9 +49,11 @@ type Deps struct {
 	// Templates maps a subscribe template key to its WeChat template id.
 	Templates      map[string]string
 	TrustedProxies []string
-	// Fake is the fake WeChat, whose kept messages are served at /_fake/wechat/messages; nil in
-	// real mode.
-	Fake http.Handler
+	// Fake is the fake WeChat, whose kept messages and consents are served under /_fake/wechat/;
+	// nil in real mode.
+	Fake FakeWeChat
+	// LongTerm are the template keys configured long-term.
+	LongTerm []string
 	// ConsoleFiles is the console's build, served at /console/ (nil: not built).
 	ConsoleFiles fs.FS
 	// PublicOrigin is where signed image URLs point (LINLI_PUBLIC_URL), allowed in the console's
@@ -126,6 +128,12 @@ func New(d Deps) (http.Handler, error) {
 
 func (s *Server) metricsHandler() http.Handler {
 	return promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{Registry: s.metrics.registry})
+}
+
+// FakeWeChat is what the API serves of the fake WeChat (wechat.Fake).
+type FakeWeChat interface {
+	ServeMessages(w http.ResponseWriter, r *http.Request)
+	Subscribe(openid, templateID string, accept bool) (remaining int, longTerm bool)
 }
 
 // emptyFS is a console with no build.

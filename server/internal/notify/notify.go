@@ -158,3 +158,21 @@ func cut(s string, n int) string {
 	}
 	return string(r[:n-1]) + "…"
 }
+
+// Consents answers the one-time consents the user has left, by template id (templates never
+// accepted are absent).
+func (s *Service) Consents(ctx context.Context, userID int64) (map[string]int, error) {
+	out := map[string]int{}
+	rows, err := database.Collect(ctx, s.db, `SELECT template_id, remaining FROM subscription_consents WHERE user_id = ?`, []any{userID},
+		func(r database.Scanner) (Consent, error) {
+			var c Consent
+			return c, r.Scan(&c.TemplateID, &c.Remaining)
+		})
+	if err != nil {
+		return nil, fmt.Errorf("consents of user %d: %w", userID, err)
+	}
+	for _, c := range rows {
+		out[c.TemplateID] = c.Remaining
+	}
+	return out, nil
+}

@@ -29,6 +29,40 @@ type Fake struct {
 	messages []FakeMessage
 	// busy is how many subscribe sends to answer "system busy" (-1), as WeChat does when down.
 	busy map[string]int
+	// consents are what each user accepted, by openid and template id: one-time templates count
+	// sends left; long-term ones (longTerm) are 1 while on.
+	consents map[consentKey]int
+	longTerm map[string]bool
+}
+
+type consentKey struct{ openid, templateID string }
+
+// SetLongTerm marks template ids as long-term (长期订阅): accepted once, they send until rejected.
+func (f *Fake) SetLongTerm(templateIDs ...string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, id := range templateIDs {
+		f.longTerm[id] = true
+	}
+}
+
+// Subscribe is the user's answer in wx.requestSubscribeMessage. accept adds one send of a one-time
+// template, or turns a long-term one on; a refusal adds nothing, or turns a long-term one off. It
+// answers the sends now allowed (for a long-term template, 1 while on).
+func (f *Fake) Subscribe(openid, templateID string, accept bool) (remaining int, longTerm bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	k := consentKey{openid, templateID}
+	longTerm = f.longTerm[templateID]
+	switch {
+	case longTerm && accept:
+		f.consents[k] = 1
+	case longTerm:
+		delete(f.consents, k)
+	case accept:
+		f.consents[k]++
+	}
+	return f.consents[k], longTerm
 }
 
 // Busy makes the next n subscribe sends to a user answer errcode -1 (WeChat busy): nothing is
@@ -53,7 +87,7 @@ type FakeMessage struct {
 
 // NewFake returns an empty fake WeChat.
 func NewFake(now func() time.Time) *Fake {
-	return &Fake{now: now, tokens: map[string]bool{}}
+	return &Fake{now: now, tokens: map[string]bool{}, consents: map[consentKey]int{}, longTerm: map[string]bool{}}
 }
 
 // ServeHTTP answers as WeChat does.
@@ -240,6 +274,17 @@ func (f *Fake) send(w http.ResponseWriter, r *http.Request) {
 		f.mu.Unlock()
 		writeErr(w, -1, "system error")
 		return
+	}
+	// WeChat's consent rule: a send needs the user's acceptance, one per send for a one-time
+	// template.
+	k := consentKey{req.ToUser, req.TemplateID}
+	if f.consents[k] == 0 {
+		f.mu.Unlock()
+		writeErr(w, CodeNoConsent, "user refuse to accept the msg")
+		return
+	}
+	if !f.longTerm[req.TemplateID] {
+		f.consents[k]--
 	}
 	f.messages = append(f.messages, FakeMessage{ToUser: req.ToUser, TemplateID: req.TemplateID, Page: req.Page, Data: data, SentAt: f.now().UTC()})
 	f.mu.Unlock()

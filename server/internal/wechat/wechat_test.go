@@ -89,6 +89,7 @@ func TestPhoneNumberAndTokenRefresh(t *testing.T) {
 
 func TestSendSubscribeFitsLimits(t *testing.T) {
 	c := newClient(t)
+	fake.Subscribe("fake-sub", "report_assigned", true)
 	err := c.SendSubscribe(context.Background(), Message{
 		ToUser: "fake-sub", TemplateID: "report_assigned", Page: "/pages/report/detail/index?id=7",
 		Data: map[string]string{"thing1": strings.Repeat("楼", 30), "name2": "欧阳一二三四五六七八九", "phrase3": "处理中请稍候", "time4": "2026-11-26 10:00"},
@@ -178,5 +179,42 @@ func TestRedactAndFit(t *testing.T) {
 		if got := FitField(tt.key, tt.give); got != tt.want {
 			t.Errorf("FitField(%s, %q) = %q, want %q", tt.key, tt.give, got, tt.want)
 		}
+	}
+}
+
+func TestFakeKeepsWeChatsConsentRules(t *testing.T) {
+	c := newClient(t)
+	ctx := context.Background()
+	send := func(to, tpl string) error {
+		return c.SendSubscribe(ctx, Message{ToUser: to, TemplateID: tpl, Page: "pages/home/index", Data: map[string]string{"thing1": "x"}})
+	}
+	// No acceptance, no send: 43101 as WeChat answers.
+	if err := send("fake-c1", "meal_notice"); ErrCode(err) != CodeNoConsent {
+		t.Errorf("send without consent = %v, want %d", err, CodeNoConsent)
+	}
+	// One-time: one send per acceptance; a refusal adds none.
+	fake.Subscribe("fake-c1", "meal_notice", true)
+	fake.Subscribe("fake-c1", "meal_notice", false)
+	if left, long := fake.Subscribe("fake-c1", "meal_notice", true); left != 2 || long {
+		t.Errorf("after two acceptances = %d, %v", left, long)
+	}
+	for i, want := range []int64{0, 0, CodeNoConsent} {
+		if got := ErrCode(send("fake-c1", "meal_notice")); got != want {
+			t.Errorf("send %d = %d, want %d", i+1, got, want)
+		}
+	}
+	// Long-term: accepted once, sends until refused.
+	fake.SetLongTerm("report_assigned_lt")
+	fake.Subscribe("fake-c2", "report_assigned_lt", true)
+	for i := range 3 {
+		if err := send("fake-c2", "report_assigned_lt"); err != nil {
+			t.Errorf("long-term send %d = %v", i+1, err)
+		}
+	}
+	if left, long := fake.Subscribe("fake-c2", "report_assigned_lt", false); left != 0 || !long {
+		t.Errorf("after refusal = %d, %v", left, long)
+	}
+	if err := send("fake-c2", "report_assigned_lt"); ErrCode(err) != CodeNoConsent {
+		t.Errorf("long-term send after refusal = %v", err)
 	}
 }
