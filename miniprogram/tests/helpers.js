@@ -71,4 +71,41 @@ async function settle() {
   }
 }
 
-module.exports = { fakeServer, loginRoute, page, settle };
+// wxCalls starts recording the order of calls to the wx mocks: the function it answers lists the
+// names called since, in order. Synchronous storage reads are left out: they do not leave the
+// tap's call stack, which is what WeChat checks for wx.requestSubscribeMessage.
+function wxCalls() {
+  const probe = jest.fn();
+  probe();
+  const mark = probe.mock.invocationCallOrder[0];
+  return () => {
+    const seen = [];
+    Object.keys(wx).forEach((name) => {
+      const fn = wx[name];
+      if (!fn.mock || name === 'getStorageSync') return;
+      fn.mock.invocationCallOrder.forEach((n) => {
+        if (n > mark) seen.push([n, name]);
+      });
+    });
+    return seen.sort((a, b) => a[0] - b[0]).map((x) => x[1]);
+  };
+}
+
+// tapAsksFirst runs a tap handler the way WeChat does (not awaited) and checks that it called
+// wx.requestSubscribeMessage at once, before its first await, as its first wx call, and that its
+// requests to the server came after. It answers the wx calls the handler made, in order.
+async function tapAsksFirst(handler) {
+  const order = wxCalls();
+  const done = handler();
+  // Synchronously: the handler has not yet awaited anything.
+  expect(wx.requestSubscribeMessage).toHaveBeenCalledTimes(1);
+  expect(order()[0]).toBe('requestSubscribeMessage');
+  await done;
+  await settle();
+  const all = order();
+  expect(all[0]).toBe('requestSubscribeMessage');
+  expect(all.indexOf('request')).toBeGreaterThan(0);
+  return all;
+}
+
+module.exports = { fakeServer, loginRoute, page, settle, wxCalls, tapAsksFirst };

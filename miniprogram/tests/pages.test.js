@@ -7,16 +7,24 @@ const joined = { id: 1, name: '王大爷', phone: null, community_id: 7, roles: 
 beforeEach(() => global.resetWx());
 
 describe('app', () => {
-  test('signs in silently at launch and never blocks on failure', async () => {
+  test('signs in silently at launch, loads the template ids and what the user can receive, and never blocks on failure', async () => {
     let appDef;
     global.App = (def) => {
       appDef = def;
     };
     jest.isolateModules(() => require('../app'));
-    const calls = fakeServer({ 'POST /auth/login': loginRoute(fresh) });
+    const subs = { meal_notice: { template_id: 'tpl-meal', remaining: 1, long_term: false } };
+    const calls = fakeServer({
+      'POST /auth/login': loginRoute(fresh),
+      'GET /app-config': () => [200, { subscribe_templates: { meal_notice: 'tpl-meal' } }],
+      'GET /me': () => [200, Object.assign({}, fresh, { subscriptions: subs })],
+    });
     appDef.onLaunch();
     await settle();
-    expect(calls.map((c) => c.key)).toEqual(['POST /auth/login']);
+    expect(calls.map((c) => c.key).sort()).toEqual(['GET /app-config', 'GET /me', 'POST /auth/login']);
+    expect(calls.find((c) => c.key === 'GET /app-config').header.Authorization).toBeUndefined();
+    expect(calls.findIndex((c) => c.key === 'GET /me')).toBeGreaterThan(calls.findIndex((c) => c.key === 'POST /auth/login'));
+    expect(wx.getStorageSync('linli.user').subscriptions).toEqual(subs);
     expect(wx.showToast).not.toHaveBeenCalled();
 
     global.server = null; // WeChat unreachable

@@ -18,7 +18,7 @@ function login() {
       .then((code) => api.post('/auth/login', { code }, { auth: false, silent: true }))
       .then((res) => {
         wx.setStorageSync(TOKEN_KEY, res.token);
-        wx.setStorageSync(USER_KEY, res.user);
+        setUser(res.user);
         return res.user;
       })
       .finally(() => {
@@ -40,12 +40,21 @@ async function token(fresh) {
   return t;
 }
 
+// signedIn tells, without any request, whether a session token is kept.
+function signedIn() {
+  return !!wx.getStorageSync(TOKEN_KEY);
+}
+
 function user() {
   return wx.getStorageSync(USER_KEY) || null;
 }
 
+// setUser keeps the user. Only GET /me tells the pushes the user can still receive
+// (subscriptions): a user from another answer (sign-in, profile, phone) keeps the last known.
 function setUser(u) {
-  wx.setStorageSync(USER_KEY, u);
+  const old = user();
+  const keep = u && !u.subscriptions && old && old.id === u.id && old.subscriptions;
+  wx.setStorageSync(USER_KEY, keep ? Object.assign({}, u, { subscriptions: old.subscriptions }) : u);
 }
 
 async function refreshUser() {
@@ -68,6 +77,32 @@ async function ensureOnboarded() {
   return false;
 }
 
+// ensureCanAct resolves true when the user may act for someone: themselves, once they have joined
+// a community, or a person they look after, wherever that person lives (a son working in
+// Hangzhou reports for his mother). Otherwise it opens onboarding and resolves false.
+async function ensureCanAct() {
+  let u = user();
+  if (!u) {
+    u = await login();
+  }
+  if (u && u.community_id) {
+    return true;
+  }
+  try {
+    const res = await api.get('/persons', { silent: true });
+    if (res.items.length) {
+      return true;
+    }
+  } catch (e) {
+    if (e.code === 'network') {
+      wx.showToast({ title: e.message, icon: 'none', duration: 2500 });
+      return false;
+    }
+  }
+  wx.navigateTo({ url: '/pages/onboarding/index' });
+  return false;
+}
+
 function clear() {
   wx.removeStorageSync(TOKEN_KEY);
   wx.removeStorageSync(USER_KEY);
@@ -75,4 +110,4 @@ function clear() {
 
 api.setSession({ token });
 
-module.exports = { login, token, user, setUser, refreshUser, ensureOnboarded, clear };
+module.exports = { login, token, signedIn, user, setUser, refreshUser, ensureOnboarded, ensureCanAct, clear };

@@ -1,4 +1,5 @@
-// 食堂: the week's menu by day, open to everyone before sign-up; booking asks for a person.
+// 食堂: the week's menu by day, open to everyone before sign-up; booking asks for a person. A user
+// who looks after someone picks for whom first, and the menu is that person's community's.
 const pageBehavior = require('../../behaviors/page');
 const api = require('../../utils/api');
 const session = require('../../utils/session');
@@ -29,6 +30,8 @@ Component({
     failed: false,
     communities: [],
     communityIndex: -1,
+    persons: [],
+    personIndex: -1,
     canteen: null,
     days: [],
     dayIndex: 0,
@@ -43,7 +46,9 @@ Component({
         isCounter: roles.some((r) => r.role === 'canteen_staff' || r.role === 'staff'),
         isRider: roles.some((r) => r.role === 'volunteer'),
       });
-      if (!this.data.canteen) {
+      // Again when the user now acts for someone else (picked on another page).
+      const persons = this.data.persons;
+      if (!this.data.canteen || (persons.length && community.chosenIndex(persons) !== this.data.personIndex)) {
         this.load();
       }
     },
@@ -77,6 +82,11 @@ Component({
       this.setData({ communityIndex: Number(e.detail.value) });
       this.load();
     },
+    // pickPerson shows the menu of the canteen where the person picked lives.
+    pickPerson(e) {
+      community.choose(this.data.persons[Number(e.detail.value)]);
+      this.load();
+    },
     pickDay(e) {
       this.setData({ dayIndex: Number(e.currentTarget.dataset.index) });
     },
@@ -85,7 +95,10 @@ Component({
       if (!slot.open) {
         return;
       }
-      wx.setStorageSync('linli.bookingSlot', Object.assign({}, slot, { label: this.data.days[this.data.dayIndex].label }));
+      wx.setStorageSync('linli.bookingSlot', Object.assign({}, slot, {
+        label: this.data.days[this.data.dayIndex].label,
+        community_id: this.data.canteen.community_id,
+      }));
       wx.navigateTo({ url: '/pages/canteen/book/index?slot_id=' + slot.id });
     },
     openOrders() {

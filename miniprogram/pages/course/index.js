@@ -1,5 +1,6 @@
 // 课堂 (家长大学): themes and their courses, open to everyone before sign-up; my enrolments;
-// for staff, check-in.
+// for staff, check-in. A user who looks after someone picks for whom, and the courses are those
+// of that person's community.
 const pageBehavior = require('../../behaviors/page');
 const api = require('../../utils/api');
 const session = require('../../utils/session');
@@ -16,6 +17,8 @@ Component({
     loadingMore: false,
     communities: [],
     communityIndex: -1,
+    persons: [],
+    personIndex: -1,
     communityID: 0,
     themes: [],
     theme: '',
@@ -28,7 +31,9 @@ Component({
       const u = session.user();
       const roles = (u && u.roles) || [];
       this.setData({ isStaff: roles.some((r) => r.role === 'staff') });
-      if (!this.data.communityID) {
+      // Again when the user now acts for someone else (picked on another page).
+      const persons = this.data.persons;
+      if (!this.data.communityID || (persons.length && community.chosenIndex(persons) !== this.data.personIndex)) {
         this.load();
       }
     },
@@ -84,6 +89,12 @@ Component({
     },
     pickCommunity(e) {
       this.setData({ communityIndex: Number(e.detail.value), theme: '' });
+      this.load();
+    },
+    // pickPerson shows the courses of the community where the person picked lives.
+    pickPerson(e) {
+      community.choose(this.data.persons[Number(e.detail.value)]);
+      this.setData({ theme: '' });
       this.load();
     },
     open(e) {

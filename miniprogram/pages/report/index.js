@@ -24,19 +24,22 @@ Component({
     onShow() {
       const u = session.user();
       const roles = (u && u.roles) || [];
+      // Reports for a family member count too, so a user who joined no community has a list.
+      const signedUp = !!u && session.signedIn();
       this.setData({
-        signedUp: !!(u && u.community_id),
+        signedUp,
         isWorker: roles.some((r) => ['grid_worker', 'volunteer', 'staff'].includes(r.role)),
       });
-      if (u && u.community_id) {
+      if (signedUp) {
         this.load();
       }
     },
-    // Reporting is the first feature that needs to know where the user lives.
+    // Reporting needs to know where: the user's own address, or a family member's (then the
+    // user need not fill in their own).
     async startReport() {
       this.setData({ checking: true });
       try {
-        if (await session.ensureOnboarded()) {
+        if (await session.ensureCanAct()) {
           wx.navigateTo({ url: '/pages/report/form/index' });
         }
       } catch (e) {

@@ -1,10 +1,14 @@
-// A course: its sessions and seats, and enrolment for oneself or a family member (the waiting
-// list when it is full). Consent for the promotion notice is asked before enrolling.
+// A course: its sessions and seats, and enrolment for oneself or a family member living in the
+// course's community (the waiting list when it is full). The enrol tap asks consent for the
+// course notices first (a seat from the waiting list, a change), then enrols whatever the answer.
 const pageBehavior = require('../../../behaviors/page');
 const api = require('../../../utils/api');
+const community = require('../../../utils/community');
 const labels = require('../../../utils/person');
 const subscribe = require('../../../utils/subscribe');
 const words = require('../../../utils/course');
+
+const CONSENT = ['course_update'];
 
 Component({
   behaviors: [pageBehavior],
@@ -17,6 +21,8 @@ Component({
     persons: [],
     personIndex: -1,
     personsLoaded: false,
+    elsewhere: false,
+    consentNote: '',
   },
   methods: {
     onLoad(query) {
@@ -26,22 +32,33 @@ Component({
       this.load();
     },
     load() {
+      subscribe.load().then(() => this.showConsent());
       return this.loadWith(async () => {
         const c = await api.get('/courses/' + this.data.id, { auth: false, silent: true });
         this.setData({ course: words.decorate(c) });
       });
     },
+    showConsent() {
+      this.setData({ consentNote: subscribe.note(CONSENT, 'course') });
+    },
     async loadPersons() {
       try {
         const res = await api.get('/persons', { silent: true });
-        const persons = labels.pickable(res.items);
-        this.setData({ persons, personIndex: persons.length ? 0 : -1, personsLoaded: true });
+        // Only those who live in the course's community can take it.
+        const persons = community.within(labels.pickable(res.items), this.data.course.community_id);
+        this.setData({
+          persons,
+          personIndex: persons.length ? community.chosenIndex(persons) : -1,
+          personsLoaded: true,
+          elsewhere: res.items.length > 0 && persons.length === 0,
+        });
       } catch (e) {
         wx.showToast({ title: '没有加载到家人，请重试', icon: 'none' });
       }
     },
     pickPerson(e) {
       this.setData({ personIndex: Number(e.detail.value) });
+      community.choose(this.data.persons[this.data.personIndex]);
     },
     fillProfile() {
       wx.navigateTo({ url: '/pages/onboarding/index' });
@@ -59,11 +76,13 @@ Component({
         wx.showToast({ title: '请选择为谁报名', icon: 'none' });
         return;
       }
+      // First, before any wait: WeChat takes a consent request only straight from the tap.
+      // Whoever waits wants to hear when a seat comes; the enrolled, of the lessons.
+      const consent = subscribe.ask(CONSENT);
       const full = this.data.course.full;
       this.setData({ saving: true });
       try {
-        // Whoever waits wants to hear when a seat comes; the enrolled, of the lessons.
-        await subscribe.ask(['course_update']);
+        await consent;
         const e = await api.post('/courses/' + this.data.id + '/enrollments', { person_id: p.id }, { loading: full ? '候补中' : '报名中' });
         const title = e.status === 'enrolled' ? '报名成功' : '已候补第 ' + e.waitlist_position + ' 位';
         wx.showToast({ title, icon: e.status === 'enrolled' ? 'success' : 'none' });
@@ -73,6 +92,7 @@ Component({
         if (err.code === 'enrollment_closed') {
           this.load();
         }
+        this.showConsent();
       } finally {
         this.setData({ saving: false });
       }

@@ -1,14 +1,23 @@
 // The report form: what (category, words, photos), where (building and unit), how urgent, for
-// whom, and whether to stay anonymous to the worker. Consent for the update message is asked
-// right before submitting.
+// whom, and whether to stay anonymous to the worker. For a family member, the buildings and
+// categories are those of the member's community, wherever the user lives. The submit tap asks
+// consent for the progress message first, then submits whatever the answer.
 const pageBehavior = require('../../../behaviors/page');
 const api = require('../../../utils/api');
 const session = require('../../../utils/session');
 const subscribe = require('../../../utils/subscribe');
+const community = require('../../../utils/community');
 const labels = require('../../../utils/person');
 
 const MAX_PHOTOS = 9;
 const MAX_WORDS = 500;
+const CONSENT = ['report_updated'];
+
+function label(p) {
+  return Object.assign({}, p, {
+    label: p.guardianship === 'self' ? '我自己' : p.name + '（' + (labels.labelOf(labels.RELATIONS, p.relation) || '家人') + '）',
+  });
+}
 
 Component({
   behaviors: [pageBehavior],
@@ -20,14 +29,17 @@ Component({
     categoryIndex: -1,
     buildings: [],
     buildingIndex: -1,
+    communityID: 0,
     persons: [],
     personIndex: 0,
+    showPerson: false,
     description: '',
     unit: '',
     urgent: false,
     anonymous: false,
     photos: [],
     uploading: false,
+    consentNote: '',
     errors: {},
   },
   methods: {
@@ -35,21 +47,42 @@ Component({
       this.load();
     },
     load() {
+      subscribe.load().then(() => this.showConsent());
       return this.loadWith(async () => {
-        const u = session.user();
-        const [cats, buildings, persons] = await Promise.all([
-          api.get('/report-categories', { silent: true }),
-          api.get('/communities/' + u.community_id + '/buildings?limit=100', { auth: false, silent: true }),
-          api.get('/persons', { silent: true }),
-        ]);
+        const res = await api.get('/persons', { silent: true });
+        const persons = res.items.map(label);
         this.setData({
-          categories: cats.items,
-          buildings: buildings.items,
-          persons: persons.items.map((p) => Object.assign({}, p, {
-            label: p.guardianship === 'self' ? '我自己' : p.name + '（' + (labels.labelOf(labels.RELATIONS, p.relation) || '家人') + '）',
-          })),
+          persons,
+          personIndex: persons.length ? community.chosenIndex(persons) : 0,
+          showPerson: community.others(persons),
         });
+        await this.loadPlace();
       });
+    },
+    // loadPlace reads the categories and buildings of the community of the person reported for.
+    async loadPlace() {
+      const person = this.data.persons[this.data.personIndex];
+      const cid = community.communityOf(person, session.user());
+      if (cid === this.data.communityID) {
+        return;
+      }
+      const [cats, buildings] = await Promise.all([
+        api.get('/report-categories?community_id=' + cid, { silent: true }),
+        api.get('/communities/' + cid + '/buildings?limit=100', { auth: false, silent: true }),
+      ]);
+      const picked = this.data.categories[this.data.categoryIndex];
+      this.setData({
+        communityID: cid,
+        categories: cats.items,
+        categoryIndex: picked ? cats.items.findIndex((c) => c.key === picked.key) : -1,
+        buildings: buildings.items,
+        // Where the person lives, to start with.
+        buildingIndex: person && person.building_id ? buildings.items.findIndex((b) => b.id === person.building_id) : -1,
+        'errors.building_id': '',
+      });
+    },
+    showConsent() {
+      this.setData({ consentNote: subscribe.note(CONSENT, 'report') });
     },
     pickCategory(e) {
       const categoryIndex = Number(e.detail.value);
@@ -61,8 +94,14 @@ Component({
     pickBuilding(e) {
       this.setData({ buildingIndex: Number(e.detail.value), 'errors.building_id': '' });
     },
-    pickPerson(e) {
+    async pickPerson(e) {
       this.setData({ personIndex: Number(e.detail.value) });
+      community.choose(this.data.persons[this.data.personIndex]);
+      try {
+        await this.loadPlace();
+      } catch (err) {
+        wx.showToast({ title: err.message, icon: 'none', duration: 2500 });
+      }
     },
     onInput(e) {
       const field = e.currentTarget.dataset.field;
@@ -130,6 +169,8 @@ Component({
       if (!this.validate() || this.data.uploading) {
         return;
       }
+      // First, before any wait: WeChat takes a consent request only straight from the tap.
+      const consent = subscribe.ask(CONSENT);
       const person = this.data.persons[this.data.personIndex];
       const body = {
         category: this.data.categories[this.data.categoryIndex].key,
@@ -144,8 +185,8 @@ Component({
         body.person_id = person.id;
       }
       this.setData({ saving: true });
-      await subscribe.ask(['report_updated']);
       try {
+        await consent;
         const r = await api.post('/reports', body, { loading: '提交中' });
         wx.showToast({ title: '已提交，小哥马上来', icon: 'none', duration: 2500 });
         wx.redirectTo({ url: '/pages/report/detail/index?id=' + r.id });
@@ -153,6 +194,7 @@ Component({
         if (err.fields) {
           this.setData({ errors: err.fields });
         }
+        this.showConsent();
       } finally {
         this.setData({ saving: false });
       }

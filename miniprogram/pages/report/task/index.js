@@ -1,10 +1,19 @@
 // 我的任务 (grid workers, volunteers, staff): reports assigned to me by status, and for
 // volunteers the minor ones anyone may claim; accept, claim, resolve with a note and photos, or
-// return to the community with a reason.
+// return to the community with a reason. The "接收派单提醒" switch shows whether WeChat will tell
+// the worker of a new task, and turning it on asks consent; each 接单 asks again while a
+// one-time consent runs low.
 const pageBehavior = require('../../../behaviors/page');
 const paged = require('../../../behaviors/paged');
 const api = require('../../../utils/api');
+const session = require('../../../utils/session');
+const subscribe = require('../../../utils/subscribe');
 const words = require('../../../utils/report');
+
+const CONSENT = ['report_assigned'];
+// Long-term consents are turned on by the switch, not asked for on each 接单.
+const ON_ACCEPT = { longTerm: false };
+const TURN_OFF = '派单提醒要在微信里关闭：点右上角“…” → 设置 → 通知管理。关闭后，新派单仍会显示在“我的任务”里。';
 
 const TABS = [
   { key: 'assigned', label: '待接单' },
@@ -23,17 +32,55 @@ function decorate(r) {
   });
 }
 
+// reminder is what the switch shows of the pushes the worker can still receive.
+function reminder(s) {
+  if (!s.on) {
+    return { on: false, text: '未开启：打开后，有新派单时微信通知您' };
+  }
+  if (s.longTerm) {
+    return { on: true, text: '已开启，有新派单时微信通知您' };
+  }
+  return { on: true, text: '已开启，还能收到 ' + s.remaining + ' 次派单提醒' };
+}
+
 Component({
   behaviors: [pageBehavior, paged],
   data: {
     tabs: TABS,
     tab: 0,
     busy: 0,
+    reminder: { on: false, text: '' },
+    consentNote: '',
   },
   methods: {
     decorate,
     onShow() {
+      this.showReminder();
+      subscribe.load().then(() => this.showReminder());
+      // The counts change as pushes are sent: read them again.
+      session.refreshUser().then(() => this.showReminder(), () => {});
       this.load();
+    },
+    showReminder() {
+      this.setData({
+        reminder: reminder(subscribe.status('report_assigned', session.user())),
+        consentNote: subscribe.note(CONSENT, 'task', ON_ACCEPT),
+      });
+    },
+    // toggleReminder: on asks consent (straight from the tap, as WeChat requires); off cannot be
+    // done from here, so it says where.
+    async toggleReminder(e) {
+      if (!(e && e.detail && e.detail.value)) {
+        wx.showModal({ title: '关闭派单提醒', content: TURN_OFF, showCancel: false, confirmText: '知道了' });
+        return;
+      }
+      const consent = subscribe.ask(CONSENT, { always: true });
+      const answer = await consent;
+      await answer.saved;
+      this.showReminder();
+      if (answer.accepted.length) {
+        wx.showToast({ title: '已开启派单提醒', icon: 'success' });
+      }
     },
     pickTab(e) {
       this.setData({ tab: Number(e.currentTarget.dataset.index) });
@@ -55,8 +102,14 @@ Component({
         this.setData({ busy: 0 });
       }
     },
-    accept(e) {
-      return this.act(Number(e.currentTarget.dataset.id), 'accept', {}, '已接单');
+    async accept(e) {
+      // First, before any wait: WeChat takes a consent request only straight from the tap.
+      const consent = subscribe.ask(CONSENT, ON_ACCEPT);
+      const id = Number(e.currentTarget.dataset.id);
+      this.setData({ busy: id });
+      const answer = await consent;
+      await this.act(id, 'accept', {}, '已接单');
+      answer.saved.then(() => this.showReminder());
     },
     claim(e) {
       return this.act(Number(e.currentTarget.dataset.id), 'claim', {}, '已认领');
