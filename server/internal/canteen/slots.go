@@ -13,6 +13,7 @@ import (
 
 	"github.com/linli/linli/server/internal/database"
 	"github.com/linli/linli/server/internal/notify"
+	"github.com/linli/linli/server/internal/person"
 	"github.com/linli/linli/server/internal/validation"
 )
 
@@ -390,12 +391,9 @@ func (s *Service) CloseSlot(ctx context.Context, staffID, communityID, id int64,
 
 var mealNames = map[string]string{Breakfast: "早餐", Lunch: "午餐", Dinner: "晚餐"}
 
-const qPersonUsers = `SELECT owner_user_id FROM persons WHERE id = ? AND owner_user_id IS NOT NULL
-	UNION SELECT user_id FROM guardians WHERE person_id = ?`
-
 // tellPerson tells a person's account and every guardian (approved or pending).
 func (s *Service) tellPerson(ctx context.Context, tx *sql.Tx, personID int64, dedup string, m notify.Message, push *notify.Push) error {
-	users, err := database.Int64s(ctx, tx, qPersonUsers, personID, personID)
+	users, err := person.Watchers(ctx, tx, personID)
 	if err != nil {
 		return err
 	}

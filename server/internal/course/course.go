@@ -355,8 +355,6 @@ const (
 		FROM enrollments e JOIN courses c ON c.id = e.course_id LEFT JOIN persons p ON p.id = e.person_id WHERE e.id IN (%s)`
 	qAttendedOf     = `SELECT enrollment_id, session_index FROM attendance WHERE enrollment_id IN (%s) ORDER BY enrollment_id, session_index`
 	qWaitingNumbers = `SELECT queue_no FROM enrollments WHERE course_id = ? AND status = 'waitlisted' ORDER BY queue_no`
-	qPersonUsers    = `SELECT owner_user_id FROM persons WHERE id = ? AND owner_user_id IS NOT NULL
-		UNION SELECT user_id FROM guardians WHERE person_id = ?`
 )
 
 // locked is a course row read under its lock.
@@ -606,20 +604,10 @@ func (s *Service) promote(ctx context.Context, tx *sql.Tx, courseID, community i
 }
 
 func (s *Service) tell(ctx context.Context, tx *sql.Tx, personID int64, dedup string, m notify.Message, push *notify.Push) error {
-	rows, err := tx.QueryContext(ctx, qPersonUsers, personID, personID)
+	users, err := person.Watchers(ctx, tx, personID)
 	if err != nil {
-		return fmt.Errorf("who to tell: %w", err)
+		return err
 	}
-	var users []int64
-	for rows.Next() {
-		var u int64
-		if err := rows.Scan(&u); err != nil {
-			rows.Close()
-			return err
-		}
-		users = append(users, u)
-	}
-	rows.Close()
 	for _, u := range users {
 		if err := notify.Tell(ctx, tx, u, dedup, m, push); err != nil {
 			return err

@@ -427,3 +427,18 @@ func (s *Service) Search(ctx context.Context, communityID int64, f Filter, p pag
 
 // Today is the current Asia/Shanghai date, by the service's clock.
 func (s *Service) Today() string { return s.today() }
+
+// qWatchers are the accounts told about a person: their own, and every guardian's (approved or
+// pending).
+const qWatchers = `SELECT owner_user_id FROM persons WHERE id = ? AND owner_user_id IS NOT NULL
+	UNION SELECT user_id FROM guardians WHERE person_id = ?`
+
+// Watchers answers the accounts told about a person (its own and its guardians'), read through q
+// (a transaction of the caller's, so what it tells commits with it).
+func Watchers(ctx context.Context, q database.Queryer, personID int64) ([]int64, error) {
+	ids, err := database.Int64s(ctx, q, qWatchers, personID, personID)
+	if err != nil {
+		return nil, fmt.Errorf("who watches person %d: %w", personID, err)
+	}
+	return ids, nil
+}

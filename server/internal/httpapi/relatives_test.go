@@ -1,0 +1,68 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestRelativesAnywhere: a son working in Hangzhou (no community of his own here) and a daughter
+// who lives in another community both act for their mother in community 1: everything is
+// checked against the mother's community, never theirs.
+func TestRelativesAnywhere(t *testing.T) {
+	w := newCanteenWorld(t)
+	cid2, bs2 := w.community("西街社区", "1幢")
+	slot := w.slot(map[string]any{"capacity": 5, "meal": "dinner"})
+	course := w.course(map[string]any{"capacity": 5})
+
+	son, sonID := w.login("son-in-hangzhou")
+	daughter, daughterID := w.login("daughter-elsewhere")
+	w.want(w.do("PUT", "/api/v1/me/profile", daughter, map[string]any{"name": "王小兰", "community_id": cid2, "building_id": bs2[0], "unit": "1单元", "room": "101"}), 200, "")
+	for code, uid := range map[string]int64{"son-in-hangzhou": sonID, "daughter-elsewhere": daughterID} {
+		tok := map[string]string{"son-in-hangzhou": son, "daughter-elsewhere": daughter}[code]
+		w.want(w.do("POST", fmt.Sprintf("/api/v1/persons/%d/guardian-requests", w.mother), tok, map[string]any{"relation": "parent", "id_card": idElderF}), 201, "")
+		w.want(w.do("POST", fmt.Sprintf("/api/v1/admin/guardian-requests/%d/approve", w.requestFor(w.staff, w.mother, uid)), w.staff, nil), 200, "")
+	}
+	if me := into[struct {
+		CommunityID *int64 `json:"community_id"`
+	}](t, w.do("GET", "/api/v1/me", son, nil)); me.CommunityID != nil {
+		t.Fatalf("the son has a community: %d", *me.CommunityID)
+	}
+
+	for who, tok := range map[string]string{"son": son, "daughter": daughter} {
+		// The persons they manage carry the mother's community, which the pages then follow.
+		if got := w.do("GET", "/api/v1/persons", tok, nil); !strings.Contains(string(got.Raw), fmt.Sprintf(`"community_id":%d`, w.cid)) {
+			t.Errorf("%s's persons = %s", who, got.Raw)
+		}
+		w.want(w.do("GET", fmt.Sprintf("/api/v1/meal-quote?slot_id=%d&person_id=%d", slot, w.mother), tok, nil), 200, "")
+		r := w.book(tok, slot, w.mother, "eat_in")
+		w.want(r, 201, "")
+		w.want(w.do("POST", fmt.Sprintf("/api/v1/meal-orders/%d/cancel", w.id(r)), tok, nil), 200, "")
+		rep := w.do("POST", "/api/v1/reports", tok, map[string]any{"category": "elderly", "description": who + "：妈妈家的水龙头坏了", "building_id": w.bs[1],
+			"urgency": "normal", "photo_ids": []int64{}, "person_id": w.mother})
+		w.want(rep, 201, "")
+		if rep.Body["community_id"] != float64(w.cid) {
+			t.Errorf("%s's report is in community %v", who, rep.Body["community_id"])
+		}
+		// A building of their own community is not the mother's.
+		if who == "daughter" {
+			w.want(w.do("POST", "/api/v1/reports", tok, map[string]any{"category": "elderly", "description": "x", "building_id": bs2[0],
+				"urgency": "normal", "photo_ids": []int64{}, "person_id": w.mother}), 400, "invalid_request")
+		}
+		if got := strings.Join(w.walk("/api/v1/reports?limit=10", tok, "description"), ","); !strings.Contains(got, who+"：妈妈家的水龙头坏了") {
+			t.Errorf("%s's reports = %s", who, got)
+		}
+		enr := w.do("POST", fmt.Sprintf("/api/v1/courses/%d/enrollments", course), tok, map[string]any{"person_id": w.mother})
+		if who == "son" {
+			w.want(enr, 201, "")
+		} else {
+			// The son already enrolled her: one place per person, whoever asks.
+			w.want(enr, 409, "already_enrolled")
+		}
+	}
+	// Their own community's staff see none of it.
+	staff2, _ := w.testEnv.staff("staff2", cid2)
+	if r := w.do("GET", "/api/v1/admin/reports", staff2, nil); strings.Contains(string(r.Raw), "水龙头") {
+		t.Errorf("the daughter's community's staff see her mother's reports: %s", r.Raw)
+	}
+}
