@@ -127,8 +127,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 }
 
 // runWorkers starts the background work of the API's process: sending queued pushes, relaying
-// and handling events (report dispatch), escalating overdue reports, marking meals nobody
-// collected as no-shows, and clearing orders a crash left half-made.
+// and handling events (report dispatch), escalating overdue reports and safety alerts nobody
+// confirmed, marking meals nobody collected as no-shows, and clearing orders a crash left
+// half-made.
 func runWorkers(ctx context.Context, a *app.App, log *slog.Logger) *sync.WaitGroup {
 	var wg sync.WaitGroup
 	wg.Go(func() { a.Pushes.Run(ctx, 200*time.Millisecond) })
@@ -142,6 +143,11 @@ func runWorkers(ctx context.Context, a *app.App, log *slog.Logger) *sync.WaitGro
 			}
 			if _, err := a.Courses.Remind(ctx); err != nil && ctx.Err() == nil {
 				log.Warn("course reminders", "error", err.Error())
+			}
+			if n, err := a.Safety.Escalate(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("safety alert escalation", "error", err.Error())
+			} else if n > 0 {
+				log.Info("safety alerts escalated", "alerts", n)
 			}
 			select {
 			case <-ctx.Done():

@@ -166,3 +166,27 @@ func (s *Service) members(ctx context.Context, communityID int64, ids []int64) (
 	}
 	return out, nil
 }
+
+// Names answers the names of users by id (erased accounts have none).
+func (s *Service) Names(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in, args := database.InList(ids)
+	type named struct {
+		id   int64
+		name string
+	}
+	rows, err := database.Collect(ctx, s.store.db, fmt.Sprintf(`SELECT id, name FROM users WHERE id IN (%s)`, in), args, func(r database.Scanner) (named, error) {
+		var n named
+		return n, r.Scan(&n.id, &n.name)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("user names: %w", err)
+	}
+	for _, n := range rows {
+		out[n.id] = n.name
+	}
+	return out, nil
+}

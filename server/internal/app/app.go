@@ -26,6 +26,7 @@ import (
 	"github.com/linli/linli/server/internal/pii"
 	"github.com/linli/linli/server/internal/ratelimit"
 	"github.com/linli/linli/server/internal/report"
+	"github.com/linli/linli/server/internal/safety"
 	"github.com/linli/linli/server/internal/upload"
 	"github.com/linli/linli/server/internal/wechat"
 )
@@ -71,6 +72,8 @@ type App struct {
 	Reports *report.Service
 	Uploads *upload.Store
 	Courses *course.Service
+	// Safety runs the safety alerts; serve escalates the ones nobody confirmed.
+	Safety *safety.Service
 	// Events relays the outbox to Redis streams and runs the handlers; serve runs it.
 	Events *events.Bus
 }
@@ -91,9 +94,10 @@ func New(o Options) (*App, error) {
 		Persons:     person.NewService(o.DB, o.Redis, o.KeyPrefix, box, accounts, o.Now),
 		Notify:      notify.NewService(o.DB, o.Now),
 	}
-	a.Canteens = canteen.NewService(o.DB, o.Redis, o.KeyPrefix, a.Persons, o.Now)
-	a.Events = events.NewBus(o.DB, o.Redis, o.KeyPrefix, o.Log, o.Now)
 	a.Reports = report.NewService(o.DB, o.Now)
+	a.Safety = safety.NewService(o.DB, a.Persons, a.Reports, o.Now)
+	a.Canteens = canteen.NewService(o.DB, o.Redis, o.KeyPrefix, a.Persons, a.Safety, o.Now)
+	a.Events = events.NewBus(o.DB, o.Redis, o.KeyPrefix, o.Log, o.Now)
 	a.Courses = course.NewService(o.DB, a.Persons, o.Now)
 	a.Uploads = upload.NewStore(o.DB, o.UploadDir, o.PublicURL, pii.DeriveKey(o.DataKey, "linli/files/sign/v1"), o.Now)
 	a.Reports.SetDeps(report.Deps{
@@ -119,6 +123,7 @@ func New(o Options) (*App, error) {
 		Reports:        a.Reports,
 		Uploads:        a.Uploads,
 		Courses:        a.Courses,
+		Safety:         a.Safety,
 		Idempotency:    idempotency.NewStore(o.Redis, o.KeyPrefix),
 		LoginLimit:     ratelimit.New(o.Redis, o.KeyPrefix, o.LoginsPerMinute, time.Minute, o.Now),
 		Templates:      o.Templates,

@@ -21,6 +21,7 @@ import (
 	"github.com/linli/linli/server/internal/database"
 	"github.com/linli/linli/server/internal/paging"
 	"github.com/linli/linli/server/internal/person"
+	"github.com/linli/linli/server/internal/safety"
 	"github.com/linli/linli/server/internal/validation"
 )
 
@@ -138,12 +139,19 @@ type Service struct {
 	// batches queue the bookings of each slot that passed its gate together (batch.go).
 	batches seatBatches
 	persons *person.Service
+	alerts  Alerts
 	now     func() time.Time
 }
 
+// Alerts raises the safety alert of a delivery nobody answered (safety.Service), inside the
+// caller's transaction.
+type Alerts interface {
+	Raise(ctx context.Context, tx *sql.Tx, r safety.Raise, now time.Time) (int64, error)
+}
+
 // NewService returns the service; Redis holds the seat gates (keys start with prefix).
-func NewService(db *sql.DB, rdb redis.UniversalClient, prefix string, persons *person.Service, now func() time.Time) *Service {
-	return &Service{db: db, gate: newGate(rdb, prefix), persons: persons, now: now}
+func NewService(db *sql.DB, rdb redis.UniversalClient, prefix string, persons *person.Service, alerts Alerts, now func() time.Time) *Service {
+	return &Service{db: db, gate: newGate(rdb, prefix), persons: persons, alerts: alerts, now: now}
 }
 
 const (

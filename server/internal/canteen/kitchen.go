@@ -11,11 +11,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/linli/linli/server/internal/cst"
 	"github.com/linli/linli/server/internal/database"
-	"github.com/linli/linli/server/internal/notify"
 	"github.com/linli/linli/server/internal/person"
-	"github.com/linli/linli/server/internal/report"
+	"github.com/linli/linli/server/internal/safety"
 	"github.com/linli/linli/server/internal/validation"
 )
 
@@ -171,12 +169,11 @@ func (s *Service) Deliveries(ctx context.Context, readerID, communityID, canteen
 const (
 	qLockDelivery = `SELECT community_id, person_id, mode, status FROM meal_orders WHERE id = ? FOR UPDATE`
 	qOutcome      = `UPDATE meal_orders SET status = ?, outcome_note = ?, outcome_by = ?, outcome_at = ?, updated_at = ? WHERE id = ?`
+	qOrderMeal    = `SELECT o.meal_date, s.meal FROM meal_orders o JOIN meal_slots s ON s.id = o.slot_id WHERE o.id = ?`
 )
 
 // RecordDelivery records a rider's outcome for a delivery order: delivered, or no answer at the
-// door. No answer alerts every guardian of the person (approved or pending), the person's own
-// account and the grid workers of the person's building at once (安危确认); every grid worker of
-// the community when no grid covers the building.
+// door. No answer raises a safety alert (安危确认, package safety) in the same transaction.
 func (s *Service) RecordDelivery(ctx context.Context, riderID, communityID, orderID int64, delivered bool, note string) (Order, error) {
 	note = strings.TrimSpace(note)
 	if utf8.RuneCountInString(note) > MaxNote {
@@ -213,7 +210,7 @@ func (s *Service) RecordDelivery(ctx context.Context, riderID, communityID, orde
 		if delivered {
 			return nil
 		}
-		return s.alertNoAnswer(ctx, tx, communityID, orderID, personID, note, now)
+		return s.alertNoAnswer(ctx, tx, communityID, orderID, personID, riderID, note, now)
 	})
 	if err != nil {
 		return Order{}, err
@@ -221,35 +218,19 @@ func (s *Service) RecordDelivery(ctx context.Context, riderID, communityID, orde
 	return s.Order(ctx, orderID)
 }
 
-func (s *Service) alertNoAnswer(ctx context.Context, tx *sql.Tx, communityID, orderID, personID int64, note string, now time.Time) error {
-	p, err := s.persons.InCommunity(ctx, communityID, personID)
-	if err != nil {
-		return err
+// alertNoAnswer raises the safety alert of a delivery nobody answered, in the transaction that
+// records it.
+func (s *Service) alertNoAnswer(ctx context.Context, tx *sql.Tx, communityID, orderID, personID, riderID int64, note string, now time.Time) error {
+	var (
+		day  time.Time
+		meal string
+	)
+	if err := tx.QueryRowContext(ctx, qOrderMeal, orderID).Scan(&day, &meal); err != nil {
+		return fmt.Errorf("meal of order %d: %w", orderID, err)
 	}
-	where := strings.TrimSpace(p.BuildingName + " " + p.Unit + " " + p.Room)
-	body := fmt.Sprintf("送餐员到 %s 给 %s 送餐，敲门无人应答，请尽快确认老人是否安好。", where, p.Name)
-	if note != "" {
-		body += "送餐员备注：" + note
-	}
-	m := notify.Message{CommunityID: communityID, Kind: "safety_check", Title: "安危确认：送餐无人应答", Body: body,
-		Page: "/pages/family/detail/index?id=" + fmt.Sprint(personID), CreatedAt: now}
-	push := &notify.Push{TemplateKey: "meal_notice", Page: m.Page, Data: map[string]string{
-		"thing1": p.Name + " 送餐无人应答", "time2": now.In(cst.Zone).Format("2006-01-02 15:04"), "thing3": "请尽快确认老人是否安好",
-	}}
-	dedup := fmt.Sprintf("no_answer:%d", orderID)
-	if err := s.tellPerson(ctx, tx, personID, dedup, m, push); err != nil {
-		return err
-	}
-	workers, err := report.WorkersNear(ctx, tx, communityID, p.BuildingID)
-	if err != nil {
-		return err
-	}
-	for _, uid := range workers {
-		if err := notify.Tell(ctx, tx, uid, dedup, m, push); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err := s.alerts.Raise(ctx, tx, safety.Raise{CommunityID: communityID, PersonID: personID, OrderID: orderID, RiderID: riderID,
+		What: day.Format("01-02") + " " + mealNames[meal] + "送餐", Note: note}, now)
+	return err
 }
 
 var codePattern = regexp.MustCompile(`^[0-9]{6}$`)

@@ -33,8 +33,8 @@ func newCanteenWorld(t *testing.T) *canteenWorld {
 	return newCanteenWorldTB(t)
 }
 
-func newCanteenWorldTB(t testing.TB) *canteenWorld {
-	e := newEnvTB(t)
+func newCanteenWorldTB(t testing.TB, opts ...options) *canteenWorld {
+	e := newEnvTB(t, opts...)
 	w := &canteenWorld{testEnv: e}
 	w.cid, w.bs = e.community("中埂社区", "1幢", "2幢")
 	w.staff, _ = e.staff("staff", w.cid)
@@ -50,7 +50,11 @@ func newCanteenWorldTB(t testing.TB) *canteenWorld {
 	r := e.do("POST", "/api/v1/admin/canteens", w.staff, map[string]any{"name": "中埂邻里食堂", "address": "中埂社区服务中心一楼"})
 	e.want(r, 201, "")
 	w.canteenID = e.id(r)
-	w.tomorrow = time.Now().In(cst.Zone).AddDate(0, 0, 1).Format(time.DateOnly)
+	now := time.Now
+	if len(opts) > 0 && opts[0].now != nil {
+		now = opts[0].now
+	}
+	w.tomorrow = now().In(cst.Zone).AddDate(0, 0, 1).Format(time.DateOnly)
 	return w
 }
 

@@ -91,6 +91,15 @@ func listOf[S, T any](rows []S, next string, conv func(S) T) list[T] {
 // stamp formats a time as API.md asks: RFC 3339 with +08:00.
 func stamp(t time.Time) string { return cst.Stamp(t) }
 
+// optStamp is a time's stamp, or nil for the zero time.
+func optStamp(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	v := stamp(t)
+	return &v
+}
+
 // today is the current Asia/Shanghai date.
 func today(now time.Time) string { return cst.Today(now) }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/linli/linli/server/internal/events"
 	"github.com/linli/linli/server/internal/person"
 	"github.com/linli/linli/server/internal/report"
+	"github.com/linli/linli/server/internal/safety"
 	"github.com/linli/linli/server/internal/upload"
 	"github.com/linli/linli/server/internal/validation"
 )
@@ -79,6 +80,8 @@ var errorTable = []struct {
 	{report.ErrInvalidTransition, apiError{http.StatusConflict, "invalid_transition", "报事当前的状态不能这样操作"}},
 	{report.ErrAlreadyClaimed, apiError{http.StatusConflict, "already_claimed", "已有人接单"}},
 	{course.ErrNotFound, apiError{http.StatusNotFound, "not_found", "内容不存在"}},
+	{safety.ErrNotFound, apiError{http.StatusNotFound, "not_found", "内容不存在"}},
+	{safety.ErrClosed, apiError{http.StatusConflict, "alert_closed", "已经有人确认老人平安了"}},
 	{course.ErrAlreadyEnrolled, apiError{http.StatusConflict, "already_enrolled", "TA已报名（或在候补名单上）"}},
 	{course.ErrClosed, apiError{http.StatusConflict, "enrollment_closed", "报名已截止"}},
 	{course.ErrNotInAudience, apiError{http.StatusConflict, "not_in_audience", "这门课不适合TA的年龄"}},

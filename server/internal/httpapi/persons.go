@@ -323,10 +323,7 @@ type requestJSON struct {
 func requestOf(r person.Request) requestJSON {
 	out := requestJSON{ID: r.ID, PersonID: r.PersonID, PersonName: optString(r.PersonName), UserID: r.UserID, UserName: r.UserName,
 		Relation: r.Relation, Kind: r.Kind, Status: r.Status, Reason: r.Reason, CreatedAt: stamp(r.CreatedAt)}
-	if !r.DecidedAt.IsZero() {
-		d := stamp(r.DecidedAt)
-		out.DecidedAt = &d
-	}
+	out.DecidedAt = optStamp(r.DecidedAt)
 	return out
 }
 

@@ -58,6 +58,10 @@ func (s *Server) routes(e *gin.Engine) {
 	me.DELETE("/persons/:id/guardians/:user_id", s.removeGuardian)
 	me.POST("/persons/:id/guardians/:user_id/primary", s.setPrimaryGuardian)
 	me.POST("/persons/:id/guardian-requests", s.requestJoin)
+	me.GET("/persons/:id/alerts", s.listPersonAlerts)
+
+	me.GET("/alerts/:id", s.getAlert)
+	me.POST("/alerts/:id/acknowledge", s.acknowledgeAlert)
 
 	me.POST("/meal-orders", s.bookMeal)
 	me.GET("/meal-orders", s.listOrders)
@@ -116,6 +120,7 @@ func (s *Server) routes(e *gin.Engine) {
 	admin.POST("/courses/:id/cancel", s.adminCancelCourse)
 	admin.GET("/courses/:id/roster", s.adminRoster)
 	admin.POST("/courses/:id/checkin", s.adminCheckin)
+	admin.GET("/alerts", s.adminAlerts)
 	admin.GET("/dead-letters", s.adminDeadLetters)
 	admin.POST("/dead-letters/:id/retry", s.adminRetryDeadLetter)
 

@@ -24,6 +24,7 @@ import (
 	"github.com/linli/linli/server/internal/person"
 	"github.com/linli/linli/server/internal/ratelimit"
 	"github.com/linli/linli/server/internal/report"
+	"github.com/linli/linli/server/internal/safety"
 	"github.com/linli/linli/server/internal/upload"
 )
 
@@ -43,6 +44,7 @@ type Deps struct {
 	Reports     *report.Service
 	Uploads     *upload.Store
 	Courses     *course.Service
+	Safety      *safety.Service
 	Notify      *notify.Service
 	Idempotency *idempotency.Store
 	LoginLimit  *ratelimit.Limiter

@@ -26,6 +26,8 @@ const (
 	CapSystem Capacity = "system"
 	// CapRider reads a delivery list (a volunteer of 小巷骑兵, or canteen staff).
 	CapRider Capacity = "rider"
+	// CapWorker is a grid worker reading an elder's number on a safety alert.
+	CapWorker Capacity = "worker"
 )
 
 // Audit actions.

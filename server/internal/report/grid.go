@@ -403,3 +403,9 @@ func WorkersNear(ctx context.Context, q database.Queryer, communityID, buildingI
 	}
 	return workers, err
 }
+
+// OnDuty is the grid worker on duty for a building (0 when no grid covers it).
+func (s *Service) OnDuty(ctx context.Context, buildingID int64) (int64, error) {
+	_, duty, err := s.GridOf(ctx, s.db, buildingID)
+	return duty, err
+}
