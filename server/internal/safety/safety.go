@@ -172,7 +172,7 @@ func (s *Service) Raise(ctx context.Context, tx *sql.Tx, r Raise, now time.Time)
 		body += "送餐员备注：" + r.Note
 	}
 	m := notify.Message{CommunityID: r.CommunityID, Kind: "safety_check", Title: "安危确认：送餐无人应答", Body: body, Page: page(id), CreatedAt: now}
-	push := &notify.Push{TemplateKey: "meal_notice", Page: strings.TrimPrefix(m.Page, "/"), Data: map[string]string{
+	push := &notify.Push{TemplateKey: "meal_notice", Page: m.Page, Data: map[string]string{
 		"thing1": p.Name + " 送餐无人应答", "time2": now.In(cst.Zone).Format("2006-01-02 15:04"), "thing3": "请尽快确认老人是否安好",
 	}}
 	users, err := s.everyone(ctx, tx, a, p.BuildingID)
