@@ -43,6 +43,7 @@ global.wx = {
   previewImage: jest.fn(),
   setTabBarBadge: jest.fn(),
   removeTabBarBadge: jest.fn(),
+  stopPullDownRefresh: jest.fn(),
 };
 
 global.resetWx = () => {

@@ -55,9 +55,9 @@ Component({
     },
     noAnswer(e) {
       const id = Number(e.currentTarget.dataset.id);
+      // With an input, WeChat puts a modal's content into the input: the title says it all.
       wx.showModal({
-        title: '无人应答',
-        content: '将立即通知老人的家属和网格员上门确认。',
+        title: '无人应答？将通知家属和网格员',
         editable: true,
         placeholderText: '选填：如敲门三次、电话未接',
         confirmText: '通知',

@@ -1,9 +1,14 @@
 // One person's record, who acts for them, and the guardian's own actions (edit, hand on the
-// primary role, leave).
+// primary role, leave). A safety alert (安危确认) still waiting for someone shows first, in red,
+// and opens the alert's page; the recent closed ones follow the record.
 const pageBehavior = require('../../../behaviors/page');
 const api = require('../../../utils/api');
 const session = require('../../../utils/session');
 const labels = require('../../../utils/person');
+const alerts = require('../../../utils/alert');
+
+// How many closed alerts the page lists.
+const RECENT = 3;
 
 Component({
   behaviors: [pageBehavior],
@@ -15,6 +20,8 @@ Component({
     guardians: [],
     me: 0,
     amPrimary: false,
+    liveAlerts: [],
+    pastAlerts: [],
   },
   methods: {
     onLoad(query) {
@@ -26,9 +33,15 @@ Component({
     load() {
       return this.loadWith(async () => {
         const path = '/persons/' + this.data.id;
-        const [p, g] = await Promise.all([api.get(path, { silent: true }), api.get(path + '/guardians', { silent: true })]);
+        const [p, g, a] = await Promise.all([
+          api.get(path, { silent: true }),
+          api.get(path + '/guardians', { silent: true }),
+          // The alerts never keep the record from showing.
+          api.get(path + '/alerts?limit=10', { silent: true }).catch(() => ({ items: [] })),
+        ]);
         const user = session.user();
         const me = user ? user.id : 0;
+        const all = (a.items || []).map((x) => alerts.decorate(x, me));
         const guardians = g.items.map((x) => Object.assign({}, x, {
           relationText: labels.labelOf(labels.RELATIONS, x.relation),
           statusText: x.status === 'pending' ? '待审核' : '',
@@ -36,6 +49,8 @@ Component({
         }));
         this.setData({
           me,
+          liveAlerts: all.filter((x) => x.live),
+          pastAlerts: all.filter((x) => !x.live).slice(0, RECENT),
           amPrimary: guardians.some((x) => x.mine && x.primary),
           guardians,
           person: Object.assign({}, p, {
@@ -46,6 +61,9 @@ Component({
           }),
         });
       });
+    },
+    openAlert(e) {
+      wx.navigateTo({ url: '/pages/alert/index?id=' + e.currentTarget.dataset.id });
     },
     edit() {
       wx.navigateTo({ url: '/pages/family/form/index?id=' + this.data.id });
