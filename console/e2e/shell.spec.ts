@@ -3,6 +3,7 @@ import { test, expect, signIn, shot } from './fixtures'
 // The pages staff reach from the menu, by the menu's own names.
 const pages: [string, RegExp][] = [
   ['概览', /\/console\/$/],
+  ['安危确认', /\/console\/alerts$/],
   ['居民档案', /\/console\/persons$/],
   ['审核', /\/console\/approvals$/],
   ['周菜单', /\/console\/canteen\/week$/],

@@ -3,7 +3,7 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { session, type ConsoleRole } from './session'
 import { loadUser } from './boot'
-import { CheckRectangleIcon, DashboardIcon, EducationIcon, NotificationIcon, SettingIcon, ShopIcon, UserListIcon } from 'tdesign-icons-vue-next'
+import { CheckRectangleIcon, DashboardIcon, EducationIcon, NotificationIcon, SettingIcon, ShopIcon, UserListIcon, UserSafetyIcon } from 'tdesign-icons-vue-next'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -20,6 +20,7 @@ const kitchen: ConsoleRole[] = ['staff', 'canteen_staff']
 
 export const pages: RouteRecordRaw[] = [
   { path: '', name: 'overview', component: () => import('./pages/overview/Overview.vue'), meta: { title: '概览', roles: staff, group: 'overview' } },
+  { path: 'alerts', name: 'alerts', component: () => import('./pages/alerts/Alerts.vue'), meta: { title: '安危确认', roles: staff, group: 'alerts' } },
   { path: 'persons', name: 'persons', component: () => import('./pages/persons/PersonList.vue'), meta: { title: '居民档案', roles: staff, group: 'persons' } },
   { path: 'persons/:id(\\d+)', name: 'person', component: () => import('./pages/persons/PersonDetail.vue'), meta: { title: '居民详情', roles: staff } },
   { path: 'approvals', name: 'approvals', component: () => import('./pages/approvals/Approvals.vue'), meta: { title: '审核', roles: staff, group: 'approvals' } },
@@ -45,6 +46,7 @@ export const pages: RouteRecordRaw[] = [
  * load from a CDN, which the Content-Security-Policy (rightly) refuses. */
 export const groups = [
   { key: 'overview', title: '概览', icon: DashboardIcon },
+  { key: 'alerts', title: '安危确认', icon: UserSafetyIcon },
   { key: 'persons', title: '居民档案', icon: UserListIcon },
   { key: 'approvals', title: '审核', icon: CheckRectangleIcon },
   { key: 'canteen', title: '食堂', icon: ShopIcon },

@@ -3,7 +3,8 @@
 import type { ComposeOption } from 'echarts/core'
 import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts'
 import type { AriaComponentOption, GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components'
-import type { Schemas } from '../../api/client'
+import { api, must, type Schemas } from '../../api/client'
+import { alertPage, summarize, type AlertSummary } from '../alerts/alerts'
 
 export type Overview = Schemas['Overview']
 export type MealRow = Overview['meals'][number]
@@ -135,4 +136,15 @@ export function categoriesChart(cats: CategoryRow[]): ChartOption {
 /** escapeHTML keeps a category name written by staff from becoming markup in a tooltip. */
 export function escapeHTML(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch)
+}
+
+/**
+ * loadAlertSummary reads the safety alerts (安危确认) still waiting, open and escalated (their first
+ * 20 each), for the warning at the top of the overview; null when none waits.
+ */
+export async function loadAlertSummary(): Promise<AlertSummary | null> {
+  const [open, escalated] = await Promise.all(
+    (['open', 'escalated'] as const).map(async (status) => alertPage(must(await api.GET('/api/v1/admin/alerts', { params: { query: { status, limit: 20 } } })))),
+  )
+  return summarize(open, escalated)
 }
