@@ -74,6 +74,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		DataKeyVersion: cfg.DataKeyVersion, PreviousDataKey: cfg.PreviousDataKey,
 		WeChat: wx, Templates: cfg.WechatTemplates, TrustedProxies: cfg.TrustedProxies, Fake: fake,
 		UploadDir: cfg.UploadDir, PublicURL: cfg.PublicURL, LongTerm: cfg.WechatLongTerm, Console: consoleFiles(cfg),
+		LoginsPerMinute: cfg.LoginsPerMinute,
 	})
 	if err != nil {
 		return err

@@ -44,6 +44,8 @@ type Config struct {
 	// EventClaimIdle is how long an event may sit with a consumer (a process that died holding
 	// it) before another claims it.
 	EventClaimIdle time.Duration
+	// LoginsPerMinute limits sign-ins (and console sign-in tickets) per client address.
+	LoginsPerMinute int64
 }
 
 // TemplateKeys are the subscribe-message templates the product uses.
@@ -121,6 +123,11 @@ func Load(getenv func(string) string) (Config, error) {
 		return Config{}, fmt.Errorf("LINLI_EVENT_CLAIM_IDLE must be a duration of at least 100ms, got %q", getenv("LINLI_EVENT_CLAIM_IDLE"))
 	}
 	cfg.EventClaimIdle = idle
+	logins, err := strconv.ParseInt(get("LINLI_LOGINS_PER_MINUTE", "30"), 10, 64)
+	if err != nil || logins < 1 || logins > 100000 {
+		return Config{}, fmt.Errorf("LINLI_LOGINS_PER_MINUTE must be a whole number from 1 to 100000, got %q", getenv("LINLI_LOGINS_PER_MINUTE"))
+	}
+	cfg.LoginsPerMinute = logins
 	proxies, err := parseProxies(get("LINLI_TRUSTED_PROXIES", "127.0.0.1,::1"))
 	if err != nil {
 		return Config{}, err

@@ -18,11 +18,12 @@ func TestLoad(t *testing.T) {
 	cfg, err = Load(env(map[string]string{
 		"LINLI_WECHAT_APPID": "wx1", "LINLI_WECHAT_SECRET": "s", "LINLI_DATA_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
 		"LINLI_WECHAT_TEMPLATES": "report_assigned=TPL1, meal_notice=TPL2", "LINLI_TRUSTED_PROXIES": "10.0.0.0/8",
+		"LINLI_LOGINS_PER_MINUTE": "120",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cfg.DataKey) != 32 || cfg.WechatTemplates["report_assigned"] != "TPL1" || cfg.WechatTemplates["course_update"] != "" {
+	if len(cfg.DataKey) != 32 || cfg.WechatTemplates["report_assigned"] != "TPL1" || cfg.WechatTemplates["course_update"] != "" || cfg.LoginsPerMinute != 120 {
 		t.Errorf("cfg = %+v", cfg)
 	}
 
@@ -38,6 +39,7 @@ func TestLoad(t *testing.T) {
 		{"bad template", map[string]string{"LINLI_WECHAT_FAKE": "1", "LINLI_WECHAT_TEMPLATES": "nope=1"}, "unknown key"},
 		{"template without id", map[string]string{"LINLI_WECHAT_FAKE": "1", "LINLI_WECHAT_TEMPLATES": "meal_notice="}, "bad entry"},
 		{"bad proxy", map[string]string{"LINLI_WECHAT_FAKE": "1", "LINLI_TRUSTED_PROXIES": "example"}, "LINLI_TRUSTED_PROXIES"},
+		{"bad login limit", map[string]string{"LINLI_WECHAT_FAKE": "1", "LINLI_LOGINS_PER_MINUTE": "0"}, "LINLI_LOGINS_PER_MINUTE"},
 		{"bad public url", map[string]string{"LINLI_WECHAT_FAKE": "1", "LINLI_PUBLIC_URL": "ftp://x"}, "LINLI_PUBLIC_URL"},
 		{"bad key version", map[string]string{"LINLI_WECHAT_FAKE": "1", "LINLI_DATA_KEY_VERSION": "0"}, "LINLI_DATA_KEY_VERSION"},
 		{"previous key without a new version", map[string]string{"LINLI_WECHAT_FAKE": "1", "LINLI_DATA_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
