@@ -233,14 +233,17 @@ func (s *Server) answerReport(c *gin.Context) func(report.Report, error) {
 	}
 }
 
-// workerView is a report as the worker sees it: the reporter only when not anonymous.
+// workerView is a report as the worker sees it: the reporter only when not anonymous. An
+// anonymous report carries nothing that could be matched with the reporter's other reports: no
+// name or phone, and no person id either.
 func (s *Server) workerView(c *gin.Context) func(report.Report) reportJSON {
 	return func(r report.Report) reportJSON {
 		out := s.reportOf(r)
-		if !r.Anonymous {
-			out = s.withReporter(c, r, out)
+		if r.Anonymous {
+			out.PersonID = nil
+			return out
 		}
-		return out
+		return s.withReporter(c, r, out)
 	}
 }
 
