@@ -121,6 +121,10 @@ func New(d Deps) (http.Handler, error) {
 	if err := e.SetTrustedProxies(d.TrustedProxies); err != nil {
 		return nil, err
 	}
+	// The client is the right-most address of X-Forwarded-For that is not a trusted proxy (what
+	// gin reads, proxies append to it); X-Real-IP, which a client can send as it likes past a
+	// proxy that does not set it, is not believed.
+	e.RemoteIPHeaders = []string{"X-Forwarded-For"}
 	e.Use(s.begin, s.observe, s.recoverPanic)
 	e.NoRoute(func(c *gin.Context) { fail(c, errNotFound) })
 	e.NoMethod(func(c *gin.Context) { fail(c, errMethodNotAllowed) })
