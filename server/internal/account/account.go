@@ -312,6 +312,16 @@ func (s *Service) Grant(ctx context.Context, communityID, userID int64, role Rol
 	return s.store.grant(ctx, communityID, userID, role, actorID, s.now().UTC())
 }
 
+// TopicRoleRevoked is the event of a role taken back: what the role entitled the user to ends
+// with it (a grid worker leaves the grids and their open reports go back to dispatch).
+const TopicRoleRevoked = "account.role_revoked"
+
+// RoleRevoked is the event's payload; the event carries the community.
+type RoleRevoked struct {
+	UserID int64 `json:"user_id"`
+	Role   Role  `json:"role"`
+}
+
 // Revoke takes a granted role back. The last staff member of a community cannot be revoked, so
 // a community is never left without anyone to run it.
 func (s *Service) Revoke(ctx context.Context, communityID, userID int64, role Role, actorID int64) error {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/linli/linli/server/internal/database"
+	"github.com/linli/linli/server/internal/events"
 )
 
 var errDuplicate = errors.New("account: duplicate")
@@ -158,6 +159,12 @@ func (s *store) erase(ctx context.Context, userID int64, now time.Time) error {
 			if _, err := tx.ExecContext(ctx, qInsertEvent, m.CommunityID, userID, m.Role, actionDeletion, userID, now); err != nil {
 				return fmt.Errorf("erase user %d: %w", userID, err)
 			}
+			if m.Role == RoleResident {
+				continue
+			}
+			if _, err := events.Publish(ctx, tx, m.CommunityID, TopicRoleRevoked, RoleRevoked{UserID: userID, Role: m.Role}, now); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, qDeleteRoles, userID); err != nil {
 			return fmt.Errorf("erase user %d: %w", userID, err)
@@ -233,6 +240,7 @@ func (s *store) revoke(ctx context.Context, communityID, userID int64, role Role
 		if _, err := tx.ExecContext(ctx, qInsertEvent, communityID, userID, role, actionRevoke, nullID(actorID), now); err != nil {
 			return fmt.Errorf("revoke %s: %w", role, err)
 		}
-		return nil
+		_, err = events.Publish(ctx, tx, communityID, TopicRoleRevoked, RoleRevoked{UserID: userID, Role: role}, now)
+		return err
 	})
 }

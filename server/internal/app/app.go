@@ -112,9 +112,11 @@ func New(o Options) (*App, error) {
 			}
 			return p.ID, err
 		},
-		Text: o.WeChat,
+		Text:  o.WeChat,
+		Roles: accounts,
 	})
 	a.Events.Handle(report.TopicSubmitted, a.Reports.Dispatch)
+	a.Events.Handle(account.TopicRoleRevoked, a.Reports.ReleaseWorker)
 	a.Pushes = &notify.Sender{DB: o.DB, WX: o.WeChat, Templates: o.Templates, LongTerm: o.LongTerm, Log: o.Log, Now: o.Now}
 	d := httpapi.Deps{
 		Log: o.Log, DB: o.DB, Redis: o.Redis,

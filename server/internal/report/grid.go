@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/linli/linli/server/internal/account"
 	"github.com/linli/linli/server/internal/database"
 	"github.com/linli/linli/server/internal/paging"
 	"github.com/linli/linli/server/internal/validation"
@@ -96,7 +97,6 @@ const (
 	qAddBuilding    = `INSERT INTO grid_buildings (building_id, grid_id, community_id) VALUES (?, ?, ?)`
 	qAddWorker      = `INSERT INTO grid_workers (grid_id, user_id, community_id) VALUES (?, ?, ?)`
 	qBuildingIn     = `SELECT COUNT(*) FROM buildings WHERE id = ? AND community_id = ?`
-	qIsGridWorker   = `SELECT COUNT(*) FROM user_roles WHERE user_id = ? AND community_id = ? AND role = 'grid_worker'`
 	qGridOfBuilding = `SELECT g.id, g.on_duty_user_id FROM grid_buildings gb JOIN grids g ON g.id = gb.grid_id WHERE gb.building_id = ?`
 )
 
@@ -236,11 +236,11 @@ func (s *Service) checkGrid(ctx context.Context, communityID int64, in *GridInpu
 		}
 	}
 	for _, u := range in.WorkerIDs {
-		var n int
-		if err := s.db.QueryRowContext(ctx, qIsGridWorker, u, communityID).Scan(&n); err != nil {
+		ok, err := s.holds(ctx, u, communityID, account.RoleGridWorker)
+		if err != nil {
 			return fmt.Errorf("grid: %w", err)
 		}
-		if n == 0 {
+		if !ok {
 			errs.Add("worker_user_ids", fmt.Sprintf("用户 %d 不是本社区的网格员", u))
 		}
 	}

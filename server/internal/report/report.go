@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/linli/linli/server/internal/account"
 	"github.com/linli/linli/server/internal/database"
 	"github.com/linli/linli/server/internal/events"
 	"github.com/linli/linli/server/internal/notify"
@@ -176,6 +177,8 @@ type Deps struct {
 	Text   TextChecker
 	// OwnPerson is the user's own person (0 when none).
 	OwnPerson func(ctx context.Context, userID int64) (int64, error)
+	// Roles reads the roles users hold, afresh.
+	Roles RoleReader
 }
 
 // SetDeps wires the collaborators (the app does, after building them).
@@ -192,11 +195,10 @@ const (
 		description, building_id, unit, location_text, lat, lng, anonymous, flagged, status, accept_by, resolve_by, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?)`
 	qReport      = `SELECT ` + reportCols + reportFrom + `WHERE r.id = ?`
-	qLockReport  = `SELECT status, community_id, assignee_user_id, level, building_id, resolved_at, reporter_user_id, person_id FROM reports WHERE id = ? FOR UPDATE`
+	qLockReport  = `SELECT status, community_id, assignee_user_id, assignee_role, level, building_id, resolved_at, reporter_user_id, person_id FROM reports WHERE id = ? FOR UPDATE`
 	qTimeline    = `INSERT INTO report_timeline (report_id, community_id, actor_user_id, actor_role, action, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`
 	qSteps       = `SELECT t.created_at, t.actor_user_id, COALESCE(u.name, ''), t.actor_role, t.action, t.note FROM report_timeline t LEFT JOIN users u ON u.id = t.actor_user_id WHERE t.report_id = ? ORDER BY t.created_at, t.id`
 	qStaffOf     = `SELECT user_id FROM user_roles WHERE community_id = ? AND role = 'staff' ORDER BY user_id`
-	qHasRole     = `SELECT COUNT(*) FROM user_roles WHERE user_id = ? AND community_id = ? AND role IN ('grid_worker', 'volunteer', 'staff')`
 	qMineReports = `SELECT ` + reportCols + reportFrom + `WHERE (r.reporter_user_id = ? OR r.person_id IN (SELECT id FROM persons WHERE owner_user_id = ?
 		UNION SELECT person_id FROM guardians WHERE user_id = ?)) AND %s ORDER BY %s LIMIT ?`
 	qPersonReports = `SELECT ` + reportCols + reportFrom + `WHERE r.person_id = ? AND %s ORDER BY %s LIMIT ?`
@@ -454,8 +456,16 @@ func (s *Service) Dispatch(ctx context.Context, tx *sql.Tx, e events.Event) erro
 			return err
 		}
 	}
+	// A worker whose role was revoked a moment ago (before its event left the grid) gets nothing.
 	if worker != 0 {
-		if _, err := tx.ExecContext(ctx, `UPDATE reports SET status = 'assigned', grid_id = ?, assignee_user_id = ?, updated_at = ? WHERE id = ?`,
+		if on, err := s.holds(ctx, worker, r.CommunityID, account.RoleGridWorker); err != nil {
+			return err
+		} else if !on {
+			worker = 0
+		}
+	}
+	if worker != 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE reports SET status = 'assigned', grid_id = ?, assignee_user_id = ?, assignee_role = 'grid_worker', updated_at = ? WHERE id = ?`,
 			gridID, worker, now, r.ID); err != nil {
 			return fmt.Errorf("assign report %d: %w", r.ID, err)
 		}
@@ -515,10 +525,12 @@ type locked struct {
 	status, level string
 	community     int64
 	assignee      int64
-	building      int64
-	resolvedAt    time.Time
-	reporter      int64
-	person        int64
+	// assigneeRole is the role in which the assignee holds the report ("" from before it was kept).
+	assigneeRole account.Role
+	building     int64
+	resolvedAt   time.Time
+	reporter     int64
+	person       int64
 }
 
 func lockReport(ctx context.Context, tx *sql.Tx, id int64) (locked, error) {
@@ -527,7 +539,7 @@ func lockReport(ctx context.Context, tx *sql.Tx, id int64) (locked, error) {
 		assignee, building, person sql.NullInt64
 		resolved                   sql.NullTime
 	)
-	err := tx.QueryRowContext(ctx, qLockReport, id).Scan(&l.status, &l.community, &assignee, &l.level, &building, &resolved, &l.reporter, &person)
+	err := tx.QueryRowContext(ctx, qLockReport, id).Scan(&l.status, &l.community, &assignee, &l.assigneeRole, &l.level, &building, &resolved, &l.reporter, &person)
 	if errors.Is(err, sql.ErrNoRows) {
 		return locked{}, ErrNotFound
 	}
@@ -595,8 +607,8 @@ func allowed(l locked, from ...string) error {
 func (s *Service) Accept(ctx context.Context, workerID, id int64) (Report, error) {
 	now := s.now().UTC()
 	return s.move(ctx, id, func(l locked) error {
-		if l.assignee != workerID {
-			return ErrNotFound
+		if err := s.mayWork(ctx, workerID, l); err != nil {
+			return err
 		}
 		return allowed(l, StatusAssigned)
 	}, "status = 'accepted', accepted_at = ?", []any{now}, workerID, "worker", "accepted", "", nil)
@@ -613,7 +625,7 @@ func (s *Service) Claim(ctx context.Context, volunteerID, communityID, id int64)
 			return ErrAlreadyClaimed
 		}
 		return allowed(l, StatusSubmitted, StatusAssigned)
-	}, "status = 'accepted', assignee_user_id = ?, accepted_at = ?", []any{volunteerID, now}, volunteerID, "volunteer", "claimed", "", nil)
+	}, "status = 'accepted', assignee_user_id = ?, assignee_role = 'volunteer', accepted_at = ?", []any{volunteerID, now}, volunteerID, "volunteer", "claimed", "", nil)
 }
 
 // Resolve is the assigned worker done, with a note and photos; the reporter is told.
@@ -627,8 +639,8 @@ func (s *Service) Resolve(ctx context.Context, workerID, id int64, note string, 
 	}
 	now := s.now().UTC()
 	return s.move(ctx, id, func(l locked) error {
-		if l.assignee != workerID {
-			return ErrNotFound
+		if err := s.mayWork(ctx, workerID, l); err != nil {
+			return err
 		}
 		return allowed(l, StatusAccepted)
 	}, "status = 'resolved', resolved_at = ?", []any{now}, workerID, "worker", "resolved", note, func(tx *sql.Tx, r Report, now time.Time) error {
@@ -653,11 +665,11 @@ func (s *Service) Return(ctx context.Context, workerID, id int64, reason string)
 		return Report{}, validation.Field("reason", validation.TooLong)
 	}
 	return s.move(ctx, id, func(l locked) error {
-		if l.assignee != workerID {
-			return ErrNotFound
+		if err := s.mayWork(ctx, workerID, l); err != nil {
+			return err
 		}
 		return allowed(l, StatusAssigned, StatusAccepted)
-	}, "status = 'returned', assignee_user_id = NULL", nil, workerID, "worker", "returned", reason, s.tellStaffTx(ctx))
+	}, "status = 'returned', assignee_user_id = NULL, assignee_role = ''", nil, workerID, "worker", "returned", reason, s.tellStaffTx(ctx))
 }
 
 func (s *Service) tellStaffTx(ctx context.Context) func(tx *sql.Tx, r Report, now time.Time) error {
@@ -667,11 +679,11 @@ func (s *Service) tellStaffTx(ctx context.Context) func(tx *sql.Tx, r Report, no
 // Assign is staff giving the report to a worker (grid worker, volunteer or staff of the
 // community).
 func (s *Service) Assign(ctx context.Context, staffID, communityID, id, workerID int64) (Report, error) {
-	var n int
-	if err := s.db.QueryRowContext(ctx, qHasRole, workerID, communityID).Scan(&n); err != nil {
+	role, err := s.workerRole(ctx, workerID, communityID)
+	if err != nil {
 		return Report{}, fmt.Errorf("assign: %w", err)
 	}
-	if n == 0 {
+	if role == "" {
 		return Report{}, validation.Field("worker_user_id", "应为本社区的网格员、志愿者或工作人员")
 	}
 	return s.move(ctx, id, func(l locked) error {
@@ -679,7 +691,7 @@ func (s *Service) Assign(ctx context.Context, staffID, communityID, id, workerID
 			return ErrNotFound
 		}
 		return allowed(l, StatusSubmitted, StatusAssigned, StatusReturned, StatusEscalated, StatusAccepted)
-	}, "status = 'assigned', assignee_user_id = ?, accepted_at = NULL", []any{workerID}, staffID, "staff", "assigned",
+	}, "status = 'assigned', assignee_user_id = ?, assignee_role = ?, accepted_at = NULL", []any{workerID, string(role)}, staffID, "staff", "assigned",
 		fmt.Sprintf("派给 %d", workerID), func(tx *sql.Tx, r Report, now time.Time) error { return tellAssigned(ctx, tx, r, workerID, now) })
 }
 
