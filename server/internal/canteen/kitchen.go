@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/linli/linli/server/internal/database"
 	"github.com/linli/linli/server/internal/person"
@@ -175,9 +174,8 @@ const (
 // RecordDelivery records a rider's outcome for a delivery order: delivered, or no answer at the
 // door. No answer raises a safety alert (安危确认, package safety) in the same transaction.
 func (s *Service) RecordDelivery(ctx context.Context, riderID, communityID, orderID int64, delivered bool, note string) (Order, error) {
-	note = strings.TrimSpace(note)
-	if utf8.RuneCountInString(note) > MaxNote {
-		return Order{}, validation.Field("note", validation.TooLong)
+	if err := noteText.Check("note", &note); err != nil {
+		return Order{}, err
 	}
 	now := s.now().UTC()
 	err := database.InTx(ctx, s.db, func(tx *sql.Tx) error {

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/linli/linli/server/internal/database"
 	"github.com/linli/linli/server/internal/notify"
@@ -76,9 +75,8 @@ func checkDishes(errs validation.Errors, dishes []Dish) []Dish {
 		errs.Add("dishes", "最多 20 道菜")
 	}
 	for i, d := range dishes {
-		name := strings.TrimSpace(d.Name)
-		checkText(errs, fmt.Sprintf("dishes[%d].name", i), name, MaxDishName, true)
-		out = append(out, Dish{Name: name})
+		dishText.Clean(errs, fmt.Sprintf("dishes[%d].name", i), &d.Name)
+		out = append(out, d)
 	}
 	return out
 }
@@ -336,9 +334,8 @@ func (s *Service) UpdateSlot(ctx context.Context, communityID, id int64, p SlotP
 // CloseSlot closes a slot: its orders are cancelled and each person's guardians (or the person)
 // are told, in the inbox and by push where they consented.
 func (s *Service) CloseSlot(ctx context.Context, staffID, communityID, id int64, reason string) (Slot, error) {
-	reason = strings.TrimSpace(reason)
-	if utf8.RuneCountInString(reason) > MaxNote {
-		return Slot{}, validation.Field("reason", validation.TooLong)
+	if err := noteText.Check("reason", &reason); err != nil {
+		return Slot{}, err
 	}
 	now := s.now().UTC()
 	err := database.InTx(ctx, s.db, func(tx *sql.Tx) error {

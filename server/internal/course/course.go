@@ -9,9 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/linli/linli/server/internal/cst"
 	"github.com/linli/linli/server/internal/database"
@@ -48,6 +46,7 @@ const (
 // Limits.
 const (
 	MaxSessions = 30
+	MaxTheme    = 32 // characters
 	MaxCapacity = 1000
 )
 
@@ -211,24 +210,14 @@ type Input struct {
 	CertificateSessions int
 }
 
-func text(errs validation.Errors, field string, v *string, max int, required bool) {
-	*v = strings.TrimSpace(*v)
-	switch {
-	case required && *v == "":
-		errs.Add(field, validation.Required)
-	case utf8.RuneCountInString(*v) > max:
-		errs.Add(field, validation.TooLong)
-	}
-}
-
 // check trims and validates a course's fields; the certificate threshold defaults to every
 // session.
 func (in *Input) check() error {
 	errs := validation.Errors{}
-	text(errs, "theme", &in.Theme, 32, true)
-	text(errs, "title", &in.Title, 64, true)
-	text(errs, "teacher", &in.Teacher, 32, true)
-	text(errs, "description", &in.Description, 400, false)
+	validation.Text{Max: MaxTheme, Required: true}.Clean(errs, "theme", &in.Theme)
+	validation.Text{Max: 64, Required: true}.Clean(errs, "title", &in.Title)
+	validation.Text{Max: 32, Required: true}.Clean(errs, "teacher", &in.Teacher)
+	validation.Text{Max: 400, Multiline: true}.Clean(errs, "description", &in.Description)
 	if in.Audience == "" {
 		in.Audience = AudienceParents
 	}
@@ -257,7 +246,7 @@ func (in *Input) check() error {
 	for i := range in.Sessions {
 		se := &in.Sessions[i]
 		at := fmt.Sprintf("sessions[%d].", i)
-		text(errs, at+"place", &se.Place, 64, true)
+		validation.Text{Max: 64, Required: true}.Clean(errs, at+"place", &se.Place)
 		if se.StartsAt.IsZero() || !se.EndsAt.After(se.StartsAt) {
 			errs.Add(at+"ends_at", "结束时间应晚于开始时间")
 		}

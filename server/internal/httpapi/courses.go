@@ -94,8 +94,16 @@ func (s *Server) listCourseThemes(c *gin.Context) {
 	replyList(c, rows, "", err, func(t course.Theme) themeJSON { return themeJSON{Theme: t.Name, Courses: t.Courses} })
 }
 
+// themeText bounds ?theme=, as a course's theme is bounded.
+var themeText = validation.Text{Max: course.MaxTheme}
+
 func (s *Server) listCourses(c *gin.Context) {
 	cid, err := s.browsedCommunity(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	theme, err := queryText(c, "theme", themeText)
 	if err != nil {
 		fail(c, err)
 		return
@@ -104,7 +112,7 @@ func (s *Server) listCourses(c *gin.Context) {
 	if !ok {
 		return
 	}
-	rows, next, err := s.Courses.Courses(c.Request.Context(), cid, c.Query("theme"), p)
+	rows, next, err := s.Courses.Courses(c.Request.Context(), cid, theme, p)
 	replyList(c, rows, next, err, s.courseOf)
 }
 
@@ -267,6 +275,11 @@ func (s *Server) adminListCourses(c *gin.Context) {
 	if !ok {
 		return
 	}
+	theme, err := queryText(c, "theme", themeText)
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	order, ok := readOrder(c, paging.Newest)
 	if !ok {
 		return
@@ -275,7 +288,7 @@ func (s *Server) adminListCourses(c *gin.Context) {
 	if !ok {
 		return
 	}
-	rows, next, err := s.Courses.StaffCourses(c.Request.Context(), communityID(c), c.Query("theme"), q, p, order)
+	rows, next, err := s.Courses.StaffCourses(c.Request.Context(), communityID(c), theme, q, p, order)
 	replyList(c, rows, next, err, s.courseOf)
 }
 

@@ -1,7 +1,9 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"regexp"
@@ -9,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -20,17 +23,18 @@ import (
 type inputWorld struct {
 	*canteenWorld
 	slot, course, grid, report, order int64
+	workerID                          int64
 }
 
 func newInputWorld(t *testing.T) *inputWorld {
 	w := &inputWorld{canteenWorld: newCanteenWorld(t)}
 	w.slot = w.canteenWorld.slot(map[string]any{"capacity": 10})
 	w.course = w.canteenWorld.course(nil)
-	_, workerID := w.login("grid-worker")
-	if _, err := w.app.Accounts.Grant(context.Background(), w.cid, workerID, account.RoleGridWorker, 0); err != nil {
+	_, w.workerID = w.login("grid-worker")
+	if _, err := w.app.Accounts.Grant(context.Background(), w.cid, w.workerID, account.RoleGridWorker, 0); err != nil {
 		t.Fatal(err)
 	}
-	r := w.do("POST", "/api/v1/admin/grids", w.staff, map[string]any{"name": "第一网格", "building_ids": []int64{w.bs[0]}, "worker_user_ids": []int64{workerID}})
+	r := w.do("POST", "/api/v1/admin/grids", w.staff, map[string]any{"name": "第一网格", "building_ids": []int64{w.bs[0]}, "worker_user_ids": []int64{w.workerID}})
 	w.want(r, 201, "")
 	w.grid = w.id(r)
 	r = w.do("POST", "/api/v1/reports", w.resident, map[string]any{"category": "repair", "description": "楼道灯坏了", "building_id": w.bs[0],
@@ -199,5 +203,340 @@ func TestBodiesDecodedStrictly(t *testing.T) {
 	w.want(w.do("POST", "/api/v1/meal-orders", w.resident, body), 400, "invalid_request")
 	if r := w.do("GET", fmt.Sprintf("/api/v1/meal-orders?person_id=%d", w.self), w.resident, nil); len(r.Body["items"].([]any)) != 0 {
 		t.Errorf("orders after a wrongly cased booking = %s", r.Raw)
+	}
+}
+
+// structuredStrings are request strings that are not free text: codes, keys, ids and numbers,
+// each checked for its own shape.
+var structuredStrings = map[string]bool{
+	"openid": true, "template_id": true, "template_ids[0]": true, "code": true, "id_card": true, "phone": true,
+	"emergency_contacts[0].phone": true, "category": true,
+}
+
+// freeTextFields lists, per operation with a JSON body in docs/openapi.yaml, the string fields
+// that are free text (no enum, format or pattern, and not structured) with their maxLength (0
+// when the document gives none).
+func freeTextFields(t *testing.T) map[string]int {
+	t.Helper()
+	raw, err := os.ReadFile("../../../docs/openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spec struct {
+		Paths      map[string]map[string]yaml.Node `yaml:"paths"`
+		Components struct {
+			Schemas map[string]*schema `yaml:"schemas"`
+		} `yaml:"components"`
+	}
+	if err := yaml.Unmarshal(raw, &spec); err != nil {
+		t.Fatalf("openapi.yaml: %v", err)
+	}
+	out := map[string]int{}
+	var walk func(op, path string, s *schema)
+	walk = func(op, path string, s *schema) {
+		for s != nil && s.Ref != "" {
+			s = spec.Components.Schemas[strings.TrimPrefix(s.Ref, "#/components/schemas/")]
+		}
+		if s == nil {
+			return
+		}
+		for _, sub := range s.AllOf {
+			walk(op, path, sub)
+		}
+		if s.Items != nil {
+			walk(op, path+"[0]", s.Items)
+		}
+		for name, p := range s.Properties {
+			at := name
+			if path != "" {
+				at = path + "." + name
+			}
+			walk(op, at, p)
+		}
+		if s.Type == "string" && s.Enum == nil && s.Format == "" && s.Pattern == "" && !structuredStrings[path] {
+			out[op+" "+path] = s.MaxLength
+		}
+	}
+	for path, ops := range spec.Paths {
+		for method, node := range ops {
+			var op struct {
+				RequestBody struct {
+					Content map[string]struct {
+						Schema *schema `yaml:"schema"`
+					} `yaml:"content"`
+				} `yaml:"requestBody"`
+			}
+			if err := node.Decode(&op); err != nil {
+				continue // parameters and other non-operations
+			}
+			if c, ok := op.RequestBody.Content["application/json"]; ok {
+				walk(strings.ToUpper(method)+" "+path, "", c.Schema)
+			}
+		}
+	}
+	return out
+}
+
+// schema is as much of an OpenAPI schema as freeTextFields reads.
+type schema struct {
+	Ref        string             `yaml:"$ref"`
+	Type       string             `yaml:"type"`
+	Format     string             `yaml:"format"`
+	Pattern    string             `yaml:"pattern"`
+	Enum       []any              `yaml:"enum"`
+	MaxLength  int                `yaml:"maxLength"`
+	AllOf      []*schema          `yaml:"allOf"`
+	Items      *schema            `yaml:"items"`
+	Properties map[string]*schema `yaml:"properties"`
+}
+
+// setPath sets a field of a body by its path (a, a.b, a[0].b).
+func setPath(body map[string]any, path string, v any) {
+	head, rest, nested := strings.Cut(path, ".")
+	if !nested {
+		body[path] = v
+		return
+	}
+	if name, ok := strings.CutSuffix(head, "[0]"); ok {
+		setPath(body[name].([]map[string]any)[0], rest, v)
+		return
+	}
+	setPath(body[head].(map[string]any), rest, v)
+}
+
+// textCase is a free-text field of an endpoint, within a body that is otherwise valid.
+type textCase struct {
+	bodyRoute
+	field               string
+	body                func() map[string]any
+	required, multiline bool
+}
+
+func (c textCase) String() string { return c.bodyRoute.String() + " " + c.field }
+
+// TestFreeTextChecked: every free-text field of every endpoint refuses bidirectional overrides
+// and isolates, control characters, invalid UTF-8 and lone surrogates, line breaks where it is
+// one line, and text past its documented maxLength, with 400 naming the field; a required one
+// made only of invisible characters is empty.
+func TestFreeTextChecked(t *testing.T) {
+	w := newInputWorld(t)
+	s, res := w.staff, w.resident
+	sessions := func() []map[string]any {
+		return []map[string]any{{"starts_at": time.Now().Add(48 * time.Hour).Format(time.RFC3339),
+			"ends_at": time.Now().Add(49 * time.Hour).Format(time.RFC3339), "place": "活动室"}}
+	}
+	person := func() map[string]any {
+		b := elder(w.bs[1], "李桂兰", "")
+		delete(b, "id_card")
+		return b
+	}
+	walkIn := func() map[string]any {
+		b := person()
+		delete(b, "relation")
+		return b
+	}
+	contacts := func() map[string]any {
+		return map[string]any{"emergency_contacts": []map[string]any{{"name": "李强", "phone": "13912345678", "relation": "儿子"}}}
+	}
+	obj := func(kv ...any) func() map[string]any {
+		return func() map[string]any {
+			b := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				b[kv[i].(string)] = kv[i+1]
+			}
+			return b
+		}
+	}
+	profile := obj("name", "王小明", "community_id", w.cid, "building_id", w.bs[0], "unit", "1单元", "room", "301")
+	canteenBody := obj("name", "新食堂", "address", "服务中心")
+	slotBody := func() map[string]any {
+		return map[string]any{"date": w.tomorrow, "meal": "dinner", "dishes": []map[string]any{{"name": "面"}}, "capacity": 5,
+			"price_fen": 800, "modes": []string{"eat_in"}}
+	}
+	dishes := func() map[string]any { return map[string]any{"dishes": []map[string]any{{"name": "面"}}} }
+	reportBody := func() map[string]any {
+		return map[string]any{"category": "repair", "description": "楼道灯坏了", "building_id": w.bs[0], "unit": "1单元",
+			"location_text": "楼道", "urgency": "normal", "photo_ids": []int64{}}
+	}
+	categories := func() map[string]any {
+		return map[string]any{"categories": []map[string]any{{"key": "leak", "name": "漏水", "level": "major", "accept_minutes": 30, "resolve_minutes": 240}}}
+	}
+	grid := func() map[string]any {
+		return map[string]any{"name": "网格", "building_ids": []int64{w.bs[1]}, "worker_user_ids": []int64{w.workerID}}
+	}
+	courseBody := func() map[string]any {
+		return map[string]any{"theme": "亲子", "title": "倾听", "teacher": "陈老师", "description": "说明", "capacity": 5,
+			"enroll_by": time.Now().Add(24 * time.Hour).Format(time.RFC3339), "sessions": sessions()}
+	}
+	coursePatch := func() map[string]any { return map[string]any{"title": "倾听", "sessions": sessions()} }
+	book := obj("slot_id", w.slot, "person_id", w.self, "mode", "eat_in")
+	empty := obj()
+	row := func(method, route, token string, id int64, field string, body func() map[string]any, required, multiline bool) textCase {
+		return textCase{bodyRoute{method, route, token, id}, field, body, required, multiline}
+	}
+	const req, opt, one, many = true, false, false, true
+	tests := []textCase{
+		row("PUT", "/api/v1/me/profile", res, 0, "name", profile, req, one),
+		row("PUT", "/api/v1/me/profile", res, 0, "unit", profile, req, one),
+		row("PUT", "/api/v1/me/profile", res, 0, "room", profile, req, one),
+		row("POST", "/api/v1/admin/buildings", s, 0, "name", obj("name", "9幢"), req, one),
+	}
+	for _, r := range []struct {
+		method, route, token string
+		id                   int64
+		body                 func() map[string]any
+		required             bool
+	}{
+		{"POST", "/api/v1/persons", res, 0, person, req},
+		{"POST", "/api/v1/admin/persons", s, 0, walkIn, req},
+		{"PATCH", "/api/v1/persons/{id}", res, w.mother, contacts, opt},
+	} {
+		tests = append(tests,
+			row(r.method, r.route, r.token, r.id, "name", r.body, r.required, one),
+			row(r.method, r.route, r.token, r.id, "unit", r.body, r.required, one),
+			row(r.method, r.route, r.token, r.id, "room", r.body, r.required, one),
+			row(r.method, r.route, r.token, r.id, "diet_notes", r.body, opt, many),
+			row(r.method, r.route, r.token, r.id, "emergency_contacts[0].name", r.body, req, one),
+			row(r.method, r.route, r.token, r.id, "emergency_contacts[0].relation", r.body, opt, one))
+	}
+	tests = append(tests,
+		row("POST", "/api/v1/admin/guardian-requests/{id}/approve", s, 1, "reason", empty, opt, many),
+		row("POST", "/api/v1/admin/guardian-requests/{id}/reject", s, 1, "reason", empty, req, many),
+		row("POST", "/api/v1/meal-orders", res, 0, "note", book, opt, many),
+		row("POST", "/api/v1/admin/canteens", s, 0, "name", canteenBody, req, one),
+		row("POST", "/api/v1/admin/canteens", s, 0, "address", canteenBody, opt, one),
+		row("PATCH", "/api/v1/admin/canteens/{id}", s, w.canteenID, "name", empty, req, one),
+		row("PATCH", "/api/v1/admin/canteens/{id}", s, w.canteenID, "address", empty, opt, one),
+		row("POST", "/api/v1/admin/canteens/{id}/slots", s, w.canteenID, "dishes[0].name", slotBody, req, one),
+		row("PATCH", "/api/v1/admin/slots/{id}", s, w.slot, "dishes[0].name", dishes, req, one),
+		row("POST", "/api/v1/admin/slots/{id}/close", s, w.slot, "reason", empty, opt, many),
+		row("PUT", "/api/v1/admin/report-categories", s, 0, "categories[0].name", categories, req, one),
+		row("POST", "/api/v1/admin/grids", s, 0, "name", grid, req, one),
+		row("PUT", "/api/v1/admin/grids/{id}", s, w.grid, "name", grid, req, one),
+		row("POST", "/api/v1/reports", res, 0, "description", reportBody, req, many),
+		row("POST", "/api/v1/reports", res, 0, "unit", reportBody, opt, one),
+		row("POST", "/api/v1/reports", res, 0, "location_text", reportBody, opt, one),
+		row("POST", "/api/v1/reports/{id}/confirm", res, w.report, "comment", obj("rating", 5), opt, many),
+		row("POST", "/api/v1/reports/{id}/reopen", res, w.report, "reason", empty, opt, many),
+		row("POST", "/api/v1/worker/tasks/{id}/resolve", s, w.report, "note", empty, opt, many),
+		row("POST", "/api/v1/worker/tasks/{id}/return", s, w.report, "reason", empty, req, many),
+		row("POST", "/api/v1/worker/deliveries/{order_id}/delivered", s, w.order, "note", empty, opt, many),
+		row("POST", "/api/v1/worker/deliveries/{order_id}/no-answer", s, w.order, "note", empty, opt, many),
+		row("POST", "/api/v1/admin/courses", s, 0, "theme", courseBody, req, one),
+		row("POST", "/api/v1/admin/courses", s, 0, "title", courseBody, req, one),
+		row("POST", "/api/v1/admin/courses", s, 0, "teacher", courseBody, req, one),
+		row("POST", "/api/v1/admin/courses", s, 0, "description", courseBody, opt, many),
+		row("POST", "/api/v1/admin/courses", s, 0, "sessions[0].place", courseBody, req, one),
+		row("PATCH", "/api/v1/admin/courses/{id}", s, w.course, "title", empty, req, one),
+		row("PATCH", "/api/v1/admin/courses/{id}", s, w.course, "teacher", empty, req, one),
+		row("PATCH", "/api/v1/admin/courses/{id}", s, w.course, "description", empty, opt, many),
+		row("PATCH", "/api/v1/admin/courses/{id}", s, w.course, "sessions[0].place", coursePatch, req, one),
+		row("POST", "/api/v1/alerts/{id}/acknowledge", s, 1, "note", obj("outcome", "going"), opt, many),
+		// Last: at its longest, the reason cancels the course.
+		row("POST", "/api/v1/admin/courses/{id}/cancel", s, w.course, "reason", empty, req, many),
+	)
+	documented := freeTextFields(t)
+	have := map[string]bool{}
+	for _, tt := range tests {
+		have[tt.String()] = true
+	}
+	for f := range documented {
+		if !have[f] {
+			t.Errorf("free-text field %s has no row (or belongs in structuredStrings)", f)
+		}
+	}
+
+	// A placeholder stands where bytes JSON cannot carry as a Go string are put in the body.
+	const placeholder = "\u2603PLACEHOLDER\u2603"
+	type bad struct {
+		name, value, raw string
+	}
+	for _, tt := range tests {
+		t.Run(tt.String(), func(t *testing.T) {
+			maxLen, ok := documented[tt.String()]
+			if !ok || maxLen == 0 {
+				t.Fatalf("docs/openapi.yaml gives %s no maxLength", tt)
+			}
+			bads := []bad{
+				{"override", "王\u202e明", ""},
+				{"isolate", "王\u2066明\u2069", ""},
+				{"control", "王\a明", ""},
+				{"C1 control", "王\u0085明", ""},
+				{"invalid UTF-8", placeholder, "王\xff"},
+				{"lone surrogate", placeholder, `\udc00`},
+				{"too long", strings.Repeat("字", maxLen+1), ""},
+			}
+			if !tt.multiline {
+				bads = append(bads, bad{"line break", "王\n明", ""})
+			}
+			if tt.required {
+				bads = append(bads, bad{"only invisible", "\u200b\u200d\ufeff\u3164 ", ""})
+			}
+			for _, b := range bads {
+				body := tt.body()
+				setPath(body, tt.field, b.value)
+				raw, err := json.Marshal(body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if b.raw != "" {
+					raw = bytes.Replace(raw, []byte(placeholder), []byte(b.raw), 1)
+				}
+				r := w.do(tt.method, tt.path(), tt.token, raw)
+				if r.Status != 400 || r.errCode() != "invalid_request" || r.field(tt.field) == "" {
+					t.Errorf("%s: got %d %s, want 400 invalid_request naming %s", b.name, r.Status, r.Raw, tt.field)
+				}
+			}
+			// At its documented length, the field is taken (whatever else the answer says).
+			body := tt.body()
+			setPath(body, tt.field, strings.Repeat("字", maxLen))
+			if r := w.do(tt.method, tt.path(), tt.token, body); r.field(tt.field) != "" {
+				t.Errorf("%d characters: got %d %s, want no problem with %s", maxLen, r.Status, r.Raw, tt.field)
+			}
+		})
+	}
+}
+
+// TestQueryTextChecked: free text in a query string (searches, a theme) follows the same rule.
+func TestQueryTextChecked(t *testing.T) {
+	w := newCanteenWorld(t)
+	for _, tt := range []struct{ path, param string }{
+		{"/api/v1/admin/persons?q=", "q"},
+		{"/api/v1/admin/users?q=", "q"},
+		{"/api/v1/admin/members?q=", "q"},
+		{"/api/v1/admin/courses?q=", "q"},
+		{"/api/v1/admin/courses?theme=", "theme"},
+		{fmt.Sprintf("/api/v1/courses?community_id=%d&theme=", w.cid), "theme"},
+	} {
+		for _, bad := range []string{"%E2%80%AE%E7%8E%8B", "%E7%8E%8B%FF", "%E7%8E%8B%07", "%E7%8E%8B%0A%E6%98%8E", strings.Repeat("%E5%AD%97", 65)} {
+			r := w.do("GET", tt.path+bad, w.staff, nil)
+			if r.Status != 400 || r.field(tt.param) == "" {
+				t.Errorf("%s%s: got %d %s, want 400 naming %s", tt.path, bad, r.Status, r.Raw, tt.param)
+			}
+		}
+		w.want(w.do("GET", tt.path+"%E2%80%8B%E7%8E%8B%20", w.staff, nil), 200, "")
+	}
+}
+
+// TestFreeTextNormalised: what is stored is NFC, trimmed of spaces and invisible characters,
+// with line breaks as \n.
+func TestFreeTextNormalised(t *testing.T) {
+	w := newCanteenWorld(t)
+	r := w.do("PUT", "/api/v1/me/profile", w.resident, map[string]any{"name": "\u200b 王小明\u200d\ufeff", "community_id": w.cid,
+		"building_id": w.bs[0], "unit": "\u3000一单元", "room": "301\u200b"})
+	w.want(r, 200, "")
+	if r.Body["name"] != "王小明" {
+		t.Errorf("name = %q, want 王小明", r.Body["name"])
+	}
+	r = w.do("POST", "/api/v1/admin/canteens", w.staff, map[string]any{"name": "Cafe\u0301 东街", "address": " 东街 1 号\u2060"})
+	w.want(r, 201, "")
+	if r.Body["name"] != "Café 东街" || r.Body["address"] != "东街 1 号" {
+		t.Errorf("canteen = %s", r.Raw)
+	}
+	r = w.do("POST", "/api/v1/meal-orders", w.resident, map[string]any{"slot_id": w.slot(nil), "person_id": w.self, "mode": "eat_in",
+		"note": "少辣\r\n\t不要香菜\u200b"})
+	w.want(r, 201, "")
+	if r.Body["note"] != "少辣\n\t不要香菜" {
+		t.Errorf("note = %q", r.Body["note"])
 	}
 }
