@@ -329,9 +329,10 @@ const qReport = `SELECT o.person_id, COUNT(*), SUM(o.price_fen), SUM(o.subsidy_f
 // SubsidyReport is a community's subsidised meals of a month (YYYY-MM), per person: the meals
 // served or delivered with a subsidy, which the community claims from the subsidy funds.
 func (s *Service) SubsidyReport(ctx context.Context, communityID int64, month string) ([]ReportLine, error) {
-	start, err := time.Parse("2006-01", month)
-	if err != nil {
-		return nil, validation.Field("month", "月份格式应为 YYYY-MM")
+	errs := validation.Errors{}
+	start, ok := validation.Records(s.now()).Month(errs, "month", month)
+	if !ok {
+		return nil, errs.Err()
 	}
 	end := start.AddDate(0, 1, -1)
 	rows, err := s.db.QueryContext(ctx, qReport, communityID, start.Format(time.DateOnly), end.Format(time.DateOnly))

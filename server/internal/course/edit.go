@@ -63,7 +63,7 @@ func (s *Service) Edit(ctx context.Context, communityID, courseID int64, p Patch
 		// "Every session" stays every session when sessions are added or dropped.
 		in.CertificateSessions = len(in.Sessions)
 	}
-	if err := in.check(); err != nil {
+	if err := in.check(s.now(), &cur); err != nil {
 		return Course{}, err
 	}
 	moved := p.Sessions != nil && sessionsMoved(cur.Sessions, in.Sessions)

@@ -183,23 +183,18 @@ type courseRequest struct {
 	Sessions            []sessionRequest `json:"sessions"`
 }
 
-// courseTimes reads a course's enrolment deadline and sessions, adding what is malformed to errs.
+// courseTimes reads a course's enrolment deadline and sessions, adding what is malformed to errs;
+// the course checks they lie in its window.
 func courseTimes(errs validation.Errors, enrollBy string, sessions []sessionRequest) (time.Time, []course.Session) {
 	var by time.Time
 	if enrollBy != "" {
-		t, err := parseStamp("enroll_by", enrollBy)
-		if err != nil {
-			errs.Add("enroll_by", "时间格式应为 RFC 3339")
-		}
-		by = t
+		by, _ = validation.ParseTime(errs, "enroll_by", enrollBy)
 	}
 	out := make([]course.Session, 0, len(sessions))
 	for i, se := range sessions {
-		start, err1 := parseStamp("starts_at", se.StartsAt)
-		end, err2 := parseStamp("ends_at", se.EndsAt)
-		if err1 != nil || err2 != nil {
-			errs.Add("sessions["+strconv.Itoa(i)+"].starts_at", "时间格式应为 RFC 3339")
-		}
+		at := "sessions[" + strconv.Itoa(i) + "]."
+		start, _ := validation.ParseTime(errs, at+"starts_at", se.StartsAt)
+		end, _ := validation.ParseTime(errs, at+"ends_at", se.EndsAt)
 		out = append(out, course.Session{StartsAt: start, EndsAt: end, Place: se.Place})
 	}
 	return by, out

@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/linli/linli/server/internal/account"
+	"github.com/linli/linli/server/internal/cst"
 )
 
 // inputWorld is a canteen world with one of everything a request can name: a slot, a course, a
@@ -538,5 +539,197 @@ func TestFreeTextNormalised(t *testing.T) {
 	w.want(r, 201, "")
 	if r.Body["note"] != "少辣\n\t不要香菜" {
 		t.Errorf("note = %q", r.Body["note"])
+	}
+}
+
+// dateKind is a window a date or time must lie in, with values on both sides of it.
+type dateKind struct {
+	name      string
+	bad, good []string
+}
+
+// dateCase is an endpoint that takes a date or time: build puts v where the field goes.
+type dateCase struct {
+	method, route, token, field string
+	kind                        dateKind
+	build                       func(v string) (path string, body any)
+}
+
+func (c dateCase) String() string { return c.method + " " + c.route + " " + c.field }
+
+// TestDatesInWindow: every date and time a request carries lies in a sane window, else 400
+// invalid_request naming the field (never a 500, never stored): what staff schedule (slots,
+// courses) from 30 days back to a year ahead, birth dates from 1900-01-01 to today, the days a
+// list is asked about from 2000-01-01 to a year ahead.
+func TestDatesInWindow(t *testing.T) {
+	w := newInputWorld(t)
+	now := time.Now().In(cst.Zone)
+	day := func(d time.Time) string { return d.Format(time.DateOnly) }
+	first, last := now.AddDate(0, 0, -30), now.AddDate(1, 0, 0)
+	schedule := dateKind{"schedule date",
+		[]string{"0001-01-01", "1969-12-31", "9999-12-31", day(first.AddDate(0, 0, -1)), day(last.AddDate(0, 0, 1)), "2026-02-30"},
+		[]string{day(first), day(last)}}
+	at := func(d time.Time, clock string) string { return day(d) + "T" + clock }
+	scheduleTime := dateKind{"schedule time",
+		[]string{"0001-01-01T00:00:00+08:00", "1969-12-31T23:59:59Z", "9999-12-31T23:59:59+08:00", at(first.AddDate(0, 0, -1), "12:00:00+08:00"),
+			at(last.AddDate(0, 0, 1), "12:00:00+08:00"), at(last, "20:00:00Z") /* the next day at +08:00 */, "soon"},
+		[]string{at(first, "00:00:00+08:00"), at(last, "12:00:00+08:00")}}
+	births := dateKind{"birth date",
+		[]string{"0001-01-01", "1899-12-31", day(now.AddDate(0, 0, 1)), "9999-12-31", "1950-13-01"},
+		[]string{"1900-01-01", day(now)}}
+	records := dateKind{"record date",
+		[]string{"0001-01-01", "1999-12-31", "9999-12-31", day(last.AddDate(0, 0, 1)), "2026-1-1"},
+		[]string{"2000-01-01", day(last)}}
+	months := dateKind{"month",
+		[]string{"0001-01", "1999-12", "9999-12", last.AddDate(0, 1, 0).Format("2006-01"), "2026-13"},
+		[]string{"2000-01", now.Format("2006-01")}}
+
+	slotBody := func(over map[string]any) map[string]any {
+		b := map[string]any{"date": w.tomorrow, "meal": "dinner", "dishes": []map[string]any{{"name": "面"}}, "capacity": 5,
+			"price_fen": 800, "modes": []string{"eat_in"}}
+		for k, v := range over {
+			b[k] = v
+		}
+		return b
+	}
+	start := time.Now().Add(48 * time.Hour)
+	// session is one session; an end given alone starts an hour before it.
+	session := func(startsAt, endsAt string) []map[string]any {
+		if startsAt == "" {
+			startsAt = start.Format(time.RFC3339)
+			if end, err := time.Parse(time.RFC3339, endsAt); err == nil {
+				startsAt = end.Add(-time.Hour).Format(time.RFC3339)
+			}
+		}
+		if endsAt == "" {
+			endsAt = start.Add(time.Hour).Format(time.RFC3339)
+		}
+		return []map[string]any{{"starts_at": startsAt, "ends_at": endsAt, "place": "活动室"}}
+	}
+	courseBody := func(over map[string]any) map[string]any {
+		b := map[string]any{"theme": "亲子", "title": "倾听", "teacher": "陈老师", "capacity": 5,
+			"enroll_by": time.Now().Add(24 * time.Hour).Format(time.RFC3339), "sessions": session("", "")}
+		for k, v := range over {
+			b[k] = v
+		}
+		return b
+	}
+	person := func(v string) map[string]any {
+		b := elder(w.bs[1], "李桂兰", "")
+		delete(b, "id_card")
+		b["birth_date"] = v
+		return b
+	}
+	post := func(path string, body func(v string) map[string]any) func(string) (string, any) {
+		return func(v string) (string, any) { return path, body(v) }
+	}
+	get := func(path string) func(string) (string, any) {
+		return func(v string) (string, any) { return path + v, nil }
+	}
+	s := w.staff
+	slots := fmt.Sprintf("/api/v1/admin/canteens/%d/slots", w.canteenID)
+	tests := []dateCase{
+		{"POST", "/api/v1/admin/canteens/{id}/slots", s, "date", schedule, post(slots, func(v string) map[string]any {
+			return slotBody(map[string]any{"date": v})
+		})},
+		{"POST", "/api/v1/admin/canteens/{id}/slots", s, "book_by", scheduleTime, post(slots, func(v string) map[string]any {
+			return slotBody(map[string]any{"meal": "breakfast", "book_by": v})
+		})},
+		{"PATCH", "/api/v1/admin/slots/{id}", s, "book_by", scheduleTime, post(fmt.Sprintf("/api/v1/admin/slots/%d", w.slot), func(v string) map[string]any {
+			return map[string]any{"book_by": v}
+		})},
+		{"POST", "/api/v1/admin/canteens/{id}/copy-week", s, "week_start",
+			dateKind{"week", append(schedule.bad, day(last.AddDate(0, 0, -5))), []string{day(first), day(last.AddDate(0, 0, -6))}},
+			post(fmt.Sprintf("/api/v1/admin/canteens/%d/copy-week", w.canteenID), func(v string) map[string]any {
+				return map[string]any{"week_start": v}
+			})},
+		{"POST", "/api/v1/admin/courses", s, "enroll_by", scheduleTime, post("/api/v1/admin/courses", func(v string) map[string]any {
+			return courseBody(map[string]any{"enroll_by": v})
+		})},
+		{"POST", "/api/v1/admin/courses", s, "sessions[0].starts_at", scheduleTime, post("/api/v1/admin/courses", func(v string) map[string]any {
+			return courseBody(map[string]any{"sessions": session(v, "")})
+		})},
+		{"POST", "/api/v1/admin/courses", s, "sessions[0].ends_at", scheduleTime, post("/api/v1/admin/courses", func(v string) map[string]any {
+			return courseBody(map[string]any{"sessions": session("", v)})
+		})},
+		{"PATCH", "/api/v1/admin/courses/{id}", s, "enroll_by", scheduleTime, post(fmt.Sprintf("/api/v1/admin/courses/%d", w.course), func(v string) map[string]any {
+			return map[string]any{"enroll_by": v}
+		})},
+		{"PATCH", "/api/v1/admin/courses/{id}", s, "sessions[0].starts_at", scheduleTime, post(fmt.Sprintf("/api/v1/admin/courses/%d", w.course), func(v string) map[string]any {
+			return map[string]any{"sessions": session(v, "")}
+		})},
+		{"PATCH", "/api/v1/admin/courses/{id}", s, "sessions[0].ends_at", scheduleTime, post(fmt.Sprintf("/api/v1/admin/courses/%d", w.course), func(v string) map[string]any {
+			return map[string]any{"sessions": session("", v)}
+		})},
+		{"PUT", "/api/v1/me/profile", w.resident, "birth_date", births, post("/api/v1/me/profile", func(v string) map[string]any {
+			return map[string]any{"name": "王小明", "community_id": w.cid, "building_id": w.bs[0], "unit": "1单元", "room": "301", "birth_date": v}
+		})},
+		{"POST", "/api/v1/persons", w.resident, "birth_date", births, post("/api/v1/persons", person)},
+		{"POST", "/api/v1/admin/persons", s, "birth_date", births, post("/api/v1/admin/persons", func(v string) map[string]any {
+			b := person(v)
+			delete(b, "relation")
+			return b
+		})},
+		{"PATCH", "/api/v1/persons/{id}", w.resident, "birth_date", births, post(fmt.Sprintf("/api/v1/persons/%d", w.self), func(v string) map[string]any {
+			return map[string]any{"birth_date": v}
+		})},
+		{"GET", "/api/v1/canteens/{id}/slots", "", "from", records, get(fmt.Sprintf("/api/v1/canteens/%d/slots?from=", w.canteenID))},
+		{"GET", "/api/v1/canteens/{id}/slots", "", "to", records, func(v string) (string, any) {
+			from := "2000-01-01"
+			if v == day(last) {
+				from = v // within the 31 days a list spans
+			}
+			return fmt.Sprintf("/api/v1/canteens/%d/slots?from=%s&to=%s", w.canteenID, from, v), nil
+		}},
+		{"GET", "/api/v1/admin/canteens/{id}/prep-list", s, "date", records, get(fmt.Sprintf("/api/v1/admin/canteens/%d/prep-list?date=", w.canteenID))},
+		{"GET", "/api/v1/admin/canteens/{id}/delivery-list", s, "date", records, get(fmt.Sprintf("/api/v1/admin/canteens/%d/delivery-list?date=", w.canteenID))},
+		{"GET", "/api/v1/worker/deliveries", s, "date", records, get("/api/v1/worker/deliveries?date=")},
+		{"GET", "/api/v1/admin/overview", s, "date", records, get("/api/v1/admin/overview?date=")},
+		{"GET", "/api/v1/admin/subsidy-report", s, "month", months, get("/api/v1/admin/subsidy-report?month=")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.String(), func(t *testing.T) {
+			for _, v := range tt.kind.bad {
+				path, body := tt.build(v)
+				r := w.do(tt.method, path, tt.token, body)
+				if r.Status != 400 || r.errCode() != "invalid_request" || r.field(tt.field) == "" {
+					t.Errorf("%s %s: got %d %s, want 400 invalid_request naming %s", tt.kind.name, v, r.Status, r.Raw, tt.field)
+				}
+			}
+			for _, v := range tt.kind.good {
+				path, body := tt.build(v)
+				if r := w.do(tt.method, path, tt.token, body); r.Status >= 500 || r.field(tt.field) != "" {
+					t.Errorf("%s %s: got %d %s, want no problem with %s", tt.kind.name, v, r.Status, r.Raw, tt.field)
+				}
+			}
+		})
+	}
+}
+
+// TestPastSessionsKeptOnEdit: the window applies to what an edit changes, so a course under way
+// (its first sessions long past) can still be edited, and its past sessions sent back as they are.
+func TestPastSessionsKeptOnEdit(t *testing.T) {
+	t.Parallel()
+	clk := &clock{t: time.Now()}
+	w := newCanteenWorldTB(t, options{now: clk.Now})
+	id := w.course(nil)
+	path := fmt.Sprintf("/api/v1/admin/courses/%d", id)
+	r := w.do("GET", fmt.Sprintf("/api/v1/courses/%d", id), "", nil)
+	w.want(r, 200, "")
+	var sessions []map[string]any
+	for _, se := range r.Body["sessions"].([]any) {
+		m := se.(map[string]any)
+		sessions = append(sessions, map[string]any{"starts_at": m["starts_at"], "ends_at": m["ends_at"], "place": m["place"]})
+	}
+	clk.Add(60 * 24 * time.Hour)
+	w.want(w.do("PATCH", path, w.staff, map[string]any{"title": "如何倾听孩子（续）"}), 200, "")
+	later := clk.Now().Add(24 * time.Hour)
+	more := append(sessions, session(later, "社区活动室"))
+	w.want(w.do("PATCH", path, w.staff, map[string]any{"sessions": more}), 200, "")
+	moved := append([]map[string]any{}, more...)
+	moved[0] = session(clk.Now().AddDate(0, 0, -40), "社区活动室")
+	r = w.do("PATCH", path, w.staff, map[string]any{"sessions": moved})
+	if r.Status != 400 || r.field("sessions[0].starts_at") == "" {
+		t.Errorf("a session moved 40 days back: got %d %s, want 400 naming sessions[0].starts_at", r.Status, r.Raw)
 	}
 }

@@ -40,7 +40,6 @@ const (
 	MaxContacts    = 3
 	MaxRelation    = 16
 	MaxReason      = 200
-	minBirthYear   = 1900
 	idCardLength   = 18
 	contactsPrefix = "emergency_contacts"
 )
@@ -190,15 +189,7 @@ func checkBirthDate(errs validation.Errors, v, today string, required bool) {
 		}
 		return
 	}
-	d, err := time.Parse(time.DateOnly, v)
-	switch {
-	case err != nil:
-		errs.Add("birth_date", "日期格式应为 YYYY-MM-DD")
-	case v > today:
-		errs.Add("birth_date", "出生日期不能晚于今天")
-	case d.Year() < minBirthYear:
-		errs.Add("birth_date", "出生日期不正确")
-	}
+	validation.Births(today).Date(errs, "birth_date", v)
 }
 
 // CheckRelation reports what is wrong with a guardian's stated relation ("" when nothing).
@@ -255,8 +246,7 @@ func CheckIDCard(id, today string) string {
 		return "身份证号校验位不正确，请核对"
 	}
 	birth := IDCardBirthDate(id)
-	d, err := time.Parse(time.DateOnly, birth)
-	if err != nil || d.Year() < minBirthYear || birth > today {
+	if _, err := time.Parse(time.DateOnly, birth); err != nil || !validation.Births(today).Has(birth) {
 		return "身份证号中的出生日期不正确"
 	}
 	return ""
