@@ -219,20 +219,55 @@ var structuredStrings = map[string]bool{
 // when the document gives none).
 func freeTextFields(t *testing.T) map[string]int {
 	t.Helper()
+	out := map[string]int{}
+	for k, s := range requestFields(t, false) {
+		if s.Type == "string" && s.Enum == nil && s.Format == "" && s.Pattern == "" && !structuredStrings[k[strings.LastIndex(k, " ")+1:]] {
+			out[k] = s.MaxLength
+		}
+	}
+	return out
+}
+
+// dateFields lists, per operation in docs/openapi.yaml, the body fields and query parameters
+// that are dates, times or months.
+func dateFields(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	for k, s := range requestFields(t, true) {
+		if s.Format == "date" || s.Format == "date-time" || strings.HasSuffix(k, " month") {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// requestFields maps "METHOD route field" to the schema of every field of every JSON request
+// body docs/openapi.yaml describes (by path: a.b, a[0].b), and with query, of every query
+// parameter too.
+func requestFields(t *testing.T, query bool) map[string]*schema {
+	t.Helper()
 	raw, err := os.ReadFile("../../../docs/openapi.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
+	type parameter struct {
+		Ref    string  `yaml:"$ref"`
+		Name   string  `yaml:"name"`
+		In     string  `yaml:"in"`
+		Schema *schema `yaml:"schema"`
+	}
 	var spec struct {
 		Paths      map[string]map[string]yaml.Node `yaml:"paths"`
 		Components struct {
-			Schemas map[string]*schema `yaml:"schemas"`
+			Schemas    map[string]*schema   `yaml:"schemas"`
+			Parameters map[string]parameter `yaml:"parameters"`
 		} `yaml:"components"`
 	}
 	if err := yaml.Unmarshal(raw, &spec); err != nil {
 		t.Fatalf("openapi.yaml: %v", err)
 	}
-	out := map[string]int{}
+	out := map[string]*schema{}
 	var walk func(op, path string, s *schema)
 	walk = func(op, path string, s *schema) {
 		for s != nil && s.Ref != "" {
@@ -254,13 +289,14 @@ func freeTextFields(t *testing.T) map[string]int {
 			}
 			walk(op, at, p)
 		}
-		if s.Type == "string" && s.Enum == nil && s.Format == "" && s.Pattern == "" && !structuredStrings[path] {
-			out[op+" "+path] = s.MaxLength
+		if path != "" && s.AllOf == nil && s.Items == nil && s.Properties == nil {
+			out[op+" "+path] = s
 		}
 	}
 	for path, ops := range spec.Paths {
 		for method, node := range ops {
 			var op struct {
+				Parameters  []parameter `yaml:"parameters"`
 				RequestBody struct {
 					Content map[string]struct {
 						Schema *schema `yaml:"schema"`
@@ -270,8 +306,17 @@ func freeTextFields(t *testing.T) map[string]int {
 			if err := node.Decode(&op); err != nil {
 				continue // parameters and other non-operations
 			}
+			name := strings.ToUpper(method) + " " + path
 			if c, ok := op.RequestBody.Content["application/json"]; ok {
-				walk(strings.ToUpper(method)+" "+path, "", c.Schema)
+				walk(name, "", c.Schema)
+			}
+			for _, p := range op.Parameters {
+				if p.Ref != "" {
+					p = spec.Components.Parameters[strings.TrimPrefix(p.Ref, "#/components/parameters/")]
+				}
+				if query && p.In == "query" && p.Schema != nil {
+					out[name+" "+p.Name] = p.Schema
+				}
 			}
 		}
 	}
@@ -686,6 +731,21 @@ func TestDatesInWindow(t *testing.T) {
 		{"GET", "/api/v1/worker/deliveries", s, "date", records, get("/api/v1/worker/deliveries?date=")},
 		{"GET", "/api/v1/admin/overview", s, "date", records, get("/api/v1/admin/overview?date=")},
 		{"GET", "/api/v1/admin/subsidy-report", s, "month", months, get("/api/v1/admin/subsidy-report?month=")},
+	}
+	have, documented := map[string]bool{}, map[string]bool{}
+	for _, tt := range tests {
+		have[tt.String()] = true
+	}
+	for _, f := range dateFields(t) {
+		documented[f] = true
+		if !have[f] {
+			t.Errorf("date field %s has no row", f)
+		}
+	}
+	for f := range have {
+		if !documented[f] {
+			t.Errorf("docs/openapi.yaml does not describe %s as a date, time or month", f)
+		}
 	}
 	for _, tt := range tests {
 		t.Run(tt.String(), func(t *testing.T) {
