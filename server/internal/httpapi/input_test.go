@@ -20,15 +20,19 @@ import (
 )
 
 // inputWorld is a canteen world with one of everything a request can name: a slot, a course, a
-// grid, a report, a delivery order.
+// grid, a report, a delivery order. Its clock stands still at now, so a test's windows are the
+// server's even across midnight.
 type inputWorld struct {
 	*canteenWorld
+	now                               time.Time
 	slot, course, grid, report, order int64
 	workerID                          int64
 }
 
 func newInputWorld(t *testing.T) *inputWorld {
-	w := &inputWorld{canteenWorld: newCanteenWorld(t)}
+	t.Parallel()
+	now := time.Now()
+	w := &inputWorld{canteenWorld: newCanteenWorldTB(t, options{now: func() time.Time { return now }}), now: now}
 	w.slot = w.canteenWorld.slot(map[string]any{"capacity": 10})
 	w.course = w.canteenWorld.course(nil)
 	_, w.workerID = w.login("grid-worker")
@@ -608,7 +612,7 @@ func (c dateCase) String() string { return c.method + " " + c.route + " " + c.fi
 // list is asked about from 2000-01-01 to a year ahead.
 func TestDatesInWindow(t *testing.T) {
 	w := newInputWorld(t)
-	now := time.Now().In(cst.Zone)
+	now := w.now.In(cst.Zone)
 	day := func(d time.Time) string { return d.Format(time.DateOnly) }
 	first, last := now.AddDate(0, 0, -30), now.AddDate(1, 0, 0)
 	schedule := dateKind{"schedule date",
