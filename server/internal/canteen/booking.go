@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/go-sql-driver/mysql"
 
@@ -143,8 +142,8 @@ func canDeliver(c Canteen, p person.Person) bool {
 // Book books a meal for a person the user may act for (person.ActFor). The gate answers most
 // requests for a full slot; the seat itself is taken in MySQL.
 func (s *Service) Book(ctx context.Context, userID int64, in BookInput) (Order, error) {
-	in.Note = strings.TrimSpace(in.Note)
 	errs := validation.Errors{}
+	noteText.Clean(errs, "note", &in.Note)
 	if in.SlotID <= 0 {
 		errs.Add("slot_id", validation.Required)
 	}
@@ -153,9 +152,6 @@ func (s *Service) Book(ctx context.Context, userID int64, in BookInput) (Order, 
 	}
 	if !slices.Contains(Modes, in.Mode) {
 		errs.Add("mode", "应为 eat_in、pickup 或 delivery")
-	}
-	if utf8.RuneCountInString(in.Note) > MaxNote {
-		errs.Add("note", validation.TooLong)
 	}
 	if err := errs.Err(); err != nil {
 		return Order{}, err

@@ -9,10 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/redis/go-redis/v9"
 	"golang.org/x/sync/singleflight"
@@ -179,10 +177,9 @@ func scanCanteen(row interface{ Scan(...any) error }) (Canteen, error) {
 
 // CreateCanteen adds a canteen to a community.
 func (s *Service) CreateCanteen(ctx context.Context, communityID int64, name, address string, deliveryForAll bool) (Canteen, error) {
-	name, address = strings.TrimSpace(name), strings.TrimSpace(address)
 	errs := validation.Errors{}
-	checkText(errs, "name", name, MaxName, true)
-	checkText(errs, "address", address, MaxAddress, false)
+	nameText.Clean(errs, "name", &name)
+	addressText.Clean(errs, "address", &address)
 	if err := errs.Err(); err != nil {
 		return Canteen{}, err
 	}
@@ -227,12 +224,12 @@ func (s *Service) UpdateCanteen(ctx context.Context, communityID, id int64, p Ca
 	}
 	errs := validation.Errors{}
 	if p.Name != nil {
-		c.Name = strings.TrimSpace(*p.Name)
-		checkText(errs, "name", c.Name, MaxName, true)
+		c.Name = *p.Name
+		nameText.Clean(errs, "name", &c.Name)
 	}
 	if p.Address != nil {
-		c.Address = strings.TrimSpace(*p.Address)
-		checkText(errs, "address", c.Address, MaxAddress, false)
+		c.Address = *p.Address
+		addressText.Clean(errs, "address", &c.Address)
 	}
 	if p.DeliveryForAll != nil {
 		c.DeliveryForAll = *p.DeliveryForAll
@@ -297,14 +294,14 @@ func (s *Service) Canteens(ctx context.Context, communityID int64, p paging.Page
 	return items, next, nil
 }
 
-func checkText(errs validation.Errors, field, v string, max int, required bool) {
-	switch {
-	case required && v == "":
-		errs.Add(field, validation.Required)
-	case utf8.RuneCountInString(v) > max:
-		errs.Add(field, validation.TooLong)
-	}
-}
+// The rules of the canteen's free text.
+var (
+	nameText    = validation.Text{Max: MaxName, Required: true}
+	addressText = validation.Text{Max: MaxAddress}
+	dishText    = validation.Text{Max: MaxDishName, Required: true}
+	// noteText is for notes and reasons: a booking's note, a rider's, a closing's reason.
+	noteText = validation.Text{Max: MaxNote, Multiline: true}
+)
 
 // DefaultBookBy is the cut-off of a meal on date under the canteen's defaults.
 func (c Canteen) DefaultBookBy(date, meal string) time.Time {

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/linli/linli/server/internal/database"
 	"github.com/linli/linli/server/internal/person"
@@ -175,9 +174,8 @@ const (
 // RecordDelivery records a rider's outcome for a delivery order: delivered, or no answer at the
 // door. No answer raises a safety alert (安危确认, package safety) in the same transaction.
 func (s *Service) RecordDelivery(ctx context.Context, riderID, communityID, orderID int64, delivered bool, note string) (Order, error) {
-	note = strings.TrimSpace(note)
-	if utf8.RuneCountInString(note) > MaxNote {
-		return Order{}, validation.Field("note", validation.TooLong)
+	if err := noteText.Check("note", &note); err != nil {
+		return Order{}, err
 	}
 	now := s.now().UTC()
 	err := database.InTx(ctx, s.db, func(tx *sql.Tx) error {
@@ -331,9 +329,10 @@ const qReport = `SELECT o.person_id, COUNT(*), SUM(o.price_fen), SUM(o.subsidy_f
 // SubsidyReport is a community's subsidised meals of a month (YYYY-MM), per person: the meals
 // served or delivered with a subsidy, which the community claims from the subsidy funds.
 func (s *Service) SubsidyReport(ctx context.Context, communityID int64, month string) ([]ReportLine, error) {
-	start, err := time.Parse("2006-01", month)
-	if err != nil {
-		return nil, validation.Field("month", "月份格式应为 YYYY-MM")
+	errs := validation.Errors{}
+	start, ok := validation.Records(s.now()).Month(errs, "month", month)
+	if !ok {
+		return nil, errs.Err()
 	}
 	end := start.AddDate(0, 1, -1)
 	rows, err := s.db.QueryContext(ctx, qReport, communityID, start.Format(time.DateOnly), end.Format(time.DateOnly))

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/linli/linli/server/internal/database"
 	"github.com/linli/linli/server/internal/notify"
@@ -76,9 +75,8 @@ func checkDishes(errs validation.Errors, dishes []Dish) []Dish {
 		errs.Add("dishes", "最多 20 道菜")
 	}
 	for i, d := range dishes {
-		name := strings.TrimSpace(d.Name)
-		checkText(errs, fmt.Sprintf("dishes[%d].name", i), name, MaxDishName, true)
-		out = append(out, Dish{Name: name})
+		dishText.Clean(errs, fmt.Sprintf("dishes[%d].name", i), &d.Name)
+		out = append(out, d)
 	}
 	return out
 }
@@ -114,11 +112,13 @@ func checkPrice(errs validation.Errors, price int) {
 }
 
 // check checks a slot's input. A date or cut-off already past is allowed (API.md): the slot is
-// simply closed for booking.
-func (in *SlotInput) check() error {
+// simply closed for booking; both lie in the window of what staff schedule.
+func (in *SlotInput) check(now time.Time) error {
 	errs := validation.Errors{}
-	if _, err := time.Parse(time.DateOnly, in.Date); err != nil {
-		errs.Add("date", "日期格式应为 YYYY-MM-DD")
+	window := validation.Schedule(now)
+	window.Date(errs, "date", in.Date)
+	if !in.BookBy.IsZero() {
+		window.Time(errs, "book_by", in.BookBy)
 	}
 	if !slices.Contains(Meals, in.Meal) {
 		errs.Add("meal", "应为 breakfast、lunch 或 dinner")
@@ -132,7 +132,7 @@ func (in *SlotInput) check() error {
 
 // CreateSlot adds a meal to a canteen's menu.
 func (s *Service) CreateSlot(ctx context.Context, c Canteen, in SlotInput) (Slot, error) {
-	if err := in.check(); err != nil {
+	if err := in.check(s.now()); err != nil {
 		return Slot{}, err
 	}
 	if in.BookBy.IsZero() {
@@ -258,17 +258,18 @@ func (s *Service) CheckRange(from, to string) (string, string, error) {
 	if from == "" {
 		from = s.today()
 	}
-	f, err1 := time.Parse(time.DateOnly, from)
-	if to == "" && err1 == nil {
-		to = f.AddDate(0, 0, 6).Format(time.DateOnly)
-	}
-	t, err2 := time.Parse(time.DateOnly, to)
 	errs := validation.Errors{}
+	window := validation.Records(s.now())
+	f, ok := window.Date(errs, "from", from)
+	if !ok {
+		return "", "", errs.Err()
+	}
+	if to == "" {
+		to = min(f.AddDate(0, 0, 6).Format(time.DateOnly), window.Last)
+	}
+	t, ok := window.Date(errs, "to", to)
 	switch {
-	case err1 != nil:
-		errs.Add("from", "日期格式应为 YYYY-MM-DD")
-	case err2 != nil:
-		errs.Add("to", "日期格式应为 YYYY-MM-DD")
+	case !ok:
 	case t.Before(f):
 		errs.Add("to", "不能早于开始日期")
 	case t.Sub(f) > (MaxDays-1)*24*time.Hour:
@@ -289,6 +290,9 @@ type SlotPatch struct {
 // UpdateSlot edits a slot; the capacity never goes below what is booked.
 func (s *Service) UpdateSlot(ctx context.Context, communityID, id int64, p SlotPatch) (Slot, error) {
 	errs := validation.Errors{}
+	if p.BookBy != nil {
+		validation.Schedule(s.now()).Time(errs, "book_by", *p.BookBy)
+	}
 	err := database.InTx(ctx, s.db, func(tx *sql.Tx) error {
 		sl, err := scanSlot(tx.QueryRowContext(ctx, qLockSlot, id))
 		if err != nil {
@@ -336,9 +340,8 @@ func (s *Service) UpdateSlot(ctx context.Context, communityID, id int64, p SlotP
 // CloseSlot closes a slot: its orders are cancelled and each person's guardians (or the person)
 // are told, in the inbox and by push where they consented.
 func (s *Service) CloseSlot(ctx context.Context, staffID, communityID, id int64, reason string) (Slot, error) {
-	reason = strings.TrimSpace(reason)
-	if utf8.RuneCountInString(reason) > MaxNote {
-		return Slot{}, validation.Field("reason", validation.TooLong)
+	if err := noteText.Check("reason", &reason); err != nil {
+		return Slot{}, err
 	}
 	now := s.now().UTC()
 	err := database.InTx(ctx, s.db, func(tx *sql.Tx) error {
@@ -409,9 +412,15 @@ func (s *Service) tellPerson(ctx context.Context, tx *sql.Tx, personID int64, de
 // with the canteen's default cut-offs; meals already on the menu are kept. It answers the new
 // slots.
 func (s *Service) CopyWeek(ctx context.Context, c Canteen, weekStart string) ([]Slot, error) {
-	start, err := time.Parse(time.DateOnly, weekStart)
-	if err != nil {
-		return nil, validation.Field("week_start", "日期格式应为 YYYY-MM-DD")
+	// The whole week it fills lies in the window of what staff schedule.
+	errs := validation.Errors{}
+	window := validation.Schedule(s.now())
+	start, ok := window.Date(errs, "week_start", weekStart)
+	if ok && !window.Has(start.AddDate(0, 0, 6).Format(time.DateOnly)) {
+		errs.Add("week_start", fmt.Sprintf("这一周应在 %s 到 %s 之间", window.First, window.Last))
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
 	}
 	from := start.AddDate(0, 0, -7).Format(time.DateOnly)
 	to := start.AddDate(0, 0, -1).Format(time.DateOnly)

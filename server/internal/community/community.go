@@ -5,9 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/linli/linli/server/internal/paging"
 	"github.com/linli/linli/server/internal/validation"
@@ -49,14 +47,8 @@ func NewService(db *sql.DB, now func() time.Time) *Service {
 }
 
 func checkName(name string) (string, error) {
-	name = strings.TrimSpace(name)
-	switch {
-	case name == "":
-		return "", validation.Field("name", validation.Required)
-	case utf8.RuneCountInString(name) > MaxName:
-		return "", validation.Field("name", "不能超过 64 个字")
-	}
-	return name, nil
+	err := validation.Text{Max: MaxName, Required: true}.Check("name", &name)
+	return name, err
 }
 
 // Create adds a community.

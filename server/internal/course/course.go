@@ -9,9 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/linli/linli/server/internal/cst"
 	"github.com/linli/linli/server/internal/database"
@@ -48,6 +46,7 @@ const (
 // Limits.
 const (
 	MaxSessions = 30
+	MaxTheme    = 32 // characters
 	MaxCapacity = 1000
 )
 
@@ -211,24 +210,19 @@ type Input struct {
 	CertificateSessions int
 }
 
-func text(errs validation.Errors, field string, v *string, max int, required bool) {
-	*v = strings.TrimSpace(*v)
-	switch {
-	case required && *v == "":
-		errs.Add(field, validation.Required)
-	case utf8.RuneCountInString(*v) > max:
-		errs.Add(field, validation.TooLong)
-	}
-}
-
 // check trims and validates a course's fields; the certificate threshold defaults to every
-// session.
-func (in *Input) check() error {
+// session. The deadline and sessions lie in the window of what staff schedule (from now); on an
+// edit (cur not nil) only those that changed, so a course under way keeps its past sessions.
+func (in *Input) check(now time.Time, cur *Course) error {
 	errs := validation.Errors{}
-	text(errs, "theme", &in.Theme, 32, true)
-	text(errs, "title", &in.Title, 64, true)
-	text(errs, "teacher", &in.Teacher, 32, true)
-	text(errs, "description", &in.Description, 400, false)
+	window := validation.Schedule(now)
+	if !in.EnrollBy.IsZero() && (cur == nil || !in.EnrollBy.Equal(cur.EnrollBy)) {
+		window.Time(errs, "enroll_by", in.EnrollBy)
+	}
+	validation.Text{Max: MaxTheme, Required: true}.Clean(errs, "theme", &in.Theme)
+	validation.Text{Max: 64, Required: true}.Clean(errs, "title", &in.Title)
+	validation.Text{Max: 32, Required: true}.Clean(errs, "teacher", &in.Teacher)
+	validation.Text{Max: 400, Multiline: true}.Clean(errs, "description", &in.Description)
 	if in.Audience == "" {
 		in.Audience = AudienceParents
 	}
@@ -257,7 +251,17 @@ func (in *Input) check() error {
 	for i := range in.Sessions {
 		se := &in.Sessions[i]
 		at := fmt.Sprintf("sessions[%d].", i)
-		text(errs, at+"place", &se.Place, 64, true)
+		validation.Text{Max: 64, Required: true}.Clean(errs, at+"place", &se.Place)
+		var was Session
+		if cur != nil && i < len(cur.Sessions) {
+			was = cur.Sessions[i]
+		}
+		if !se.StartsAt.IsZero() && !se.StartsAt.Equal(was.StartsAt) {
+			window.Time(errs, at+"starts_at", se.StartsAt)
+		}
+		if !se.EndsAt.IsZero() && !se.EndsAt.Equal(was.EndsAt) {
+			window.Time(errs, at+"ends_at", se.EndsAt)
+		}
 		if se.StartsAt.IsZero() || !se.EndsAt.After(se.StartsAt) {
 			errs.Add(at+"ends_at", "结束时间应晚于开始时间")
 		}
@@ -274,7 +278,7 @@ func (in *Input) check() error {
 // Create adds a course. An enrolment deadline already past is allowed: the course is simply
 // closed (API.md).
 func (s *Service) Create(ctx context.Context, communityID int64, in Input) (Course, error) {
-	if err := in.check(); err != nil {
+	if err := in.check(s.now(), nil); err != nil {
 		return Course{}, err
 	}
 	now := s.now().UTC()

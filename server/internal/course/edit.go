@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/linli/linli/server/internal/cst"
@@ -64,7 +63,7 @@ func (s *Service) Edit(ctx context.Context, communityID, courseID int64, p Patch
 		// "Every session" stays every session when sessions are added or dropped.
 		in.CertificateSessions = len(in.Sessions)
 	}
-	if err := in.check(); err != nil {
+	if err := in.check(s.now(), &cur); err != nil {
 		return Course{}, err
 	}
 	moved := p.Sessions != nil && sessionsMoved(cur.Sessions, in.Sessions)
@@ -172,12 +171,8 @@ func (s *Service) replaceSessions(ctx context.Context, tx *sql.Tx, courseID, com
 // CancelCourse cancels a course: every enrolment and waiting place ends and their persons (and
 // guardians) are told, in one transaction. Cancelling again changes nothing.
 func (s *Service) CancelCourse(ctx context.Context, communityID, courseID int64, reason string) (Course, error) {
-	reason = strings.TrimSpace(reason)
-	switch {
-	case reason == "":
-		return Course{}, validation.Field("reason", validation.Required)
-	case len([]rune(reason)) > MaxCancelReason:
-		return Course{}, validation.Field("reason", validation.TooLong)
+	if err := (validation.Text{Max: MaxCancelReason, Required: true, Multiline: true}).Check("reason", &reason); err != nil {
+		return Course{}, err
 	}
 	now := s.now().UTC()
 	err := database.InTx(ctx, s.db, func(tx *sql.Tx) error {

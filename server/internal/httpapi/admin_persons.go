@@ -19,9 +19,10 @@ const maxMinAge = 150
 // registerFilter reads the staff register's filters from the query string.
 func registerFilter(c *gin.Context) (person.Filter, error) {
 	errs := validation.Errors{}
-	f := person.Filter{Query: strings.TrimSpace(c.Query("q")), CareLevel: c.Query("care_level")}
-	if len([]rune(f.Query)) > person.MaxName {
-		errs.Add("q", validation.TooLong)
+	f := person.Filter{CareLevel: c.Query("care_level")}
+	var err error
+	if f.Query, err = queryText(c, "q", validation.Text{Max: person.MaxName}); err != nil {
+		_ = errs.Merge(err)
 	}
 	if v := c.Query("building_id"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
@@ -242,7 +243,7 @@ func (s *Server) adminDecide(approve bool) gin.HandlerFunc {
 		if !ok {
 			return
 		}
-		r, err := s.Persons.Decide(c.Request.Context(), userID(c), communityID(c), id, approve, strings.TrimSpace(req.Reason))
+		r, err := s.Persons.Decide(c.Request.Context(), userID(c), communityID(c), id, approve, req.Reason)
 		reply(c, http.StatusOK, r, err, requestOf)
 	}
 }

@@ -299,12 +299,11 @@ type slotRequest struct {
 	Modes    []string       `json:"modes"`
 }
 
+// parseStamp reads a time in RFC 3339; the domain checks it lies in its window.
 func parseStamp(field, v string) (time.Time, error) {
-	t, err := time.Parse(time.RFC3339, v)
-	if err != nil {
-		return time.Time{}, validation.Field(field, "时间格式应为 RFC 3339，如 2026-11-26T09:30:00+08:00")
-	}
-	return t, nil
+	errs := validation.Errors{}
+	t, _ := validation.ParseTime(errs, field, v)
+	return t, errs.Err()
 }
 
 func (s *Server) adminCreateSlot(c *gin.Context) {
@@ -454,16 +453,15 @@ func (s *Server) adminSetSubsidyStatus(c *gin.Context) {
 	reply(c, http.StatusOK, p, err, s.personOf)
 }
 
-// dateParam reads ?date= (default today).
+// dateParam reads ?date= (default today), a day lists may be asked about.
 func (s *Server) dateParam(c *gin.Context) (string, error) {
 	d := c.Query("date")
 	if d == "" {
 		return today(s.Now()), nil
 	}
-	if _, err := time.Parse(time.DateOnly, d); err != nil {
-		return "", validation.Field("date", "日期格式应为 YYYY-MM-DD")
-	}
-	return d, nil
+	errs := validation.Errors{}
+	validation.Records(s.Now()).Date(errs, "date", d)
+	return d, errs.Err()
 }
 
 type prepSlotJSON struct {

@@ -620,9 +620,10 @@ func TestCanteenStaffScope(t *testing.T) {
 	w.want(w.do("POST", "/api/v1/admin/canteens", w.staff, map[string]any{"name": "中埂邻里食堂"}), 409, "name_taken")
 	w.want(w.do("POST", "/api/v1/admin/canteens", w.staff, map[string]any{"name": ""}), 400, "invalid_request")
 	// A slot whose cut-off has passed may be made (API.md): it is simply closed.
-	past := w.slot(map[string]any{"date": "2020-01-01"})
+	yesterday := time.Now().In(cst.Zone).AddDate(0, 0, -1).Format(time.DateOnly)
+	past := w.slot(map[string]any{"date": yesterday})
 	w.want(w.book(w.resident, past, w.self, "eat_in"), 409, "booking_closed")
-	r = w.do("GET", fmt.Sprintf("/api/v1/canteens/%d/slots?from=2020-01-01&to=2020-01-01", w.canteenID), "", nil)
+	r = w.do("GET", fmt.Sprintf("/api/v1/canteens/%d/slots?from=%s&to=%[2]s", w.canteenID, yesterday), "", nil)
 	if it := r.Body["items"].([]any); len(it) != 1 || it[0].(map[string]any)["remaining"] != float64(2) {
 		t.Errorf("past slot = %s", r.Raw)
 	}

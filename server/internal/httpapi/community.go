@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -139,18 +138,17 @@ func memberOf(m account.Member) memberViewJSON {
 	return out
 }
 
-// searchQuery reads ?q=, trimmed and bounded; required says whether it may be empty.
+// searchQuery reads ?q=, cleaned and bounded; required says whether it may be empty.
 func searchQuery(c *gin.Context, required bool) (string, bool) {
-	q := strings.TrimSpace(c.Query("q"))
-	switch {
-	case q == "" && required:
-		fail(c, validation.Field("q", validation.Required))
-		return "", false
-	case len([]rune(q)) > maxSearch:
-		fail(c, validation.Field("q", validation.TooLong))
-		return "", false
-	}
-	return q, true
+	q, err := queryText(c, "q", validation.Text{Max: maxSearch, Required: required})
+	return q, answered(c, err)
+}
+
+// queryText reads a free-text query parameter through the text rule every free-text field
+// follows.
+func queryText(c *gin.Context, name string, rule validation.Text) (string, error) {
+	v := c.Query(name)
+	return v, rule.Check(name, &v)
 }
 
 // maxSearch bounds a search text.

@@ -94,8 +94,16 @@ func (s *Server) listCourseThemes(c *gin.Context) {
 	replyList(c, rows, "", err, func(t course.Theme) themeJSON { return themeJSON{Theme: t.Name, Courses: t.Courses} })
 }
 
+// themeText bounds ?theme=, as a course's theme is bounded.
+var themeText = validation.Text{Max: course.MaxTheme}
+
 func (s *Server) listCourses(c *gin.Context) {
 	cid, err := s.browsedCommunity(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	theme, err := queryText(c, "theme", themeText)
 	if err != nil {
 		fail(c, err)
 		return
@@ -104,7 +112,7 @@ func (s *Server) listCourses(c *gin.Context) {
 	if !ok {
 		return
 	}
-	rows, next, err := s.Courses.Courses(c.Request.Context(), cid, c.Query("theme"), p)
+	rows, next, err := s.Courses.Courses(c.Request.Context(), cid, theme, p)
 	replyList(c, rows, next, err, s.courseOf)
 }
 
@@ -175,23 +183,18 @@ type courseRequest struct {
 	Sessions            []sessionRequest `json:"sessions"`
 }
 
-// courseTimes reads a course's enrolment deadline and sessions, adding what is malformed to errs.
+// courseTimes reads a course's enrolment deadline and sessions, adding what is malformed to errs;
+// the course checks they lie in its window.
 func courseTimes(errs validation.Errors, enrollBy string, sessions []sessionRequest) (time.Time, []course.Session) {
 	var by time.Time
 	if enrollBy != "" {
-		t, err := parseStamp("enroll_by", enrollBy)
-		if err != nil {
-			errs.Add("enroll_by", "时间格式应为 RFC 3339")
-		}
-		by = t
+		by, _ = validation.ParseTime(errs, "enroll_by", enrollBy)
 	}
 	out := make([]course.Session, 0, len(sessions))
 	for i, se := range sessions {
-		start, err1 := parseStamp("starts_at", se.StartsAt)
-		end, err2 := parseStamp("ends_at", se.EndsAt)
-		if err1 != nil || err2 != nil {
-			errs.Add("sessions["+strconv.Itoa(i)+"].starts_at", "时间格式应为 RFC 3339")
-		}
+		at := "sessions[" + strconv.Itoa(i) + "]."
+		start, _ := validation.ParseTime(errs, at+"starts_at", se.StartsAt)
+		end, _ := validation.ParseTime(errs, at+"ends_at", se.EndsAt)
 		out = append(out, course.Session{StartsAt: start, EndsAt: end, Place: se.Place})
 	}
 	return by, out
@@ -267,6 +270,11 @@ func (s *Server) adminListCourses(c *gin.Context) {
 	if !ok {
 		return
 	}
+	theme, err := queryText(c, "theme", themeText)
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	order, ok := readOrder(c, paging.Newest)
 	if !ok {
 		return
@@ -275,7 +283,7 @@ func (s *Server) adminListCourses(c *gin.Context) {
 	if !ok {
 		return
 	}
-	rows, next, err := s.Courses.StaffCourses(c.Request.Context(), communityID(c), c.Query("theme"), q, p, order)
+	rows, next, err := s.Courses.StaffCourses(c.Request.Context(), communityID(c), theme, q, p, order)
 	replyList(c, rows, next, err, s.courseOf)
 }
 

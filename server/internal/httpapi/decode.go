@@ -1,11 +1,13 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
 	"math"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -17,19 +19,23 @@ import (
 	"github.com/linli/linli/server/internal/validation"
 )
 
-// decode reads a JSON body strictly: unknown fields, wrong types, trailing data and an empty
-// body are 400s naming the field; a body over the limit is 413.
+// decode reads a JSON body strictly: unknown fields, keys in another case, duplicated keys,
+// invalid UTF-8, wrong types, trailing data and an empty body are 400s naming the field; a body
+// over the limit is 413.
 func decode(c *gin.Context, dst any) error {
-	dec := json.NewDecoder(c.Request.Body)
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		return decodeError(err)
+	}
+	if err := checkBody(body, reflect.TypeOf(dst)); err != nil {
+		return decodeError(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return decodeError(err)
 	}
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return err
-		}
 		return errBadJSON
 	}
 	return nil
@@ -42,7 +48,7 @@ func decodeError(err error) error {
 		se  *json.SyntaxError
 	)
 	switch {
-	case errors.As(err, &mbe):
+	case errors.As(err, &mbe), errors.As(err, new(validation.Errors)), errors.Is(err, errBadJSON):
 		return err
 	case errors.Is(err, io.EOF):
 		return errEmptyBody

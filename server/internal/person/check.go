@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/linli/linli/server/internal/validation"
 )
@@ -41,7 +40,6 @@ const (
 	MaxContacts    = 3
 	MaxRelation    = 16
 	MaxReason      = 200
-	minBirthYear   = 1900
 	idCardLength   = 18
 	contactsPrefix = "emergency_contacts"
 )
@@ -83,10 +81,9 @@ type Profile struct {
 // Normalize trims p and checks it; today is the current Asia/Shanghai date (YYYY-MM-DD).
 func (p *Profile) Normalize(today string) error {
 	errs := validation.Errors{}
-	p.Name, p.Unit, p.Room = strings.TrimSpace(p.Name), strings.TrimSpace(p.Unit), strings.TrimSpace(p.Room)
-	checkText(errs, "name", p.Name, MaxName, true)
-	checkText(errs, "unit", p.Unit, MaxUnit, true)
-	checkText(errs, "room", p.Room, MaxUnit, true)
+	nameText.Clean(errs, "name", &p.Name)
+	unitText.Clean(errs, "unit", &p.Unit)
+	unitText.Clean(errs, "room", &p.Room)
 	if p.CommunityID <= 0 {
 		errs.Add("community_id", validation.Required)
 	}
@@ -104,14 +101,12 @@ func (p *Profile) Normalize(today string) error {
 // with it.
 func (d *Details) Normalize(today string, full bool) error {
 	errs := validation.Errors{}
-	d.Name, d.Unit, d.Room = strings.TrimSpace(d.Name), strings.TrimSpace(d.Unit), strings.TrimSpace(d.Room)
-	d.DietNotes = strings.TrimSpace(d.DietNotes)
 	d.IDCard = normalizeIDCard(d.IDCard)
 	d.Phone = normalizePhone(d.Phone)
-	checkText(errs, "name", d.Name, MaxName, true)
-	checkText(errs, "unit", d.Unit, MaxUnit, true)
-	checkText(errs, "room", d.Room, MaxUnit, true)
-	checkText(errs, "diet_notes", d.DietNotes, MaxDietNotes, false)
+	nameText.Clean(errs, "name", &d.Name)
+	unitText.Clean(errs, "unit", &d.Unit)
+	unitText.Clean(errs, "room", &d.Room)
+	dietText.Clean(errs, "diet_notes", &d.DietNotes)
 	if d.BuildingID <= 0 {
 		errs.Add("building_id", validation.Required)
 	}
@@ -153,10 +148,10 @@ func (d *Details) Normalize(today string, full bool) error {
 			break
 		}
 		c := &d.Contacts[i]
-		c.Name, c.Relation, c.Phone = strings.TrimSpace(c.Name), strings.TrimSpace(c.Relation), normalizePhone(c.Phone)
+		c.Phone = normalizePhone(c.Phone)
 		at := contactsPrefix + "[" + strconv.Itoa(i) + "]."
-		checkText(errs, at+"name", c.Name, MaxName, true)
-		checkText(errs, at+"relation", c.Relation, MaxRelation, false)
+		nameText.Clean(errs, at+"name", &c.Name)
+		relationText.Clean(errs, at+"relation", &c.Relation)
 		switch {
 		case c.Phone == "":
 			errs.Add(at+"phone", validation.Required)
@@ -170,18 +165,13 @@ func (d *Details) Normalize(today string, full bool) error {
 	return errs.Err()
 }
 
-func checkText(errs validation.Errors, field, v string, max int, required bool) {
-	switch {
-	case required && v == "":
-		errs.Add(field, validation.Required)
-	case utf8.RuneCountInString(v) > max:
-		errs.Add(field, validation.TooLong)
-	case strings.ContainsFunc(v, isControl):
-		errs.Add(field, "含有不支持的字符")
-	}
-}
-
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+// The rules of a person's free text.
+var (
+	nameText     = validation.Text{Max: MaxName, Required: true}
+	unitText     = validation.Text{Max: MaxUnit, Required: true}
+	dietText     = validation.Text{Max: MaxDietNotes, Multiline: true}
+	relationText = validation.Text{Max: MaxRelation}
+)
 
 func checkGender(errs validation.Errors, g string, required bool) {
 	switch {
@@ -199,15 +189,7 @@ func checkBirthDate(errs validation.Errors, v, today string, required bool) {
 		}
 		return
 	}
-	d, err := time.Parse(time.DateOnly, v)
-	switch {
-	case err != nil:
-		errs.Add("birth_date", "日期格式应为 YYYY-MM-DD")
-	case v > today:
-		errs.Add("birth_date", "出生日期不能晚于今天")
-	case d.Year() < minBirthYear:
-		errs.Add("birth_date", "出生日期不正确")
-	}
+	validation.Births(today).Date(errs, "birth_date", v)
 }
 
 // CheckRelation reports what is wrong with a guardian's stated relation ("" when nothing).
@@ -264,8 +246,7 @@ func CheckIDCard(id, today string) string {
 		return "身份证号校验位不正确，请核对"
 	}
 	birth := IDCardBirthDate(id)
-	d, err := time.Parse(time.DateOnly, birth)
-	if err != nil || d.Year() < minBirthYear || birth > today {
+	if _, err := time.Parse(time.DateOnly, birth); err != nil || !validation.Births(today).Has(birth) {
 		return "身份证号中的出生日期不正确"
 	}
 	return ""

@@ -404,10 +404,10 @@ func (s *Service) Claim(ctx context.Context, userID, communityID int64, idCard s
 //
 // The requester finds the outcome in their inbox.
 func (s *Service) Decide(ctx context.Context, staffID, communityID, requestID int64, approve bool, reason string) (Request, error) {
-	switch {
-	case len([]rune(reason)) > MaxReason:
-		return Request{}, validation.Field("reason", "不能超过 200 个字")
-	case !approve && reason == "":
+	if err := (validation.Text{Max: MaxReason, Multiline: true}).Check("reason", &reason); err != nil {
+		return Request{}, err
+	}
+	if !approve && reason == "" {
 		// The person who asked is told why.
 		return Request{}, validation.Field("reason", "请填写驳回原因")
 	}

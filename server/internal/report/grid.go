@@ -10,9 +10,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/linli/linli/server/internal/account"
 	"github.com/linli/linli/server/internal/database"
@@ -150,7 +148,6 @@ func (s *Service) SetCategories(ctx context.Context, communityID int64, cats []C
 	for i := range cats {
 		c := &cats[i]
 		at := fmt.Sprintf("categories[%d].", i)
-		c.Name = strings.TrimSpace(c.Name)
 		switch {
 		case !keyPattern.MatchString(c.Key):
 			errs.Add(at+"key", "小写字母开头，只含小写字母、数字和下划线")
@@ -158,9 +155,7 @@ func (s *Service) SetCategories(ctx context.Context, communityID int64, cats []C
 			errs.Add(at+"key", "重复")
 		}
 		seen[c.Key] = true
-		if c.Name == "" || utf8.RuneCountInString(c.Name) > MaxCategoryName {
-			errs.Add(at+"name", "1 到 16 个字")
-		}
+		validation.Text{Max: MaxCategoryName, Required: true}.Clean(errs, at+"name", &c.Name)
 		if !slices.Contains(Levels, c.Level) {
 			errs.Add(at+"level", "应为 minor、major 或 urgent")
 		}
@@ -212,10 +207,7 @@ type GridInput struct {
 
 func (s *Service) checkGrid(ctx context.Context, communityID int64, in *GridInput) error {
 	errs := validation.Errors{}
-	in.Name = strings.TrimSpace(in.Name)
-	if in.Name == "" || utf8.RuneCountInString(in.Name) > MaxGridName {
-		errs.Add("name", "1 到 64 个字")
-	}
+	validation.Text{Max: MaxGridName, Required: true}.Clean(errs, "name", &in.Name)
 	slices.Sort(in.BuildingIDs)
 	in.BuildingIDs = slices.Compact(in.BuildingIDs)
 	slices.Sort(in.WorkerIDs)

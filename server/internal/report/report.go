@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/linli/linli/server/internal/account"
 	"github.com/linli/linli/server/internal/database"
@@ -59,10 +57,14 @@ const (
 	MaxDescription  = 500
 	MaxLocationText = 64
 	MaxNote         = 200
+	maxUnit         = 16
 	// ReopenWindow is how long after resolving a report may be reopened, and after which a
 	// resolved report closes by itself.
 	ReopenWindow = 7 * 24 * time.Hour
 )
+
+// noteText is the rule of a note, comment or reason on a report.
+var noteText = validation.Text{Max: MaxNote, Multiline: true}
 
 // TopicSubmitted is the event that dispatches a new report.
 const TopicSubmitted = "report.submitted"
@@ -304,20 +306,9 @@ func step(ctx context.Context, tx *sql.Tx, reportID, communityID, actorID int64,
 // Submit checks and files a report; dispatch happens through the events.
 func (s *Service) Submit(ctx context.Context, a Actor, in Input) (Report, error) {
 	errs := validation.Errors{}
-	in.Description = strings.TrimSpace(in.Description)
-	in.Unit, in.LocationText = strings.TrimSpace(in.Unit), strings.TrimSpace(in.LocationText)
-	switch {
-	case in.Description == "":
-		errs.Add("description", validation.Required)
-	case utf8.RuneCountInString(in.Description) > MaxDescription:
-		errs.Add("description", "最多 500 字")
-	}
-	if utf8.RuneCountInString(in.Unit) > 16 {
-		errs.Add("unit", validation.TooLong)
-	}
-	if utf8.RuneCountInString(in.LocationText) > MaxLocationText {
-		errs.Add("location_text", validation.TooLong)
-	}
+	validation.Text{Max: MaxDescription, Required: true, Multiline: true}.Clean(errs, "description", &in.Description)
+	validation.Text{Max: maxUnit}.Clean(errs, "unit", &in.Unit)
+	validation.Text{Max: MaxLocationText}.Clean(errs, "location_text", &in.LocationText)
 	if in.Urgency != UrgencyNormal && in.Urgency != UrgencyUrgent {
 		errs.Add("urgency", "应为 normal 或 urgent")
 	}
@@ -630,9 +621,8 @@ func (s *Service) Claim(ctx context.Context, volunteerID, communityID, id int64)
 
 // Resolve is the assigned worker done, with a note and photos; the reporter is told.
 func (s *Service) Resolve(ctx context.Context, workerID, id int64, note string, photoIDs []int64) (Report, error) {
-	note = strings.TrimSpace(note)
-	if utf8.RuneCountInString(note) > MaxNote {
-		return Report{}, validation.Field("note", validation.TooLong)
+	if err := noteText.Check("note", &note); err != nil {
+		return Report{}, err
 	}
 	if len(photoIDs) > MaxPhotos {
 		return Report{}, validation.Field("photo_ids", "最多 9 张图片")
@@ -657,12 +647,8 @@ func (s *Service) Resolve(ctx context.Context, workerID, id int64, note string, 
 
 // Return is the assigned worker handing the report back to staff, with a reason.
 func (s *Service) Return(ctx context.Context, workerID, id int64, reason string) (Report, error) {
-	reason = strings.TrimSpace(reason)
-	switch {
-	case reason == "":
-		return Report{}, validation.Field("reason", validation.Required)
-	case utf8.RuneCountInString(reason) > MaxNote:
-		return Report{}, validation.Field("reason", validation.TooLong)
+	if err := (validation.Text{Max: MaxNote, Required: true, Multiline: true}).Check("reason", &reason); err != nil {
+		return Report{}, err
 	}
 	return s.move(ctx, id, func(l locked) error {
 		if err := s.mayWork(ctx, workerID, l); err != nil {
@@ -697,14 +683,11 @@ func (s *Service) Assign(ctx context.Context, staffID, communityID, id, workerID
 
 // Confirm is the reporter (or who acts for the person) closing a resolved report with a rating.
 func (s *Service) Confirm(ctx context.Context, userID, id int64, rating int, comment string) (Report, error) {
-	comment = strings.TrimSpace(comment)
 	errs := validation.Errors{}
 	if rating < 1 || rating > 5 {
 		errs.Add("rating", "应为 1 到 5")
 	}
-	if utf8.RuneCountInString(comment) > MaxNote {
-		errs.Add("comment", validation.TooLong)
-	}
+	noteText.Clean(errs, "comment", &comment)
 	if err := errs.Err(); err != nil {
 		return Report{}, err
 	}
@@ -719,9 +702,8 @@ func (s *Service) Confirm(ctx context.Context, userID, id int64, rating int, com
 
 // Reopen sends a resolved (or closed, within 7 days of resolving) report back to its worker.
 func (s *Service) Reopen(ctx context.Context, userID, id int64, reason string) (Report, error) {
-	reason = strings.TrimSpace(reason)
-	if utf8.RuneCountInString(reason) > MaxNote {
-		return Report{}, validation.Field("reason", validation.TooLong)
+	if err := noteText.Check("reason", &reason); err != nil {
+		return Report{}, err
 	}
 	if err := s.mustSee(ctx, userID, id); err != nil {
 		return Report{}, err

@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/linli/linli/server/internal/cst"
 	"github.com/linli/linli/server/internal/database"
@@ -274,12 +273,13 @@ func (s *Service) withSteps(ctx context.Context, alerts []*Alert) error {
 // Acknowledge records someone's answer: safe (the elder is fine: the alert closes for everyone)
 // or going (on the way to look). Everyone else the alert concerns is told who and when.
 func (s *Service) Acknowledge(ctx context.Context, v Viewer, id int64, outcome, note string) (Alert, error) {
-	note = strings.TrimSpace(note)
-	switch {
-	case outcome != OutcomeSafe && outcome != OutcomeGoing:
-		return Alert{}, validation.Field("outcome", "应为 safe 或 going")
-	case utf8.RuneCountInString(note) > MaxNote:
-		return Alert{}, validation.Field("note", validation.TooLong)
+	errs := validation.Errors{}
+	if outcome != OutcomeSafe && outcome != OutcomeGoing {
+		errs.Add("outcome", "应为 safe 或 going")
+	}
+	validation.Text{Max: MaxNote, Multiline: true}.Clean(errs, "note", &note)
+	if err := errs.Err(); err != nil {
+		return Alert{}, err
 	}
 	a, err := scanAlert(s.db.QueryRowContext(ctx, qAlert, id))
 	if err != nil {
