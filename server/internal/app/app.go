@@ -55,6 +55,8 @@ type Options struct {
 	// UploadDir keeps uploaded images; PublicURL is the origin their signed URLs are built on.
 	UploadDir string
 	PublicURL string
+	// UploadLimits bound what uploads take in memory (upload.Limits' defaults when zero).
+	UploadLimits upload.Limits
 	// Console is the console's build, served at /console/ (nil: none).
 	Console fs.FS
 }
@@ -99,7 +101,7 @@ func New(o Options) (*App, error) {
 	a.Canteens = canteen.NewService(o.DB, o.Redis, o.KeyPrefix, a.Persons, a.Safety, o.Now)
 	a.Events = events.NewBus(o.DB, o.Redis, o.KeyPrefix, o.Log, o.Now)
 	a.Courses = course.NewService(o.DB, a.Persons, o.Now)
-	a.Uploads = upload.NewStore(o.DB, o.UploadDir, o.PublicURL, pii.DeriveKey(o.DataKey, "linli/files/sign/v1"), o.Now)
+	a.Uploads = upload.NewStore(o.DB, o.UploadDir, o.PublicURL, pii.DeriveKey(o.DataKey, "linli/files/sign/v1"), o.UploadLimits, o.Now)
 	a.Reports.SetDeps(report.Deps{
 		Access: func(ctx context.Context, userID, personID int64) (int64, error) {
 			p, _, err := a.Persons.ActFor(ctx, userID, personID)

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/linli/linli/server/internal/upload/uploadtest"
 )
 
 // uploadFile posts a multipart body with one file field.
@@ -80,5 +82,35 @@ func TestUploadsAndReportPhotos(t *testing.T) {
 	w.want(r, 200, "")
 	if photos := r.Body["photos"].([]any); len(photos) != 2 || photos[1].(map[string]any)["purpose"] != "resolution" {
 		t.Errorf("resolved photos = %s", r.Raw)
+	}
+}
+
+// TestHostileUploadsRefused sends the files an outside probe sent: each is refused from what its
+// header says, before anything is decoded, and nothing is stored.
+func TestHostileUploadsRefused(t *testing.T) {
+	e := newEnv(t)
+	token, _ := e.login("resident")
+	tests := []struct {
+		name   string
+		give   []byte
+		status int
+		code   string
+	}{
+		{"png of 7000×7000 at 16 bits", uploadtest.PNGHeader(7000, 7000), 413, "too_large"},
+		{"webp declaring 16384×16384 with a script in a chunk", uploadtest.WebPBomb(), 413, "too_large"},
+		{"48 bytes of garbage labelled webp", uploadtest.WebPGarbage(), 415, "unsupported_type"},
+		{"text", []byte("这不是图片"), 415, "unsupported_type"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.uploadFile(token, tt.give)
+			if r.Status != tt.status || r.errCode() != tt.code {
+				t.Errorf("got %d %q (%s), want %d %q", r.Status, r.errCode(), r.Raw, tt.status, tt.code)
+			}
+		})
+	}
+	var stored int
+	if err := e.db.QueryRow("SELECT COUNT(*) FROM uploads").Scan(&stored); err != nil || stored != 0 {
+		t.Errorf("uploads stored: got %d (%v), want 0", stored, err)
 	}
 }
