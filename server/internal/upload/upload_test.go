@@ -202,6 +202,12 @@ func TestImagesTooLargeRefusedFromTheirHeader(t *testing.T) {
 	if err := jpeg.Encode(&baseline, halves(512, 384), nil); err != nil {
 		t.Fatal(err)
 	}
+	// An animated WebP: a canvas (VP8X with the animation bit), then frames inside ANMF chunks.
+	frame := fixture(t, "lossy.webp")[12:]
+	animated := []byte("RIFF\x00\x00\x00\x00WEBP")
+	animated = uploadtest.WebPWithChunk(animated, "VP8X", []byte{0x02, 0, 0, 0, 0xff, 0x01, 0, 0x7f, 0x01, 0})
+	animated = uploadtest.WebPWithChunk(animated, "ANIM", make([]byte, 6))
+	animated = uploadtest.WebPWithChunk(animated, "ANMF", append(make([]byte, 16), frame...))
 	tests := []struct {
 		name      string
 		give      []byte
@@ -211,6 +217,7 @@ func TestImagesTooLargeRefusedFromTheirHeader(t *testing.T) {
 		{"png of 7000×7000 at 16 bits (392 MB)", uploadtest.PNGHeader(7000, 7000), 0, upload.ErrTooLarge},
 		{"webp declaring 16384×16384", uploadtest.WebPBomb(), 0, upload.ErrTooLarge},
 		{"webp of 48 bytes of garbage", uploadtest.WebPGarbage(), 0, upload.ErrUnsupported},
+		{"animated webp", animated, 0, upload.ErrUnsupported},
 		{"png at 16 bits counts 8 bytes a pixel", pngOf(t, image.NewNRGBA64(image.Rect(0, 0, 300, 300))), 600_000, upload.ErrTooLarge},
 		{"... 4 at 8 bits", pngOf(t, image.NewNRGBA(image.Rect(0, 0, 300, 300))), 600_000, nil},
 		{"grey png with tRNS decodes with alpha", uploadtest.PNGWithChunk(pngOf(t, gray), "tRNS", []byte{0, 0}), 1 << 20, upload.ErrTooLarge},
