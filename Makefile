@@ -8,7 +8,7 @@ export LINLI_WECHAT_FAKE ?= 1
 export LINLI_MYSQL_DSN ?= linli:linli@tcp(127.0.0.1:3306)/linli
 export LINLI_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test services vet staticcheck go-test mp-test mp-deps build fmt bench-canteen bench-reports \
+.PHONY: run test services vet staticcheck go-test mp-test mp-deps build fmt bench-canteen bench-reports bench-uploads \
 	console console-deps console-test browser
 
 run: services console
@@ -67,3 +67,8 @@ bench-canteen: services
 # BENCH_FLAGS="-rate 20 -seconds 15".
 bench-reports: services
 	$(GO) run ./server/cmd/bench-reports $(BENCH_FLAGS)
+
+# The server's peak memory while N uploads arrive at once, the probe's 7000×7000 16-bit PNGs
+# first (docs/performance.md). BENCH_FLAGS="-n 10".
+bench-uploads: services
+	$(GO) run ./server/cmd/bench-uploads $(BENCH_FLAGS)

@@ -36,6 +36,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	log := newLogger(stdout)
+	log.Info("memory limit", "bytes", app.LimitMemory(getenv))
 	key, err := dataKey(cfg, getenv, log)
 	if err != nil {
 		return err

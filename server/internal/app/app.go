@@ -55,6 +55,11 @@ type Options struct {
 	// UploadDir keeps uploaded images; PublicURL is the origin their signed URLs are built on.
 	UploadDir string
 	PublicURL string
+	// UploadLimits bound decoding uploads (upload.Limits' defaults when zero); UploadsPerMinute
+	// and UploadsPerDay limit each user's uploads (defaults 20 and 200).
+	UploadLimits     upload.Limits
+	UploadsPerMinute int64
+	UploadsPerDay    int64
 	// Console is the console's build, served at /console/ (nil: none).
 	Console fs.FS
 }
@@ -87,6 +92,12 @@ func New(o Options) (*App, error) {
 	if o.LoginsPerMinute == 0 {
 		o.LoginsPerMinute = 30
 	}
+	if o.UploadsPerMinute == 0 {
+		o.UploadsPerMinute = 20
+	}
+	if o.UploadsPerDay == 0 {
+		o.UploadsPerDay = 200
+	}
 	accounts := account.NewService(o.DB, o.Redis, o.KeyPrefix, o.WeChat, box, o.Now)
 	a := &App{
 		Accounts:    accounts,
@@ -99,7 +110,7 @@ func New(o Options) (*App, error) {
 	a.Canteens = canteen.NewService(o.DB, o.Redis, o.KeyPrefix, a.Persons, a.Safety, o.Now)
 	a.Events = events.NewBus(o.DB, o.Redis, o.KeyPrefix, o.Log, o.Now)
 	a.Courses = course.NewService(o.DB, a.Persons, o.Now)
-	a.Uploads = upload.NewStore(o.DB, o.UploadDir, o.PublicURL, pii.DeriveKey(o.DataKey, "linli/files/sign/v1"), o.Now)
+	a.Uploads = upload.NewStore(o.DB, o.UploadDir, o.PublicURL, pii.DeriveKey(o.DataKey, "linli/files/sign/v1"), o.UploadLimits, o.Now)
 	a.Reports.SetDeps(report.Deps{
 		Access: func(ctx context.Context, userID, personID int64) (int64, error) {
 			p, _, err := a.Persons.ActFor(ctx, userID, personID)
@@ -128,6 +139,8 @@ func New(o Options) (*App, error) {
 		Safety:         a.Safety,
 		Idempotency:    idempotency.NewStore(o.Redis, o.KeyPrefix),
 		LoginLimit:     ratelimit.New(o.Redis, o.KeyPrefix, o.LoginsPerMinute, time.Minute, o.Now),
+		UploadLimit:    ratelimit.New(o.Redis, o.KeyPrefix, o.UploadsPerMinute, time.Minute, o.Now),
+		UploadDayLimit: ratelimit.New(o.Redis, o.KeyPrefix, o.UploadsPerDay, 24*time.Hour, o.Now),
 		Templates:      o.Templates,
 		LongTerm:       o.LongTerm,
 		TrustedProxies: o.TrustedProxies,

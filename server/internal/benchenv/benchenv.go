@@ -1,6 +1,7 @@
 // Package benchenv sets up what the benchmark commands run against: a database of their own,
 // made afresh and migrated; their own key prefix in Redis, with the server's Redis settings; the
-// fake WeChat, reached as the real client reaches WeChat; and the app wired as serve wires it.
+// fake WeChat, reached as the real client reaches WeChat; and the app wired as serve wires it,
+// under the memory limit serve sets.
 package benchenv
 
 import (
@@ -106,11 +107,17 @@ func Open(ctx context.Context, o Options) (e *Env, err error) {
 	if _, err := rand.Read(key); err != nil {
 		return nil, err
 	}
+	app.LimitMemory(os.Getenv)
+	uploads, err := os.MkdirTemp("", "linli-bench-uploads-")
+	if err != nil {
+		return nil, err
+	}
+	e.undo = append(e.undo, func() { _ = os.RemoveAll(uploads) })
 	e.App, err = app.New(app.Options{
 		DB: e.DB, Redis: e.Redis, KeyPrefix: prefix, Log: slog.New(slog.DiscardHandler), Now: time.Now, DataKey: key,
 		WeChat:    wechat.New(wechat.Config{AppID: "wxbench", Secret: "bench"}, wechat.NewCache(e.Redis, prefix)),
 		Templates: o.Templates, LongTerm: o.LongTerm, TrustedProxies: []string{"127.0.0.1"},
-		UploadDir: os.TempDir(), PublicURL: "http://localhost",
+		UploadDir: uploads, PublicURL: "http://localhost",
 	})
 	return e, err
 }

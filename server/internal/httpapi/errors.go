@@ -90,6 +90,8 @@ var errorTable = []struct {
 	{course.ErrHasAttendance, apiError{http.StatusConflict, "session_has_attendance", "已有人签到的课次不能删除"}},
 	{upload.ErrNotFound, apiError{http.StatusNotFound, "not_found", "内容不存在"}},
 	{upload.ErrUnsupported, apiError{http.StatusUnsupportedMediaType, "unsupported_type", "只能上传 JPG、PNG 或 WebP 图片"}},
+	{upload.ErrTooLarge, apiError{http.StatusRequestEntityTooLarge, "too_large", "图片尺寸太大，请换一张，或截图后再上传"}},
+	{upload.ErrBusy, apiError{http.StatusServiceUnavailable, "unavailable", "现在上传图片的人较多，请稍后再试"}},
 	{report.ErrContentRejected, apiError{http.StatusUnprocessableEntity, "content_rejected", "内容含有不适宜的信息，请修改后再提交"}},
 	{canteen.ErrSlotFull, apiError{http.StatusConflict, "slot_full", "该餐次已订满"}},
 	{canteen.ErrBookingClosed, apiError{http.StatusConflict, "booking_closed", "已过订餐截止时间或该餐次已停止供应"}},

@@ -24,6 +24,7 @@ import (
 	"github.com/linli/linli/server/internal/config"
 	"github.com/linli/linli/server/internal/mysqltest"
 	"github.com/linli/linli/server/internal/redistest"
+	"github.com/linli/linli/server/internal/upload"
 	"github.com/linli/linli/server/internal/wechat"
 )
 
@@ -59,6 +60,10 @@ var envs atomic.Int64
 
 type options struct {
 	loginsPerMinute int64
+	// uploadsPerMinute and uploadsPerDay limit each user's uploads (default 1000 each);
+	// uploadLimits bound their memory (default upload's).
+	uploadsPerMinute, uploadsPerDay int64
+	uploadLimits                    upload.Limits
 	// now is the clock (default time.Now); console the console's build (default none).
 	now     func() time.Time
 	console fs.FS
@@ -82,6 +87,12 @@ func newEnvTB(t testing.TB, opts ...options) *testEnv {
 	if o.loginsPerMinute == 0 {
 		o.loginsPerMinute = 1000
 	}
+	if o.uploadsPerMinute == 0 {
+		o.uploadsPerMinute = 1000
+	}
+	if o.uploadsPerDay == 0 {
+		o.uploadsPerDay = 1000
+	}
 	if o.now == nil {
 		o.now = time.Now
 	}
@@ -95,6 +106,7 @@ func newEnvTB(t testing.TB, opts ...options) *testEnv {
 		WeChat:    wechat.New(wechat.Config{AppID: "wxtest", Secret: "test-secret"}, wechat.NewCache(rdb, prefix)),
 		Templates: tpl, TrustedProxies: []string{"127.0.0.1"}, Fake: fake, LoginsPerMinute: o.loginsPerMinute,
 		UploadDir: t.TempDir(), PublicURL: "https://linli.test",
+		UploadsPerMinute: o.uploadsPerMinute, UploadsPerDay: o.uploadsPerDay, UploadLimits: o.uploadLimits,
 	})
 	if err != nil {
 		t.Fatal(err)

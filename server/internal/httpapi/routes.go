@@ -18,7 +18,9 @@ func (s *Server) routes(e *gin.Engine) {
 
 	e.GET("/files/*name", s.serveFile)
 	e.GET("/console/*path", s.consoleHeaders, s.serveConsole)
-	e.POST("/api/v1/uploads", limitBody(MaxUploadBody), s.authenticate, s.idempotent, s.postUpload)
+	// An upload is counted, then admitted, before its body is read, and before the idempotency
+	// key, which would keep a 429 as the key's answer.
+	e.POST("/api/v1/uploads", limitBody(MaxUploadBody), s.authenticate, s.limitUploads, s.admitUpload, s.idempotent, s.postUpload)
 
 	api := e.Group("/api/v1", limitBody(MaxBody))
 	api.POST("/auth/login", s.login)

@@ -48,6 +48,9 @@ type Deps struct {
 	Notify      *notify.Service
 	Idempotency *idempotency.Store
 	LoginLimit  *ratelimit.Limiter
+	// UploadLimit and UploadDayLimit count each user's uploads, per minute and per day.
+	UploadLimit    *ratelimit.Limiter
+	UploadDayLimit *ratelimit.Limiter
 	// Templates maps a subscribe template key to its WeChat template id.
 	Templates      map[string]string
 	TrustedProxies []string

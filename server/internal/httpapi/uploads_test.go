@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image"
 	"image/color"
@@ -10,20 +11,29 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/linli/linli/server/internal/httpapi"
+	"github.com/linli/linli/server/internal/upload"
+	"github.com/linli/linli/server/internal/upload/uploadtest"
 )
 
-// uploadFile posts a multipart body with one file field.
-func (e *testEnv) uploadFile(token string, data []byte) resp {
+// uploadFile posts a multipart body with one file field, and the headers given in pairs.
+func (e *testEnv) uploadFile(token string, data []byte, header ...string) resp {
 	e.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
+	// The same file makes the same body, as a client's retry does.
+	if err := mw.SetBoundary("linli-test-boundary"); err != nil {
+		e.t.Fatal(err)
+	}
 	fw, err := mw.CreateFormFile("file", "photo.jpg")
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	fw.Write(data)
 	mw.Close()
-	return e.do("POST", "/api/v1/uploads", token, body.Bytes(), "Content-Type", mw.FormDataContentType())
+	return e.do("POST", "/api/v1/uploads", token, body.Bytes(), append([]string{"Content-Type", mw.FormDataContentType()}, header...)...)
 }
 
 func pngBytes(t *testing.T) []byte {
@@ -80,5 +90,86 @@ func TestUploadsAndReportPhotos(t *testing.T) {
 	w.want(r, 200, "")
 	if photos := r.Body["photos"].([]any); len(photos) != 2 || photos[1].(map[string]any)["purpose"] != "resolution" {
 		t.Errorf("resolved photos = %s", r.Raw)
+	}
+}
+
+// TestHostileUploadsRefused sends the files an outside probe sent: each is refused from what its
+// header says, before anything is decoded, and nothing is stored.
+func TestHostileUploadsRefused(t *testing.T) {
+	e := newEnv(t)
+	token, _ := e.login("resident")
+	tests := []struct {
+		name   string
+		give   []byte
+		status int
+		code   string
+	}{
+		{"png of 7000×7000 at 16 bits", uploadtest.PNGHeader(7000, 7000), 413, "too_large"},
+		{"webp declaring 16384×16384 with a script in a chunk", uploadtest.WebPBomb(), 413, "too_large"},
+		{"48 bytes of garbage labelled webp", uploadtest.WebPGarbage(), 415, "unsupported_type"},
+		{"text", []byte("这不是图片"), 415, "unsupported_type"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.uploadFile(token, tt.give)
+			if r.Status != tt.status || r.errCode() != tt.code {
+				t.Errorf("got %d %q (%s), want %d %q", r.Status, r.errCode(), r.Raw, tt.status, tt.code)
+			}
+		})
+	}
+	var stored int
+	if err := e.db.QueryRow("SELECT COUNT(*) FROM uploads").Scan(&stored); err != nil || stored != 0 {
+		t.Errorf("uploads stored: got %d (%v), want 0", stored, err)
+	}
+}
+
+// TestUploadsRateLimitedPerUser: each user's uploads are counted per minute and per day, before
+// the body is read and before the idempotency key, so a 429 is not kept as the key's answer.
+func TestUploadsRateLimitedPerUser(t *testing.T) {
+	now := time.Now()
+	e := newEnv(t, options{uploadsPerMinute: 2, uploadsPerDay: 3, now: func() time.Time { return now }})
+	token, _ := e.login("resident")
+	other, _ := e.login("neighbour")
+	for range 2 {
+		e.want(e.uploadFile(token, pngBytes(t)), 201, "")
+	}
+	e.want(e.uploadFile(token, pngBytes(t), "Idempotency-Key", "photo-3"), 429, "rate_limited")
+	e.want(e.uploadFile(other, pngBytes(t)), 201, "")
+
+	now = now.Add(time.Minute)
+	e.want(e.uploadFile(token, pngBytes(t), "Idempotency-Key", "photo-3"), 201, "")
+	now = now.Add(time.Minute)
+	e.want(e.uploadFile(token, pngBytes(t)), 429, "rate_limited") // the fourth today
+}
+
+// TestUploadsWaitToBeAdmitted: with every decode turn taken, or the room for bodies held by
+// another upload, an upload waits, then is answered 503 with Retry-After, which the idempotency
+// key does not keep.
+func TestUploadsWaitToBeAdmitted(t *testing.T) {
+	tests := []struct {
+		name string
+		gate func(upload.Limits) *upload.Gate
+		hold int64
+	}{
+		{"decode turns", func(l upload.Limits) *upload.Gate { return l.Decodes }, 1},
+		{"bodies", func(l upload.Limits) *upload.Gate { return l.Bodies }, httpapi.MaxUploadBody},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			limits := upload.Limits{Decodes: upload.NewGate(1, 20*time.Millisecond), Bodies: upload.NewGate(httpapi.MaxUploadBody, 20*time.Millisecond)}
+			e := newEnv(t, options{uploadLimits: limits})
+			token, _ := e.login("resident")
+			leave, err := tt.gate(limits).Enter(context.Background(), tt.hold)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := e.uploadFile(token, pngBytes(t), "Idempotency-Key", "photo-1")
+			e.want(r, 503, "unavailable")
+			if got := r.Header.Get("Retry-After"); got != "5" {
+				t.Errorf("Retry-After %q, want 5", got)
+			}
+			leave()
+			e.want(e.uploadFile(token, pngBytes(t), "Idempotency-Key", "photo-1"), 201, "")
+		})
 	}
 }

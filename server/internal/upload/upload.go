@@ -1,36 +1,44 @@
-// Package upload keeps the images users upload: checked by content, not by name, re-encoded so
-// no location or other metadata survives (the picture turned upright first), stored under a
-// random name, and served through short-lived signed URLs, since the mini-program's <image>
-// cannot send a header.
+// Package upload keeps the images users upload: checked by content, not by name, sized from
+// their header before any pixel is decoded, decoded a few at a time, re-encoded so no location,
+// other metadata or any other byte sent survives (the picture turned upright first), stored
+// under a random name, and served through short-lived signed URLs, since the mini-program's
+// <image> cannot send a header.
 package upload
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
 	"image/png"
-	"net/http"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"time"
+
+	"golang.org/x/image/webp"
 )
 
 // Errors of this package.
 var (
 	ErrUnsupported = errors.New("upload: not a jpeg, png or webp image")
-	ErrNotFound    = errors.New("upload: not found")
+	// ErrTooLarge is an image whose header declares more than decoding it may take
+	// (Limits.MaxDecode).
+	ErrTooLarge = errors.New("upload: image too large to decode")
+	// ErrBusy is an upload that was not admitted in time (Limits.Decodes, Limits.Bodies).
+	ErrBusy     = errors.New("upload: too many images being decoded")
+	ErrNotFound = errors.New("upload: not found")
 )
 
 // MaxSize is the largest upload.
@@ -39,8 +47,32 @@ const MaxSize = 10 << 20
 // URLTTL is how long a signed URL works.
 const URLTTL = time.Hour
 
-// maxPixels refuses images that would take too much memory to decode.
-const maxPixels = 50_000_000
+// DefaultMaxDecode is the most memory one image may take to decode and turn upright: a phone's
+// 12-megapixel JPEG takes 18 MB (37 MB turned upright, 92 MB if progressive), a 7000×7000 PNG of
+// 16-bit colour 392 MB. With DefaultDecodes at once, images being decoded hold at most 128 MiB.
+const DefaultMaxDecode = 64 << 20
+
+// The defaults of Limits, for a server of two cores: two images decoded at once keep both busy;
+// 32 MiB of bodies held at once is three uploads of the largest size or dozens of phone photos.
+// An upload waits up to 10 s for either (the mini-program gives an upload 60 s), then is
+// answered 503 to try again.
+const (
+	DefaultDecodes = 2
+	DefaultBodies  = 32 << 20
+	DefaultWait    = 10 * time.Second
+)
+
+// Limits bound what uploads may take in memory; zero values take the defaults.
+type Limits struct {
+	// MaxDecode refuses (ErrTooLarge) an image whose decoding would allocate more, judged from its
+	// header before any pixel is decoded.
+	MaxDecode int64
+	// Decodes admits the images decoded at once in this process, one each.
+	Decodes *Gate
+	// Bodies admits the bytes of uploads held in memory at once, weighed before they are read
+	// (Store.Admit).
+	Bodies *Gate
+}
 
 // Upload is a stored image.
 type Upload struct {
@@ -61,12 +93,22 @@ type Store struct {
 	dir       string
 	publicURL string
 	key       []byte
+	limits    Limits
 	now       func() time.Time
 }
 
 // NewStore returns the store; key signs the URLs.
-func NewStore(db *sql.DB, dir, publicURL string, key []byte, now func() time.Time) *Store {
-	return &Store{db: db, dir: dir, publicURL: publicURL, key: key, now: now}
+func NewStore(db *sql.DB, dir, publicURL string, key []byte, limits Limits, now func() time.Time) *Store {
+	if limits.MaxDecode == 0 {
+		limits.MaxDecode = DefaultMaxDecode
+	}
+	if limits.Decodes == nil {
+		limits.Decodes = NewGate(DefaultDecodes, DefaultWait)
+	}
+	if limits.Bodies == nil {
+		limits.Bodies = NewGate(DefaultBodies, DefaultWait)
+	}
+	return &Store{db: db, dir: dir, publicURL: publicURL, key: key, limits: limits, now: now}
 }
 
 const (
@@ -75,45 +117,31 @@ const (
 	qByName = `SELECT mime FROM uploads WHERE name = ?`
 )
 
-// Save checks, cleans and stores an image the user sent.
+// Save checks, cleans and stores an image the user sent. Its header is read first: an image that
+// is not a jpeg, png or webp is ErrUnsupported, one whose decoding would take more than
+// Limits.MaxDecode is ErrTooLarge, both before any pixel is decoded. It then waits for a decode
+// turn (ErrBusy when none comes in time), decodes, turns it upright and encodes it again straight
+// into its file, so that none of the bytes sent are kept: a WebP is stored as JPEG, or as PNG when
+// it has alpha or is lossless.
 func (s *Store) Save(ctx context.Context, userID int64, data []byte) (Upload, error) {
-	mime := http.DetectContentType(data)
-	var (
-		clean []byte
-		w, h  int
-		err   error
-		ext   string
-	)
-	switch mime {
-	case "image/jpeg":
-		clean, w, h, err = cleanJPEG(data)
-		ext = ".jpg"
-	case "image/png":
-		clean, w, h, err = cleanPNG(data)
-		ext = ".png"
-	case "image/webp":
-		clean, w, h, err = cleanWebP(data)
-		ext = ".webp"
-	default:
-		return Upload{}, ErrUnsupported
-	}
+	pic, err := inspect(data)
 	if err != nil {
-		return Upload{}, ErrUnsupported
+		return Upload{}, err
 	}
-	random := make([]byte, 16)
-	if _, err := rand.Read(random); err != nil {
+	if pic.cost > s.limits.MaxDecode {
+		return Upload{}, fmt.Errorf("%w: %d×%d %s takes %d bytes to decode", ErrTooLarge, pic.width, pic.height, pic.format, pic.cost)
+	}
+	leave, err := s.limits.Decodes.Enter(ctx, 1)
+	if err != nil {
+		return Upload{}, err
+	}
+	name, path, size, w, h, err := s.write(pic, data)
+	leave()
+	if err != nil {
 		return Upload{}, err
 	}
 	now := s.now().UTC()
-	name := now.Format("2006/01/") + hex.EncodeToString(random) + ext
-	path := filepath.Join(s.dir, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return Upload{}, fmt.Errorf("upload dir: %w", err)
-	}
-	if err := os.WriteFile(path, clean, 0o640); err != nil {
-		return Upload{}, fmt.Errorf("write upload: %w", err)
-	}
-	res, err := s.db.ExecContext(ctx, qInsert, userID, name, mime, len(clean), w, h, now)
+	res, err := s.db.ExecContext(ctx, qInsert, userID, name, pic.mime, size, w, h, now)
 	if err != nil {
 		_ = os.Remove(path)
 		return Upload{}, fmt.Errorf("insert upload: %w", err)
@@ -122,7 +150,103 @@ func (s *Store) Save(ctx context.Context, userID int64, data []byte) (Upload, er
 	if err != nil {
 		return Upload{}, err
 	}
-	return Upload{ID: id, UserID: userID, Name: name, Mime: mime, Size: len(clean), Width: w, Height: h, CreatedAt: now}, nil
+	return Upload{ID: id, UserID: userID, Name: name, Mime: pic.mime, Size: size, Width: w, Height: h, CreatedAt: now}, nil
+}
+
+// write decodes the picture and encodes it into a new file under a random name.
+func (s *Store) write(pic picture, data []byte) (name, path string, size, w, h int, err error) {
+	random := make([]byte, 16)
+	if _, err := rand.Read(random); err != nil {
+		return "", "", 0, 0, 0, err
+	}
+	ext := ".png"
+	if pic.mime == "image/jpeg" {
+		ext = ".jpg"
+	}
+	name = s.now().UTC().Format("2006/01/") + hex.EncodeToString(random) + ext
+	path = filepath.Join(s.dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return "", "", 0, 0, 0, fmt.Errorf("upload dir: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
+	if err != nil {
+		return "", "", 0, 0, 0, fmt.Errorf("create upload: %w", err)
+	}
+	out := &countingWriter{w: bufio.NewWriterSize(f, 64<<10)}
+	w, h, err = clean(pic, data, out)
+	if err == nil {
+		err = out.w.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.Remove(path)
+		return "", "", 0, 0, 0, err
+	}
+	return name, path, out.n, w, h, nil
+}
+
+// clean decodes the picture, turns it upright and encodes it into out.
+func clean(pic picture, data []byte, out io.Writer) (int, int, error) {
+	img, err := decode(pic, data)
+	if err != nil {
+		return 0, 0, err
+	}
+	if pic.mime == "image/jpeg" {
+		err = jpeg.Encode(out, img, &jpeg.Options{Quality: 88})
+	} else {
+		err = png.Encode(out, img)
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("encode upload: %w", err)
+	}
+	b := img.Bounds()
+	return b.Dx(), b.Dy(), nil
+}
+
+// decode decodes the picture and turns it upright: what picture.cost counts. A picture its
+// decoder refuses, or whose pixels are not the size its header said, is ErrUnsupported.
+func decode(pic picture, data []byte) (image.Image, error) {
+	var (
+		img image.Image
+		err error
+	)
+	switch pic.format {
+	case "jpeg":
+		img, err = jpeg.Decode(bytes.NewReader(data))
+	case "png":
+		img, err = png.Decode(bytes.NewReader(data))
+	case "webp":
+		img, err = webp.Decode(bytes.NewReader(data))
+	default:
+		err = errors.New("unknown format")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnsupported, err)
+	}
+	if b := img.Bounds(); b.Dx() != pic.width || b.Dy() != pic.height {
+		return nil, fmt.Errorf("%w: decoded %v, header said %d×%d", ErrUnsupported, b, pic.width, pic.height)
+	}
+	return orient(img, pic.orientation), nil
+}
+
+// countingWriter counts what passes through it.
+type countingWriter struct {
+	w *bufio.Writer
+	n int
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += n
+	return n, err
+}
+
+// Admit waits until an upload of size bytes may be read into memory (Limits.Bodies): ErrBusy
+// when it could not in time. leave must be called once the upload is done with.
+func (s *Store) Admit(ctx context.Context, size int64) (leave func(), err error) {
+	return s.limits.Bodies.Enter(ctx, size)
 }
 
 // Get returns an upload's record.
@@ -165,91 +289,4 @@ func (s *Store) Open(ctx context.Context, name string, q url.Values) (string, st
 		return "", "", ErrNotFound
 	}
 	return filepath.Join(s.dir, filepath.FromSlash(name)), mime, nil
-}
-
-func decodeBounded(data []byte, decode func([]byte) (image.Image, error), cfg func([]byte) (image.Config, error)) (image.Image, error) {
-	c, err := cfg(data)
-	if err != nil {
-		return nil, err
-	}
-	if c.Width <= 0 || c.Height <= 0 || c.Width*c.Height > maxPixels {
-		return nil, errors.New("image too large")
-	}
-	return decode(data)
-}
-
-// cleanJPEG decodes and re-encodes a JPEG, turned as its EXIF orientation says: the result
-// carries no EXIF (no location), and looks the same way up.
-func cleanJPEG(data []byte) ([]byte, int, int, error) {
-	img, err := decodeBounded(data,
-		func(b []byte) (image.Image, error) { return jpeg.Decode(bytes.NewReader(b)) },
-		func(b []byte) (image.Config, error) { return jpeg.DecodeConfig(bytes.NewReader(b)) })
-	if err != nil {
-		return nil, 0, 0, err
-	}
-	img = orient(img, jpegOrientation(data))
-	var out bytes.Buffer
-	if err := jpeg.Encode(&out, img, &jpeg.Options{Quality: 88}); err != nil {
-		return nil, 0, 0, err
-	}
-	b := img.Bounds()
-	return out.Bytes(), b.Dx(), b.Dy(), nil
-}
-
-// cleanPNG re-encodes a PNG, which drops every ancillary chunk (text, eXIf).
-func cleanPNG(data []byte) ([]byte, int, int, error) {
-	img, err := decodeBounded(data,
-		func(b []byte) (image.Image, error) { return png.Decode(bytes.NewReader(b)) },
-		func(b []byte) (image.Config, error) { return png.DecodeConfig(bytes.NewReader(b)) })
-	if err != nil {
-		return nil, 0, 0, err
-	}
-	var out bytes.Buffer
-	if err := png.Encode(&out, img); err != nil {
-		return nil, 0, 0, err
-	}
-	b := img.Bounds()
-	return out.Bytes(), b.Dx(), b.Dy(), nil
-}
-
-// cleanWebP removes the EXIF and XMP chunks of a WebP file, keeping its pixels as they are.
-func cleanWebP(data []byte) ([]byte, int, int, error) {
-	if len(data) < 12 || string(data[:4]) != "RIFF" || string(data[8:12]) != "WEBP" {
-		return nil, 0, 0, errors.New("not webp")
-	}
-	out := []byte{}
-	w, h := 0, 0
-	for p := 12; p < len(data); {
-		if p+8 > len(data) {
-			return nil, 0, 0, errors.New("truncated webp")
-		}
-		id := string(data[p : p+4])
-		n := int(binary.LittleEndian.Uint32(data[p+4 : p+8]))
-		end := p + 8 + n + n%2
-		if n < 0 || end > len(data) {
-			return nil, 0, 0, errors.New("truncated webp")
-		}
-		chunk := data[p:end]
-		switch id {
-		case "EXIF", "XMP ":
-			// dropped
-		case "VP8X":
-			if n >= 10 {
-				c := append([]byte{}, chunk...)
-				c[8] &^= 0x08 | 0x04 // no EXIF, no XMP
-				w = 1 + int(uint32(c[12])|uint32(c[13])<<8|uint32(c[14])<<16)
-				h = 1 + int(uint32(c[15])|uint32(c[16])<<8|uint32(c[17])<<16)
-				chunk = c
-			}
-			out = append(out, chunk...)
-		default:
-			out = append(out, chunk...)
-		}
-		p = end
-	}
-	head := make([]byte, 12)
-	copy(head, "RIFF")
-	binary.LittleEndian.PutUint32(head[4:], uint32(4+len(out)))
-	copy(head[8:], "WEBP")
-	return append(head, out...), w, h, nil
 }
