@@ -63,6 +63,11 @@ func TestUploadsAndReportPhotos(t *testing.T) {
 	if got.Status != 200 || got.Header.Get("Content-Type") != "image/png" || !bytes.HasPrefix(got.Raw, []byte("\x89PNG")) {
 		t.Fatalf("file = %d %s", got.Status, got.Header)
 	}
+	// Shown, never run, whatever a file holds.
+	if csp := got.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "sandbox") || !strings.Contains(csp, "default-src 'none'") ||
+		got.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("file headers = %v", got.Header)
+	}
 	w.want(w.do("GET", strings.Replace(u.RequestURI(), "sig=", "sig=0", 1), "", nil), 404, "not_found")
 
 	w.want(w.uploadFile(w.resident, []byte("这不是图片")), 415, "unsupported_type")
