@@ -701,7 +701,6 @@ func TestPushesRetriedWhenWeChatIsDownAndLongTermUncounted(t *testing.T) {
 	other, _ := w.login("long-term")
 	otherSelf := w.onboard(other, "赵六")
 	fake.Subscribe(w.openid("long-term"), longTerm, true)
-	before = len(fake.Messages())
 	for _, meal := range []string{"dinner", "breakfast"} {
 		s := w.slot(map[string]any{"meal": meal})
 		w.want(w.book(other, s, otherSelf, "eat_in"), 201, "")
