@@ -346,9 +346,7 @@ func (s *Service) updateOwnTx(ctx context.Context, tx *sql.Tx, userID, id int64,
 		return err
 	}
 	if after.CommunityID != before.CommunityID {
-		if _, err := tx.ExecContext(ctx, qMoveGuardians, after.CommunityID, id); err != nil {
-			return fmt.Errorf("move guardians of person %d: %w", id, err)
-		}
+		return moveTx(ctx, tx, userID, before, after.CommunityID, changed, now)
 	}
 	note := ""
 	if before.Verified() && slices.ContainsFunc(changed, isIdentityField) {
@@ -359,6 +357,32 @@ func (s *Service) updateOwnTx(ctx context.Context, tx *sql.Tx, userID, id int64,
 	}
 	return audit(ctx, tx, Entry{CommunityID: after.CommunityID, PersonID: id, ActorUserID: userID, Capacity: CapSelf,
 		Action: ActUpdated, Fields: changed, Note: note, At: now})
+}
+
+// moveTx follows a person's own record into another community (already written): its guardians
+// and open requests go with it, to be decided by the new community's staff, and a verification
+// and subsidy status the old community's staff gave are cleared, since the new community's staff
+// have seen neither. The audit entry is the new community's; the old one's entries stay the old
+// community's to read.
+func moveTx(ctx context.Context, tx *sql.Tx, userID int64, before Person, communityID int64, changed []string, now time.Time) error {
+	for _, q := range []string{qMoveGuardians, qMoveRequests} {
+		if _, err := tx.ExecContext(ctx, q, communityID, before.ID); err != nil {
+			return fmt.Errorf("move person %d: %w", before.ID, err)
+		}
+	}
+	fields := changed
+	if before.Verified() {
+		fields = append(fields, "verified")
+	}
+	if before.SubsidyStatus != "" {
+		fields = append(fields, "subsidy_status")
+	}
+	// What one community's staff decided about the person: verification and subsidy status.
+	if _, err := tx.ExecContext(ctx, qClearStanding, now, before.ID); err != nil {
+		return fmt.Errorf("move person %d: %w", before.ID, err)
+	}
+	return audit(ctx, tx, Entry{CommunityID: communityID, PersonID: before.ID, ActorUserID: userID, Capacity: CapSelf,
+		Action: ActMoved, Fields: fields, Note: "迁入本社区，核验和补贴身份需本社区重新确认", At: now})
 }
 
 // ReleaseAccount is what a deleted account leaves behind. Its own record stays whole, without

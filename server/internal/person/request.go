@@ -67,6 +67,7 @@ const (
 	qOwnerOf        = `SELECT id FROM persons WHERE owner_user_id = ? FOR UPDATE`
 	qBuilding       = `SELECT community_id FROM buildings WHERE id = ?`
 	qMoveGuardians  = `UPDATE guardians SET community_id = ? WHERE person_id = ?`
+	qMoveRequests   = `UPDATE guardian_requests SET community_id = ? WHERE person_id = ? AND is_open = 1`
 )
 
 func scanRequest(row scanner) (Request, error) {
