@@ -91,6 +91,7 @@ var errorTable = []struct {
 	{upload.ErrNotFound, apiError{http.StatusNotFound, "not_found", "内容不存在"}},
 	{upload.ErrUnsupported, apiError{http.StatusUnsupportedMediaType, "unsupported_type", "只能上传 JPG、PNG 或 WebP 图片"}},
 	{report.ErrContentRejected, apiError{http.StatusUnprocessableEntity, "content_rejected", "内容含有不适宜的信息，请修改后再提交"}},
+	{canteen.ErrRateLimited, apiError{http.StatusTooManyRequests, "rate_limited", "订餐太频繁，请稍后再试"}},
 	{canteen.ErrSlotFull, apiError{http.StatusConflict, "slot_full", "该餐次已订满"}},
 	{canteen.ErrBookingClosed, apiError{http.StatusConflict, "booking_closed", "已过订餐截止时间或该餐次已停止供应"}},
 	{canteen.ErrAlreadyBooked, apiError{http.StatusConflict, "already_booked", "已为TA订过这一餐"}},
