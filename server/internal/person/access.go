@@ -86,11 +86,23 @@ func (s *Service) Guardians(ctx context.Context, personID int64) ([]Guardian, er
 
 // Update changes a person the user may act for: edit changes the current details, which are
 // then checked whole. Staff's changes keep a verification; anyone else's change to a name,
-// birth date or ID card undoes it, to be seen again.
+// birth date or ID card undoes it, to be seen again. Anyone but staff giving a new ID card makes
+// a try (allowTry); one on file in another record is an *ExistsError naming that record only to a
+// caller who may see it, and that record's audit trail tells its staff.
 func (s *Service) Update(ctx context.Context, userID, personID int64, edit func(*Details)) (Person, error) {
-	_, capacity, err := s.ActFor(ctx, userID, personID)
+	current, capacity, err := s.ActFor(ctx, userID, personID)
 	if err != nil {
 		return Person{}, err
+	}
+	if capacity != CapStaff {
+		d := current.Details
+		d.Contacts = slices.Clone(current.Contacts)
+		edit(&d)
+		if normalizeIDCard(d.IDCard) != current.IDCard && d.IDCard != "" {
+			if err := s.allowTry(ctx, userID, current.CommunityID); err != nil {
+				return Person{}, err
+			}
+		}
 	}
 	now := s.now().UTC()
 	err = database.InTx(ctx, s.store.db, func(tx *sql.Tx) error {
@@ -127,10 +139,30 @@ func (s *Service) Update(ctx context.Context, userID, personID int64, edit func(
 		return audit(ctx, tx, Entry{CommunityID: before.CommunityID, PersonID: personID, ActorUserID: userID, Capacity: capacity,
 			Action: ActUpdated, Fields: changed, Note: note, At: now})
 	})
+	var exists *ExistsError
+	if errors.As(err, &exists) {
+		other := exists.PersonID
+		if err = s.answerExists(ctx, userID, exists, nil); errors.As(err, &exists) && exists.PersonID == 0 {
+			if cerr := s.noteConflict(ctx, userID, other, personID, now); cerr != nil {
+				err = cerr
+			}
+		}
+	}
 	if err != nil {
 		return Person{}, err
 	}
 	return s.store.get(ctx, s.store.db, personID)
+}
+
+// noteConflict writes in the audit trail of a record that its ID card was given for another
+// record, by a user who may not see it: its staff should find out which is right.
+func (s *Service) noteConflict(ctx context.Context, userID, personID, otherID int64, now time.Time) error {
+	p, err := s.store.get(ctx, s.store.db, personID)
+	if err != nil {
+		return err
+	}
+	return audit(ctx, s.store.db, Entry{CommunityID: p.CommunityID, PersonID: personID, ActorUserID: userID, Capacity: CapApplicant,
+		Action: ActIDCardConflict, Fields: []string{"id_card"}, Note: fmt.Sprintf("在档案 %d 中填写了本档案的身份证号", otherID), At: now})
 }
 
 func isIdentityField(f string) bool { return slices.Contains(identityFields, f) }
@@ -299,6 +331,11 @@ func (s *Service) SaveOwn(ctx context.Context, userID int64, pr Profile) (Person
 	if errors.Is(err, errOwnRace) {
 		// The same user saved twice at once and the other request created the record: update it.
 		return s.SaveOwn(ctx, userID, pr)
+	}
+	var exists *ExistsError
+	if errors.As(err, &exists) {
+		// Moving to a community where the record's ID card is on file already.
+		err = s.answerExists(ctx, userID, exists, nil)
 	}
 	if err != nil {
 		return Person{}, err

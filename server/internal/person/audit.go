@@ -47,6 +47,7 @@ const (
 	ActClaimed          = "claimed"
 	ActPhoneRead        = "phone_read"
 	ActMoved            = "moved" // a person's own record moved to another community
+	ActIDCardConflict   = "id_card_conflict"
 	auditFieldSeparator = ","
 )
 

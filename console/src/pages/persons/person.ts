@@ -311,6 +311,7 @@ const actions: Record<string, string> = {
   claimed: '本人认领档案',
   phone_read: '查看完整电话',
   moved: '迁入本社区',
+  id_card_conflict: '身份证号被填在其他档案中',
 }
 
 const fieldNames: Record<string, string> = {
