@@ -118,3 +118,27 @@ test('a request decided meanwhile is refreshed away', async ({ page }) => {
   await expect(drawer).toBeHidden()
   await expect(row).toHaveCount(0)
 })
+
+test('a claim whose ID card matched no record can only be rejected', async ({ page }) => {
+  const t = tag()
+  const claimant = await resident(`孙奶奶${t}`)
+  const communities = await claimant.client.get('/api/v1/communities?limit=100')
+  const community = communities.items.find((c: { name: string }) => c.name === '中埂社区')
+  const claim = await claimant.client.post('/api/v1/me/claims', { community_id: community.id, id_card: idCard(birthOf(4), false) })
+  // Answered as any claim: the claimant cannot tell that nothing matched.
+  expect(claim).toMatchObject({ kind: 'claim', status: 'pending', person_id: null, id_card_matched: null })
+
+  await signIn(page, codes.staff, '/console/approvals')
+  const row = page.locator('.t-table tbody tr', { hasText: `孙奶奶${t}` })
+  await expect(row).toContainText('未找到档案')
+  await expect(row).toContainText('身份证号不符')
+  await row.getByRole('button', { name: /审核/ }).click()
+  const drawer = page.getByTestId('request-drawer')
+  await expect(drawer).toContainText('社区中没有与申请人填写的身份证号相符的档案，不能通过')
+  await expect(drawer.getByRole('button', { name: '通过' })).toHaveCount(0)
+  await drawer.getByRole('button', { name: '驳回…' }).click()
+  await drawer.getByLabel('驳回原因').fill('没有找到您的档案，请携带身份证到社区服务中心办理')
+  await drawer.getByRole('button', { name: '确认驳回' }).click()
+  await expect(page.getByText('已驳回，申请人会收到原因')).toBeVisible()
+  await expect(row).toHaveCount(0)
+})

@@ -29,7 +29,7 @@ describe('family list', () => {
         person({ id: 12, name: '李大爷', guardianship: 'pending', verified: false, relation: 'other' }),
       ]),
       'GET /me/guardian-requests': list([
-        { id: 9, person_id: 20, person_name: null, kind: 'join', status: 'rejected', reason: '关系无法核实', relation: 'child' },
+        { id: 9, person_id: null, person_name: null, kind: 'join', status: 'rejected', reason: '关系无法核实', relation: 'child' },
         { id: 8, person_id: 12, person_name: '李大爷', kind: 'register', status: 'pending', reason: '', relation: 'other' },
       ]),
     });
@@ -131,17 +131,43 @@ describe('family form', () => {
     expect(comp.data.saving).toBe(false);
   });
 
-  test('offers to ask to join when the elder is already registered', async () => {
-    const { comp, calls } = await filled({
-      'POST /persons': error(409, 'person_exists', '该居民已在本社区登记。如您是其家属，可申请成为监护人', { person_id: 11 }),
-      'POST /persons/11/guardian-requests': () => [201, { id: 4, person_id: 11, kind: 'join', status: 'pending' }],
-    });
+  test('says the request to join was made when the elder is already registered by others', async () => {
+    const message = '该居民已在本社区登记，已为您提交成为其监护人的申请，社区审核通过后即可代办';
+    const { comp, calls } = await filled({ 'POST /persons': error(409, 'person_exists', message) });
     await comp.instance.submit();
     const modal = wx.showModal.mock.calls[0][0];
-    expect(modal.content).toContain('申请成为监护人');
-    await modal.success({ confirm: true });
-    expect(calls.find((c) => c.key === 'POST /persons/11/guardian-requests').data).toEqual({ relation: 'parent' });
+    expect(modal.content).toBe(message);
+    expect(modal.showCancel).toBe(false);
+    // The server filed the request itself: the page makes no second call, and names no record.
+    expect(calls.filter((c) => c.key.includes('guardian-requests'))).toHaveLength(0);
+    expect(wx.navigateBack).not.toHaveBeenCalled();
+    modal.success({ confirm: true });
     expect(wx.navigateBack).toHaveBeenCalled();
+    expect(comp.data.saving).toBe(false);
+  });
+
+  test('offers to open the record when the user already acts for the elder', async () => {
+    const { comp } = await filled({ 'POST /persons': error(409, 'person_exists', '该居民已在本社区登记', { person_id: 11 }) });
+    await comp.instance.submit();
+    const modal = wx.showModal.mock.calls[0][0];
+    expect(modal.confirmText).toBe('查看');
+    modal.success({ confirm: true });
+    expect(wx.redirectTo).toHaveBeenCalledWith({ url: '/pages/family/detail/index?id=11' });
+  });
+
+  test("marks the ID card when an edit gives another record's", async () => {
+    fakeServer(routes({
+      'GET /persons/11': () => [200, person()],
+      'PATCH /persons/11': error(409, 'person_exists', '该身份证号已在本社区登记，请到社区服务中心核实'),
+    }));
+    const comp = page('family/form');
+    comp.instance.onLoad({ id: '11' });
+    await settle();
+    comp.instance.onInput({ currentTarget: { dataset: { field: 'id_card' } }, detail: { value: '330702194503050030' } });
+    await comp.instance.submit();
+    expect(comp.data.errors.id_card).toBe('该身份证号已在本社区登记');
+    expect(wx.showModal).not.toHaveBeenCalled();
+    expect(wx.navigateBack).not.toHaveBeenCalled();
   });
 
   test('edits a person, leaving masked numbers as they are', async () => {
@@ -236,6 +262,30 @@ describe('review', () => {
     await settle();
     expect(calls.find((c) => c.key === 'POST /admin/guardian-requests/2/reject').data).toEqual({ reason: '关系无法核实' });
     expect(comp.dom.innerHTML).toContain('没有待审核的申请');
+  });
+
+  test('offers only to reject a request whose ID card did not match', async () => {
+    wx.setStorageSync('linli.user', staffUser);
+    fakeServer({
+      'GET /admin/guardian-requests': list([
+        Object.assign({}, pending[1], { id_card_matched: false }),
+        { id: 3, person_id: null, person_name: null, user_id: 9, user_name: '赵奶奶', relation: 'self', kind: 'claim', status: 'pending', reason: '', id_card_matched: false, decided_at: null, created_at: '2026-11-26T10:30:00+08:00' },
+        Object.assign({}, pending[0], { id: 4, id_card_matched: null }),
+      ]),
+    });
+    const comp = page('review');
+    await comp.instance.load();
+    const cards = comp.querySelectorAll('.request');
+    expect(cards).toHaveLength(3);
+    expect(cards[0].dom.innerHTML).toContain('申请人填写的身份证号与该居民档案不符');
+    expect(cards[1].dom.innerHTML).toContain('（未找到档案）');
+    expect(cards[1].dom.innerHTML).toContain('社区中没有与申请人填写的身份证号相符的档案');
+    for (const i of [0, 1]) {
+      expect(cards[i].dom.innerHTML).not.toContain('通过</');
+      expect(cards[i].dom.innerHTML).toContain('驳回');
+    }
+    expect(cards[2].dom.innerHTML).toContain('通过');
+    expect(cards[2].dom.innerHTML).not.toContain('不能通过');
   });
 
   test('offers a retry when loading fails', async () => {

@@ -5,10 +5,19 @@ const paged = require('../../behaviors/paged');
 const api = require('../../utils/api');
 const labels = require('../../utils/person');
 
+// mismatchText says why a join or claim cannot be approved: the ID card the requester gave did
+// not match the record (or, for a claim, any record). Staff can only reject it ('' otherwise).
+function mismatchText(r) {
+  if (r.id_card_matched !== false) return '';
+  return r.person_id ? '申请人填写的身份证号与该居民档案不符，不能通过' : '社区中没有与申请人填写的身份证号相符的档案，不能通过';
+}
+
 function decorate(r) {
   return Object.assign({}, r, {
     kindText: labels.KINDS[r.kind],
     relationText: r.kind === 'claim' ? '本人' : labels.labelOf(labels.RELATIONS, r.relation),
+    personText: r.person_name || (r.person_id ? '档案 ' + r.person_id : '（未找到档案）'),
+    mismatch: mismatchText(r),
     created: r.created_at.slice(0, 16).replace('T', ' '),
   });
 }

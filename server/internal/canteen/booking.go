@@ -139,8 +139,20 @@ func canDeliver(c Canteen, p person.Person) bool {
 	return c.DeliveryForAll || p.LivingAlone || (p.CareLevel != "" && p.CareLevel != person.CareSelf)
 }
 
-// Book books a meal for a person the user may act for (person.ActFor). The gate answers most
-// requests for a full slot; the seat itself is taken in MySQL.
+// ErrRateLimited is a user booking more than BookingsPerMinute times in a minute.
+var ErrRateLimited = errors.New("canteen: too many bookings")
+
+// BookingsPerMinute caps the bookings one user may ask for in a minute, refused ones included
+// (but not those the gate turns away as full, which cost next to nothing): far above what a
+// family books, low enough that no loop of requests crowds a slot's gate or MySQL.
+const BookingsPerMinute = 30
+
+// Book books a meal for a person the user may act for (person.ActFor). The seat gate answers
+// most requests for a full slot; the seat itself is taken in MySQL. A booking that would be
+// refused whatever the seats (a person the caller may not act for, another community's, a mode
+// the person may not have, a slot closed or gone) does not hold one of a slot's last seats
+// (gateReserve) outside a burst (maxCheckFirst), since a loop of them would make a free seat look
+// taken.
 func (s *Service) Book(ctx context.Context, userID int64, in BookInput) (Order, error) {
 	errs := validation.Errors{}
 	noteText.Clean(errs, "note", &in.Note)
@@ -156,28 +168,78 @@ func (s *Service) Book(ctx context.Context, userID int64, in BookInput) (Order, 
 	if err := errs.Err(); err != nil {
 		return Order{}, err
 	}
-	verdict := s.gate.take(ctx, in.SlotID)
-	if verdict == gateUnknown {
-		// No gate (it expired, or Redis lost it): build it from MySQL, once per process however
-		// many requests find it missing, and ask again.
-		if s.rebuildGate(ctx, in.SlotID) == nil {
-			verdict = s.gate.take(ctx, in.SlotID)
+	var b *checked
+	verdict := s.takeSeat(ctx, in.SlotID, gateReserve)
+	if verdict == gateUnknown || (verdict == gateScarce && s.mayCheckFirst(in.SlotID)) {
+		// One of the last seats, or no gate to ask (Redis unreachable): check before anything is
+		// held.
+		c, err := s.check(ctx, userID, in)
+		s.checkedFirst(in.SlotID, verdict)
+		if err != nil {
+			return Order{}, err
 		}
+		b = &c
+	}
+	if verdict == gateScarce {
+		verdict = s.takeSeat(ctx, in.SlotID, 0)
 	}
 	switch verdict {
 	case gateFull:
 		return Order{}, ErrSlotFull
 	case gateShut:
 		return Order{}, ErrBookingClosed
-	case gatePass:
-		o, err := s.book(ctx, userID, in)
-		if err != nil {
-			s.gate.give(ctx, in.SlotID)
-		}
-		return o, err
 	}
-	// Redis is unreachable: MySQL alone decides.
-	return s.book(ctx, userID, in)
+	o, err := s.book(ctx, userID, in, b)
+	if err != nil && verdict == gatePass {
+		s.gate.give(ctx, in.SlotID)
+	}
+	return o, err
+}
+
+// takeSeat asks the slot's gate for a token (see gate.take). A missing gate (it expired, or Redis
+// lost it) is built from MySQL, once per process however many requests find it missing, and
+// asked again; gateUnknown is then an unreachable Redis.
+func (s *Service) takeSeat(ctx context.Context, slotID int64, reserve int) int {
+	verdict := s.gate.take(ctx, slotID, reserve)
+	if verdict == gateUnknown && s.rebuildGate(ctx, slotID) == nil {
+		verdict = s.gate.take(ctx, slotID, reserve)
+	}
+	return verdict
+}
+
+// maxCheckFirst caps the bookings of a slot (a stripe of slots) this process checks before
+// they take one of its last seats. More at once is a burst on a popular meal: the others take
+// their token first, as when seats are plenty, so that a burst of a thousand is not a thousand
+// reads of MySQL before the gate turns most of them away. A loop of doomed requests is far below
+// it (BookingsPerMinute).
+const maxCheckFirst = 8
+
+// mayCheckFirst reports whether a booking of one of the slot's last seats is checked before it
+// takes a token, and if so counts it until checkedFirst.
+func (s *Service) mayCheckFirst(slotID int64) bool {
+	n := &s.checkingFirst[slotID%int64(len(s.checkingFirst))]
+	if n.Add(1) <= maxCheckFirst {
+		return true
+	}
+	n.Add(-1)
+	return false
+}
+
+// checkedFirst ends what mayCheckFirst counted (verdict gateScarce).
+func (s *Service) checkedFirst(slotID int64, verdict int) {
+	if verdict == gateScarce {
+		s.checkingFirst[slotID%int64(len(s.checkingFirst))].Add(-1)
+	}
+}
+
+// allowBooking counts a booking against the user's limit. If Redis does not answer the limit is
+// skipped: the gate and MySQL still decide every seat.
+func (s *Service) allowBooking(ctx context.Context, userID int64) error {
+	ok, err := s.bookings.Allow(ctx, strconv.FormatInt(userID, 10))
+	if err == nil && !ok {
+		return ErrRateLimited
+	}
+	return nil
 }
 
 // rebuildGate builds a slot's gate from MySQL; concurrent callers share one read.
@@ -192,38 +254,63 @@ func (s *Service) rebuildGate(ctx context.Context, slotID int64) error {
 	return err
 }
 
-func (s *Service) book(ctx context.Context, userID int64, in BookInput) (Order, error) {
-	// The slot and the person are read at once: two round trips in parallel.
+// checked is a booking that passed every check that needs no seat.
+type checked struct {
+	sl       Slot
+	c        Canteen
+	p        person.Person
+	capacity person.Capacity
+}
+
+// check counts the booking against the user's limit, reads the slot and the person (at once:
+// two round trips in parallel) and refuses what no free seat would make possible. Bookings the
+// gate turns away as full never come here: they cost no more than the limit's own count would.
+func (s *Service) check(ctx context.Context, userID int64, in BookInput) (checked, error) {
 	var (
-		sl       Slot
-		c        Canteen
-		slotErr  error
-		wg       sync.WaitGroup
-		p        person.Person
-		capacity person.Capacity
+		b       checked
+		slotErr error
+		wg      sync.WaitGroup
+		err     error
 	)
-	wg.Go(func() { sl, c, slotErr = s.slotCached(ctx, in.SlotID) })
-	p, capacity, err := s.persons.ActFor(ctx, userID, in.PersonID)
+	if err := s.allowBooking(ctx, userID); err != nil {
+		return checked{}, err
+	}
+	wg.Go(func() { b.sl, b.c, slotErr = s.slotCached(ctx, in.SlotID) })
+	b.p, b.capacity, err = s.persons.ActFor(ctx, userID, in.PersonID)
 	wg.Wait()
 	if slotErr != nil {
-		return Order{}, slotErr
+		return checked{}, slotErr
 	}
 	if err != nil {
-		return Order{}, err
+		return checked{}, err
 	}
-	if p.CommunityID != sl.CommunityID {
+	if b.p.CommunityID != b.sl.CommunityID {
 		// A person books the canteens of their own community.
-		return Order{}, ErrNotFound
+		return checked{}, ErrNotFound
 	}
-	now := s.now().UTC()
 	// The cached slot may be a few seconds old: its seats are left to the gate and to the
 	// statement that takes the seat, which also checks the cut-off, closing and price afresh.
-	if sl.Closed() || !now.Before(sl.BookBy) {
-		return Order{}, ErrBookingClosed
+	if b.sl.Closed() || !s.now().Before(b.sl.BookBy) {
+		return checked{}, ErrBookingClosed
 	}
-	if !slices.Contains(sl.Modes, in.Mode) || (in.Mode == Delivery && !canDeliver(c, p)) {
-		return Order{}, ErrModeNotAllowed
+	if !slices.Contains(b.sl.Modes, in.Mode) || (in.Mode == Delivery && !canDeliver(b.c, b.p)) {
+		return checked{}, ErrModeNotAllowed
 	}
+	return b, nil
+}
+
+// book checks the booking unless b is already its check, and writes it (holding the gate's
+// token, or with no gate to ask).
+func (s *Service) book(ctx context.Context, userID int64, in BookInput, b *checked) (Order, error) {
+	if b == nil {
+		c, err := s.check(ctx, userID, in)
+		if err != nil {
+			return Order{}, err
+		}
+		b = &c
+	}
+	sl, c, p, capacity := b.sl, b.c, b.p, b.capacity
+	now := s.now().UTC()
 	rules, err := s.rulesCached(ctx, sl.CommunityID)
 	if err != nil {
 		return Order{}, err
@@ -252,8 +339,9 @@ func (s *Service) book(ctx context.Context, userID int64, in BookInput) (Order, 
 	}
 	if err != nil {
 		if errors.Is(err, errPriceChanged) {
+			// Read the slot afresh and start over, still holding the token.
 			s.slots.Delete(sl.ID)
-			return s.book(ctx, userID, in)
+			return s.book(ctx, userID, in, nil)
 		}
 		return Order{}, err
 	}

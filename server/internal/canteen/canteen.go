@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -19,6 +20,7 @@ import (
 	"github.com/linli/linli/server/internal/database"
 	"github.com/linli/linli/server/internal/paging"
 	"github.com/linli/linli/server/internal/person"
+	"github.com/linli/linli/server/internal/ratelimit"
 	"github.com/linli/linli/server/internal/safety"
 	"github.com/linli/linli/server/internal/validation"
 )
@@ -136,9 +138,14 @@ type Service struct {
 	slots sync.Map
 	// batches queue the bookings of each slot that passed its gate together (batch.go).
 	batches seatBatches
-	persons *person.Service
-	alerts  Alerts
-	now     func() time.Time
+	// bookings counts each user's bookings (BookingsPerMinute).
+	bookings *ratelimit.Limiter
+	// checkingFirst counts the bookings being checked before they may take one of a slot's last
+	// seats, by slot id modulo its length (maxCheckFirst).
+	checkingFirst [64]atomic.Int32
+	persons       *person.Service
+	alerts        Alerts
+	now           func() time.Time
 }
 
 // Alerts raises the safety alert of a delivery nobody answered (safety.Service), inside the
@@ -149,7 +156,8 @@ type Alerts interface {
 
 // NewService returns the service; Redis holds the seat gates (keys start with prefix).
 func NewService(db *sql.DB, rdb redis.UniversalClient, prefix string, persons *person.Service, alerts Alerts, now func() time.Time) *Service {
-	return &Service{db: db, gate: newGate(rdb, prefix), persons: persons, alerts: alerts, now: now}
+	return &Service{db: db, gate: newGate(rdb, prefix), persons: persons, alerts: alerts, now: now,
+		bookings: ratelimit.New(rdb, prefix+"book:", BookingsPerMinute, time.Minute, now)}
 }
 
 const (

@@ -25,19 +25,30 @@ const gateTTL = 30 * time.Second
 // gateClosed is the value of a gate whose slot takes no more bookings.
 const gateClosed = "closed"
 
+// gateReserve is how many of a slot's last seats go only to bookings already checked (the
+// person is one the caller may act for, of the slot's community, the mode allowed, the slot
+// open). While more are left a booking takes its token first and is checked after, which keeps
+// a burst on a popular meal off MySQL; a refused booking gives its token back at once, and, never
+// holding one of the last seats, cannot make a free seat look taken to others.
+const gateReserve = 10
+
 // Outcomes of take.
 const (
 	gateUnknown = iota // no gate: ask MySQL, then build it
 	gatePass           // a token was taken: book, or give it back
 	gateFull
 	gateShut
+	gateScarce // no token taken: the reserve or fewer seats are left
 )
 
+// takeScript takes a token while more than ARGV[1] are left.
 var takeScript = redis.NewScript(`
 local v = redis.call('GET', KEYS[1])
 if not v then return 0 end
 if v == 'closed' then return 3 end
-if tonumber(v) <= 0 then return 2 end
+local n = tonumber(v)
+if n <= 0 then return 2 end
+if n <= tonumber(ARGV[1]) then return 4 end
 redis.call('DECR', KEYS[1])
 return 1`)
 
@@ -53,9 +64,10 @@ func newGate(rdb redis.UniversalClient, prefix string) *gate {
 
 func (g *gate) key(slotID int64) string { return fmt.Sprintf("%sseats:{%d}", g.prefix, slotID) }
 
-// take asks for a token; an unreachable Redis is gateUnknown (MySQL decides).
-func (g *gate) take(ctx context.Context, slotID int64) int {
-	n, err := takeScript.Run(ctx, g.rdb, []string{g.key(slotID)}).Int()
+// take asks for a token, unless reserve or fewer are left (gateScarce); an unreachable Redis is
+// gateUnknown (MySQL decides).
+func (g *gate) take(ctx context.Context, slotID int64, reserve int) int {
+	n, err := takeScript.Run(ctx, g.rdb, []string{g.key(slotID)}, reserve).Int()
 	if err != nil {
 		return gateUnknown
 	}

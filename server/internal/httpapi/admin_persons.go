@@ -210,7 +210,7 @@ func (s *Server) adminPersonAudit(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	rows, next, err := s.Persons.Audit(ctx, id, p)
+	rows, next, err := s.Persons.Audit(ctx, communityID(c), id, p)
 	replyList(c, rows, next, err, func(e person.Entry) auditJSON {
 		return auditJSON{ID: e.ID, PersonID: e.PersonID, ActorUserID: optID(e.ActorUserID), ActorName: e.ActorName,
 			Capacity: string(e.Capacity), Action: e.Action, Fields: e.Fields, Note: e.Note, CreatedAt: stamp(e.At)}

@@ -72,6 +72,8 @@ var errorTable = []struct {
 	{person.ErrAlreadyClaimed, apiError{http.StatusConflict, "already_claimed", "该档案已有本人账号，请到社区核实"}},
 	{person.ErrNotApproved, apiError{http.StatusConflict, "guardian_not_approved", "该家属尚未通过社区审核"}},
 	{person.ErrTooMany, apiError{http.StatusConflict, "too_many_persons", "最多可管理 20 位家人"}},
+	{person.ErrIDCardMismatch, apiError{http.StatusConflict, "id_card_mismatch", "申请人填写的身份证号与档案不符，不能通过，请驳回"}},
+	{person.ErrTooManyTries, apiError{http.StatusTooManyRequests, "rate_limited", "填写身份证号的次数太多，请一小时后再试，或到社区服务中心办理"}},
 	{canteen.ErrNotFound, apiError{http.StatusNotFound, "not_found", "内容不存在"}},
 	{events.ErrNotFound, apiError{http.StatusNotFound, "not_found", "内容不存在"}},
 	{report.ErrNotFound, apiError{http.StatusNotFound, "not_found", "内容不存在"}},
@@ -93,6 +95,7 @@ var errorTable = []struct {
 	{upload.ErrTooLarge, apiError{http.StatusRequestEntityTooLarge, "too_large", "图片尺寸太大，请换一张，或截图后再上传"}},
 	{upload.ErrBusy, apiError{http.StatusServiceUnavailable, "unavailable", "现在上传图片的人较多，请稍后再试"}},
 	{report.ErrContentRejected, apiError{http.StatusUnprocessableEntity, "content_rejected", "内容含有不适宜的信息，请修改后再提交"}},
+	{canteen.ErrRateLimited, apiError{http.StatusTooManyRequests, "rate_limited", "订餐太频繁，请稍后再试"}},
 	{canteen.ErrSlotFull, apiError{http.StatusConflict, "slot_full", "该餐次已订满"}},
 	{canteen.ErrBookingClosed, apiError{http.StatusConflict, "booking_closed", "已过订餐截止时间或该餐次已停止供应"}},
 	{canteen.ErrAlreadyBooked, apiError{http.StatusConflict, "already_booked", "已为TA订过这一餐"}},
@@ -114,12 +117,21 @@ var errorTable = []struct {
 }
 
 var (
-	// personExists tells the caller how to go on: ask to join as a guardian of person_id.
-	personExists   = apiError{http.StatusConflict, "person_exists", "该居民已在本社区登记。如您是其家属，可申请成为监护人，经社区审核后即可代办"}
+	// personExists is an ID card on file in a record the caller may see (person_id names it).
+	personExists   = apiError{http.StatusConflict, "person_exists", "该居民已在本社区登记"}
 	invalidRequest = apiError{http.StatusBadRequest, "invalid_request", "请求参数有误"}
 	internalError  = apiError{http.StatusInternalServerError, "internal", "服务器开小差了，请稍后再试"}
 	tooLarge       = apiError{http.StatusRequestEntityTooLarge, "too_large", "内容太大"}
 	unavailable    = apiError{http.StatusServiceUnavailable, "unavailable", "服务暂时不可用，请稍后再试"}
+)
+
+// person_exists to a caller who may not see the record, which is therefore not named.
+var (
+	// personExistsAsked: registering a relative on file, the caller's request to join as the
+	// record's guardian was filed for staff to decide.
+	personExistsAsked = apiError{http.StatusConflict, "person_exists", "该居民已在本社区登记，已为您提交成为其监护人的申请，社区审核通过后即可代办"}
+	// personExistsHidden: the ID card was given for another record.
+	personExistsHidden = apiError{http.StatusConflict, "person_exists", "该身份证号已在本社区登记，请到社区服务中心核实"}
 )
 
 type errorBody struct {
@@ -131,7 +143,7 @@ type errorDetail struct {
 	Message   string            `json:"message"`
 	RequestID string            `json:"request_id"`
 	Fields    map[string]string `json:"fields,omitempty"`
-	// PersonID is the record a person_exists conflict is about.
+	// PersonID is the record a person_exists conflict is about, to a caller who may see it.
 	PersonID int64 `json:"person_id,omitempty"`
 }
 
@@ -168,8 +180,16 @@ func isUnavailable(err error) bool {
 func fail(c *gin.Context, err error) {
 	var exists *person.ExistsError
 	if errors.As(err, &exists) {
-		c.AbortWithStatusJSON(personExists.status, errorBody{Error: errorDetail{
-			Code: personExists.code, Message: personExists.message, RequestID: requestID(c), PersonID: exists.PersonID,
+		ae := personExists
+		switch {
+		case exists.PersonID != 0:
+		case exists.Asked:
+			ae = personExistsAsked
+		default:
+			ae = personExistsHidden
+		}
+		c.AbortWithStatusJSON(ae.status, errorBody{Error: errorDetail{
+			Code: ae.code, Message: ae.message, RequestID: requestID(c), PersonID: exists.PersonID,
 		}})
 		return
 	}

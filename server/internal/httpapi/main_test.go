@@ -67,6 +67,8 @@ type options struct {
 	// now is the clock (default time.Now); console the console's build (default none).
 	now     func() time.Time
 	console fs.FS
+	// redisHook, when set, watches the commands of a Redis client of the test's own.
+	redisHook redis.Hook
 }
 
 func newEnv(t *testing.T, opts ...options) *testEnv {
@@ -83,6 +85,15 @@ func newEnvTB(t testing.TB, opts ...options) *testEnv {
 	var o options
 	if len(opts) > 0 {
 		o = opts[0]
+	}
+	if o.redisHook != nil {
+		opt, err := redis.ParseURL(redistest.URL())
+		if err != nil {
+			t.Fatal(err)
+		}
+		rdb = redis.NewClient(opt)
+		rdb.AddHook(o.redisHook)
+		t.Cleanup(func() { _ = rdb.Close() })
 	}
 	if o.loginsPerMinute == 0 {
 		o.loginsPerMinute = 1000

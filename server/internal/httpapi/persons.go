@@ -307,8 +307,10 @@ func (s *Server) setPrimaryGuardian(c *gin.Context) {
 }
 
 type requestJSON struct {
-	ID         int64   `json:"id"`
-	PersonID   int64   `json:"person_id"`
+	ID int64 `json:"id"`
+	// PersonID is null for a claim that matched no record, and, for its requester, for a join or
+	// claim not approved.
+	PersonID   *int64  `json:"person_id"`
 	PersonName *string `json:"person_name"`
 	UserID     int64   `json:"user_id"`
 	UserName   string  `json:"user_name"`
@@ -316,21 +318,22 @@ type requestJSON struct {
 	Kind       string  `json:"kind"`
 	Status     string  `json:"status"`
 	Reason     string  `json:"reason"`
-	DecidedAt  *string `json:"decided_at"`
-	CreatedAt  string  `json:"created_at"`
+	// IDCardMatched is, for staff, whether a join's or claim's ID card matched the record.
+	IDCardMatched *bool   `json:"id_card_matched"`
+	DecidedAt     *string `json:"decided_at"`
+	CreatedAt     string  `json:"created_at"`
 }
 
 func requestOf(r person.Request) requestJSON {
-	out := requestJSON{ID: r.ID, PersonID: r.PersonID, PersonName: optString(r.PersonName), UserID: r.UserID, UserName: r.UserName,
-		Relation: r.Relation, Kind: r.Kind, Status: r.Status, Reason: r.Reason, CreatedAt: stamp(r.CreatedAt)}
+	out := requestJSON{ID: r.ID, PersonID: optID(r.PersonID), PersonName: optString(r.PersonName), UserID: r.UserID, UserName: r.UserName,
+		Relation: r.Relation, Kind: r.Kind, Status: r.Status, Reason: r.Reason, IDCardMatched: r.IDCardMatched, CreatedAt: stamp(r.CreatedAt)}
 	out.DecidedAt = optStamp(r.DecidedAt)
 	return out
 }
 
 type joinRequest struct {
 	Relation string `json:"relation"`
-	// IDCard proves the caller knows the person; not needed within a day of being told
-	// person_exists for it.
+	// IDCard is the person's, which the caller must know; staff see whether it matched.
 	IDCard string `json:"id_card"`
 }
 
@@ -358,7 +361,12 @@ func (s *Server) claimPerson(c *gin.Context) {
 		fail(c, validation.Field("community_id", validation.Required))
 		return
 	}
-	r, err := s.Persons.Claim(c.Request.Context(), userID(c), req.CommunityID, req.IDCard)
+	ctx := c.Request.Context()
+	if _, err := s.Communities.Get(ctx, req.CommunityID); err != nil {
+		fail(c, err)
+		return
+	}
+	r, err := s.Persons.Claim(ctx, userID(c), req.CommunityID, req.IDCard)
 	reply(c, http.StatusCreated, r, err, requestOf)
 }
 

@@ -29,7 +29,9 @@ func TestRelativesAnywhere(t *testing.T) {
 		t.Fatalf("the son has a community: %d", *me.CommunityID)
 	}
 
-	for who, tok := range map[string]string{"son": son, "daughter": daughter} {
+	// In this order: the son enrols her first.
+	for _, relative := range []struct{ who, tok string }{{"son", son}, {"daughter", daughter}} {
+		who, tok := relative.who, relative.tok
 		// The persons they manage carry the mother's community, which the pages then follow.
 		if got := w.do("GET", "/api/v1/persons", tok, nil); !strings.Contains(string(got.Raw), fmt.Sprintf(`"community_id":%d`, w.cid)) {
 			t.Errorf("%s's persons = %s", who, got.Raw)

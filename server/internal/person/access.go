@@ -86,11 +86,23 @@ func (s *Service) Guardians(ctx context.Context, personID int64) ([]Guardian, er
 
 // Update changes a person the user may act for: edit changes the current details, which are
 // then checked whole. Staff's changes keep a verification; anyone else's change to a name,
-// birth date or ID card undoes it, to be seen again.
+// birth date or ID card undoes it, to be seen again. Anyone but staff giving a new ID card makes
+// a try (allowTry); one on file in another record is an *ExistsError naming that record only to a
+// caller who may see it, and that record's audit trail tells its staff.
 func (s *Service) Update(ctx context.Context, userID, personID int64, edit func(*Details)) (Person, error) {
-	_, capacity, err := s.ActFor(ctx, userID, personID)
+	current, capacity, err := s.ActFor(ctx, userID, personID)
 	if err != nil {
 		return Person{}, err
+	}
+	if capacity != CapStaff {
+		d := current.Details
+		d.Contacts = slices.Clone(current.Contacts)
+		edit(&d)
+		if normalizeIDCard(d.IDCard) != current.IDCard && d.IDCard != "" {
+			if err := s.allowTry(ctx, userID, current.CommunityID); err != nil {
+				return Person{}, err
+			}
+		}
 	}
 	now := s.now().UTC()
 	err = database.InTx(ctx, s.store.db, func(tx *sql.Tx) error {
@@ -127,10 +139,30 @@ func (s *Service) Update(ctx context.Context, userID, personID int64, edit func(
 		return audit(ctx, tx, Entry{CommunityID: before.CommunityID, PersonID: personID, ActorUserID: userID, Capacity: capacity,
 			Action: ActUpdated, Fields: changed, Note: note, At: now})
 	})
+	var exists *ExistsError
+	if errors.As(err, &exists) {
+		other := exists.PersonID
+		if err = s.answerExists(ctx, userID, exists, nil); errors.As(err, &exists) && exists.PersonID == 0 {
+			if cerr := s.noteConflict(ctx, userID, other, personID, now); cerr != nil {
+				err = cerr
+			}
+		}
+	}
 	if err != nil {
 		return Person{}, err
 	}
 	return s.store.get(ctx, s.store.db, personID)
+}
+
+// noteConflict writes in the audit trail of a record that its ID card was given for another
+// record, by a user who may not see it: its staff should find out which is right.
+func (s *Service) noteConflict(ctx context.Context, userID, personID, otherID int64, now time.Time) error {
+	p, err := s.store.get(ctx, s.store.db, personID)
+	if err != nil {
+		return err
+	}
+	return audit(ctx, s.store.db, Entry{CommunityID: p.CommunityID, PersonID: personID, ActorUserID: userID, Capacity: CapApplicant,
+		Action: ActIDCardConflict, Fields: []string{"id_card"}, Note: fmt.Sprintf("在档案 %d 中填写了本档案的身份证号", otherID), At: now})
 }
 
 func isIdentityField(f string) bool { return slices.Contains(identityFields, f) }
@@ -300,6 +332,11 @@ func (s *Service) SaveOwn(ctx context.Context, userID int64, pr Profile) (Person
 		// The same user saved twice at once and the other request created the record: update it.
 		return s.SaveOwn(ctx, userID, pr)
 	}
+	var exists *ExistsError
+	if errors.As(err, &exists) {
+		// Moving to a community where the record's ID card is on file already.
+		err = s.answerExists(ctx, userID, exists, nil)
+	}
 	if err != nil {
 		return Person{}, err
 	}
@@ -346,9 +383,7 @@ func (s *Service) updateOwnTx(ctx context.Context, tx *sql.Tx, userID, id int64,
 		return err
 	}
 	if after.CommunityID != before.CommunityID {
-		if _, err := tx.ExecContext(ctx, qMoveGuardians, after.CommunityID, id); err != nil {
-			return fmt.Errorf("move guardians of person %d: %w", id, err)
-		}
+		return moveTx(ctx, tx, userID, before, after.CommunityID, changed, now)
 	}
 	note := ""
 	if before.Verified() && slices.ContainsFunc(changed, isIdentityField) {
@@ -359,6 +394,32 @@ func (s *Service) updateOwnTx(ctx context.Context, tx *sql.Tx, userID, id int64,
 	}
 	return audit(ctx, tx, Entry{CommunityID: after.CommunityID, PersonID: id, ActorUserID: userID, Capacity: CapSelf,
 		Action: ActUpdated, Fields: changed, Note: note, At: now})
+}
+
+// moveTx follows a person's own record into another community (already written): its guardians
+// and open requests go with it, to be decided by the new community's staff, and a verification
+// and subsidy status the old community's staff gave are cleared, since the new community's staff
+// have seen neither. The audit entry is the new community's; the old one's entries stay the old
+// community's to read.
+func moveTx(ctx context.Context, tx *sql.Tx, userID int64, before Person, communityID int64, changed []string, now time.Time) error {
+	for _, q := range []string{qMoveGuardians, qMoveRequests} {
+		if _, err := tx.ExecContext(ctx, q, communityID, before.ID); err != nil {
+			return fmt.Errorf("move person %d: %w", before.ID, err)
+		}
+	}
+	fields := changed
+	if before.Verified() {
+		fields = append(fields, "verified")
+	}
+	if before.SubsidyStatus != "" {
+		fields = append(fields, "subsidy_status")
+	}
+	// What one community's staff decided about the person: verification and subsidy status.
+	if _, err := tx.ExecContext(ctx, qClearStanding, now, before.ID); err != nil {
+		return fmt.Errorf("move person %d: %w", before.ID, err)
+	}
+	return audit(ctx, tx, Entry{CommunityID: communityID, PersonID: before.ID, ActorUserID: userID, Capacity: CapSelf,
+		Action: ActMoved, Fields: fields, Note: "迁入本社区，核验和补贴身份需本社区重新确认", At: now})
 }
 
 // ReleaseAccount is what a deleted account leaves behind. Its own record stays whole, without

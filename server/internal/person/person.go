@@ -31,7 +31,13 @@ var (
 )
 
 // ExistsError is returned when an ID card is already on file in the community.
-type ExistsError struct{ PersonID int64 }
+type ExistsError struct {
+	// PersonID is the record on file; 0 when the caller may not see it (the answer must not name
+	// a record to someone who only guessed its ID card).
+	PersonID int64
+	// Asked is that a request to join as the record's guardian was filed for the caller.
+	Asked bool
+}
 
 func (e *ExistsError) Error() string {
 	return fmt.Sprintf("person: ID card already on file as person %d", e.PersonID)
@@ -85,12 +91,15 @@ type Service struct {
 	box    *pii.Box
 	joiner Joiner
 	now    func() time.Time
+	tries  tries
 }
 
-// NewService returns the service. Redis keeps the short-lived proofs that a caller knows a
-// person's ID card (see RequestJoin); prefix starts its keys.
+// NewService returns the service. Redis counts the ID-card tries (tries.go); prefix starts its
+// keys.
 func NewService(db *sql.DB, rdb redis.UniversalClient, prefix string, box *pii.Box, joiner Joiner, now func() time.Time) *Service {
-	return &Service{store: &store{db: db, box: box}, rdb: rdb, prefix: prefix, box: box, joiner: joiner, now: now}
+	s := &Service{store: &store{db: db, box: box}, rdb: rdb, prefix: prefix, box: box, joiner: joiner, now: now}
+	s.tries = newTries(s)
+	return s
 }
 
 // today is the current Asia/Shanghai date.

@@ -45,21 +45,24 @@ type Request struct {
 	Kind        string
 	Status      string
 	Reason      string
-	DecidedAt   time.Time
-	CreatedAt   time.Time
+	// IDCardMatched says, for a join or a claim, whether the ID card given matched the record
+	// (nil for a registration). A claim that matched no record has PersonID 0.
+	IDCardMatched *bool
+	DecidedAt     time.Time
+	CreatedAt     time.Time
 }
 
 const (
 	requestCols = `r.id, r.community_id, r.person_id, COALESCE(p.name, ''), r.user_id, COALESCE(u.name, ''), r.relation,
-		r.kind, r.status, r.reason, r.decided_at, r.created_at`
+		r.kind, r.status, r.reason, r.id_card_matched, r.decided_at, r.created_at`
 	requestFrom    = ` FROM guardian_requests r LEFT JOIN persons p ON p.id = r.person_id LEFT JOIN users u ON u.id = r.user_id `
-	qInsertRequest = `INSERT INTO guardian_requests (community_id, person_id, user_id, relation, kind, status, is_open, created_at)
-		VALUES (?, ?, ?, ?, ?, 'pending', 1, ?)`
+	qInsertRequest = `INSERT INTO guardian_requests (community_id, person_id, user_id, relation, kind, status, is_open,
+		id_card_matched, open_claim, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 1, ?, ?, ?)`
 	qRequest       = `SELECT ` + requestCols + requestFrom + `WHERE r.id = ?`
 	qRequestPerson = `SELECT person_id FROM guardian_requests WHERE id = ? AND community_id = ?`
-	qDecideRequest = `UPDATE guardian_requests SET status = ?, is_open = NULL, reason = ?, decided_by = ?, decided_at = ?
-		WHERE id = ? AND status = 'pending'`
-	qWithdrawRequests = `UPDATE guardian_requests SET status = 'withdrawn', is_open = NULL, decided_at = ?
+	qDecideRequest = `UPDATE guardian_requests SET status = ?, is_open = NULL, open_claim = NULL, reason = ?, decided_by = ?,
+		decided_at = ? WHERE id = ? AND status = 'pending'`
+	qWithdrawRequests = `UPDATE guardian_requests SET status = 'withdrawn', is_open = NULL, open_claim = NULL, decided_at = ?
 		WHERE user_id = ? AND is_open = 1 AND (person_id = ? OR ? = 0)`
 	qRequestsOfCommunity = `SELECT ` + requestCols + requestFrom + `WHERE r.community_id = ? AND (r.status = ? OR ? = '') AND %s
 		ORDER BY r.created_at, r.id LIMIT ?`
@@ -67,17 +70,22 @@ const (
 	qOwnerOf        = `SELECT id FROM persons WHERE owner_user_id = ? FOR UPDATE`
 	qBuilding       = `SELECT community_id FROM buildings WHERE id = ?`
 	qMoveGuardians  = `UPDATE guardians SET community_id = ? WHERE person_id = ?`
+	qMoveRequests   = `UPDATE guardian_requests SET community_id = ? WHERE person_id = ? AND is_open = 1`
 )
 
 func scanRequest(row scanner) (Request, error) {
 	var (
 		r       Request
+		matched sql.NullBool
 		decided sql.NullTime
 	)
 	err := row.Scan(&r.ID, &r.CommunityID, &r.PersonID, &r.PersonName, &r.UserID, &r.UserName, &r.Relation,
-		&r.Kind, &r.Status, &r.Reason, &decided, &r.CreatedAt)
+		&r.Kind, &r.Status, &r.Reason, &matched, &decided, &r.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Request{}, ErrNotFound
+	}
+	if matched.Valid {
+		r.IDCardMatched = &matched.Bool
 	}
 	if decided.Valid {
 		r.DecidedAt = decided.Time
@@ -124,8 +132,9 @@ func (s *Service) Requests(ctx context.Context, communityID int64, status string
 	return items, next, nil
 }
 
-// MyRequests pages through the requests a user made, newest first. The person's name is left
-// out of join and claim requests not approved: asking does not entitle one to see the record.
+// MyRequests pages through the requests a user made, newest first. The person's id and name, and
+// whether the ID card matched, are left out of join and claim requests not approved: asking does
+// not entitle one to see the record, nor to learn that an ID card was right.
 func (s *Service) MyRequests(ctx context.Context, userID int64, p paging.Page) ([]Request, string, error) {
 	where, args := p.WhereNewest("r.created_at", "r.id")
 	rows, err := s.store.requests(ctx, fmt.Sprintf(qRequestsOfUser, where), append([]any{userID}, args...), p)
@@ -139,11 +148,11 @@ func (s *Service) MyRequests(ctx context.Context, userID int64, p paging.Page) (
 	return items, next, nil
 }
 
-// forRequester is a request as its requester sees it: the person's name only once they may
-// act for the person.
+// forRequester is a request as its requester sees it: the person only once they may act for
+// the person.
 func forRequester(r Request) Request {
 	if r.Kind != KindRegister && r.Status != StatusApproved {
-		r.PersonName = ""
+		r.PersonID, r.PersonName, r.IDCardMatched = 0, "", nil
 	}
 	return r
 }
@@ -155,8 +164,9 @@ func (s *Service) requestForRequester(ctx context.Context, id int64) (Request, e
 }
 
 // Register adds a person registered by a relative, who becomes its pending guardian until staff
-// approve the registration. A duplicate ID card in the community is an *ExistsError, and the
-// caller, having shown they know the ID card, may then ask to join as a guardian.
+// approve the registration. A duplicate ID card in the community is an *ExistsError: naming the
+// record to a caller who may see it, and otherwise filing the caller's request to join as its
+// guardian, for staff to decide (answerExists). An ID card given is a try (allowTry).
 //
 // missing holds fields the caller found missing; they are reported with the rest.
 func (s *Service) Register(ctx context.Context, userID int64, d Details, relation string, missing validation.Errors) (Managed, error) {
@@ -166,6 +176,11 @@ func (s *Service) Register(ctx context.Context, userID int64, d Details, relatio
 	communityID, err := s.buildingCommunity(ctx, d.BuildingID)
 	if err != nil {
 		return Managed{}, err
+	}
+	if d.IDCard != "" {
+		if err := s.allowTry(ctx, userID, communityID); err != nil {
+			return Managed{}, err
+		}
 	}
 	now := s.now().UTC()
 	p := Person{CommunityID: communityID, Details: d, CreatedBy: userID, CreatedAt: now, UpdatedAt: now}
@@ -183,7 +198,7 @@ func (s *Service) Register(ctx context.Context, userID int64, d Details, relatio
 		if _, err := tx.ExecContext(ctx, qInsertGuardian, p.ID, userID, communityID, relation, GuardianPending, false, now, now); err != nil {
 			return fmt.Errorf("register person: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, qInsertRequest, communityID, p.ID, userID, relation, KindRegister, now); err != nil {
+		if _, err := tx.ExecContext(ctx, qInsertRequest, communityID, p.ID, userID, relation, KindRegister, nil, nil, now); err != nil {
 			return fmt.Errorf("register person: %w", err)
 		}
 		return audit(ctx, tx, Entry{CommunityID: communityID, PersonID: p.ID, ActorUserID: userID, Capacity: CapPendingGuardian,
@@ -191,7 +206,10 @@ func (s *Service) Register(ctx context.Context, userID int64, d Details, relatio
 	})
 	var exists *ExistsError
 	if errors.As(err, &exists) {
-		s.rememberProof(ctx, userID, exists.PersonID)
+		return Managed{}, s.answerExists(ctx, userID, exists, func(ctx context.Context, personID int64) error {
+			_, err := s.join(ctx, userID, personID, relation, true, "登记时身份证号已在档案中")
+			return err
+		})
 	}
 	if err != nil {
 		return Managed{}, err
@@ -222,6 +240,10 @@ func (s *Service) RegisterWalkIn(ctx context.Context, staffID, communityID int64
 		return audit(ctx, tx, Entry{CommunityID: communityID, PersonID: p.ID, ActorUserID: staffID, Capacity: CapStaff,
 			Action: ActCreated, Fields: filledFields(d), Note: "窗口登记", At: now})
 	})
+	var exists *ExistsError
+	if errors.As(err, &exists) {
+		return Person{}, s.answerExists(ctx, staffID, exists, nil)
+	}
 	if err != nil {
 		return Person{}, err
 	}
@@ -265,27 +287,44 @@ func (s *Service) checkBuilding(ctx context.Context, communityID, buildingID int
 	return err
 }
 
-// proofTTL is how long showing a person's ID card (by registering it again) lets the caller
-// ask to join as a guardian without giving it again.
-const proofTTL = 24 * time.Hour
-
-func (s *Service) proofKey(userID, personID int64) string {
-	return fmt.Sprintf("%sproof:%d:%d", s.prefix, userID, personID)
+// answerExists turns the store's *ExistsError (which names the record) into the answer for the
+// user: the record named if they may see it; otherwise not named, and, when ask is given, the
+// user's request to join as its guardian filed through ask (a relative registering a parent who
+// is on file already wants just that), which staff decide.
+func (s *Service) answerExists(ctx context.Context, userID int64, e *ExistsError, ask func(ctx context.Context, personID int64) error) error {
+	_, _, err := s.ActFor(ctx, userID, e.PersonID)
+	switch {
+	case err == nil:
+		return e
+	case !errors.Is(err, ErrNotFound):
+		return err
+	case ask == nil:
+		return &ExistsError{}
+	}
+	if err := ask(ctx, e.PersonID); err != nil && !errors.Is(err, ErrRequestPending) {
+		return err
+	}
+	return &ExistsError{Asked: true}
 }
 
-// rememberProof notes that the user showed they know the person's ID card. Losing it (Redis
-// down) only means giving the ID card again.
-func (s *Service) rememberProof(ctx context.Context, userID, personID int64) {
-	_ = s.rdb.Set(ctx, s.proofKey(userID, personID), 1, proofTTL).Err()
-}
-
-// RequestJoin asks for the user to become a further guardian of a person. Only someone who
-// knows the person's ID card may ask: they give it (idCard), or registered it in the last day
-// and were told the person exists. Anyone else gets ErrNotFound, as for a missing person, so
-// ids cannot be probed.
+// RequestJoin asks for the user to become a further guardian of a person, giving the person's ID
+// card. Every request is filed for staff, whether the ID card matched or not (they see which; a
+// request that did not match cannot be approved): so a stranger cannot tell a right guess from a
+// wrong one by the answer. Each is a try (allowTry). A person that does not exist is
+// ErrNotFound; ids say nothing of anyone.
 func (s *Service) RequestJoin(ctx context.Context, userID, personID int64, relation, idCard string) (Request, error) {
+	errs := validation.Errors{}
 	if msg := CheckRelation(relation); msg != "" {
-		return Request{}, validation.Field("relation", msg)
+		errs.Add("relation", msg)
+	}
+	idCard = normalizeIDCard(idCard)
+	if idCard == "" {
+		errs.Add("id_card", validation.Required)
+	} else if msg := CheckIDCard(idCard, s.today()); msg != "" {
+		errs.Add("id_card", msg)
+	}
+	if err := errs.Err(); err != nil {
+		return Request{}, err
 	}
 	p, capacity, err := s.ActFor(ctx, userID, personID)
 	switch {
@@ -299,13 +338,28 @@ func (s *Service) RequestJoin(ctx context.Context, userID, personID int64, relat
 			return Request{}, err
 		}
 	}
-	if !s.knowsIDCard(ctx, userID, p, idCard) {
-		return Request{}, ErrNotFound
+	if err := s.allowTry(ctx, userID, p.CommunityID); err != nil {
+		return Request{}, err
 	}
+	matched := p.IDCard != "" && hmac.Equal(s.box.Hash(idCard), s.box.Hash(p.IDCard))
+	note := relation
+	if !matched {
+		note += "，身份证号不符"
+	}
+	id, err := s.join(ctx, userID, personID, relation, matched, note)
+	if err != nil {
+		return Request{}, err
+	}
+	return s.requestForRequester(ctx, id)
+}
+
+// join files the user's request to join as a person's guardian, audited with note.
+func (s *Service) join(ctx context.Context, userID, personID int64, relation string, matched bool, note string) (int64, error) {
 	now := s.now().UTC()
 	var id int64
-	err = database.InTx(ctx, s.store.db, func(tx *sql.Tx) error {
-		if p, err = s.store.lock(ctx, tx, personID); err != nil {
+	err := database.InTx(ctx, s.store.db, func(tx *sql.Tx) error {
+		p, err := s.store.lock(ctx, tx, personID)
+		if err != nil {
 			return err
 		}
 		if p.OwnerUserID == userID {
@@ -317,31 +371,18 @@ func (s *Service) RequestJoin(ctx context.Context, userID, personID int64, relat
 			}
 			return err
 		}
-		if id, err = s.insertRequest(ctx, tx, p, userID, relation, KindJoin, now); err != nil {
+		if id, err = s.insertRequest(ctx, tx, p.CommunityID, p.ID, userID, relation, KindJoin, matched, now); err != nil {
 			return err
 		}
 		return audit(ctx, tx, Entry{CommunityID: p.CommunityID, PersonID: personID, ActorUserID: userID, Capacity: CapApplicant,
-			Action: ActGuardianAsked, Note: relation, At: now})
+			Action: ActGuardianAsked, Note: note, At: now})
 	})
-	if err != nil {
-		return Request{}, err
-	}
-	return s.requestForRequester(ctx, id)
+	return id, err
 }
 
-func (s *Service) knowsIDCard(ctx context.Context, userID int64, p Person, idCard string) bool {
-	if p.IDCard == "" {
-		return false
-	}
-	if idCard != "" {
-		return hmac.Equal(s.box.Hash(normalizeIDCard(idCard)), s.box.Hash(p.IDCard))
-	}
-	n, err := s.rdb.Exists(ctx, s.proofKey(userID, p.ID)).Result()
-	return err == nil && n == 1
-}
-
-// insertRequest adds a pending request, within the user's limit of managed persons.
-func (s *Service) insertRequest(ctx context.Context, tx *sql.Tx, p Person, userID int64, relation, kind string, now time.Time) (int64, error) {
+// insertRequest adds a pending join or claim, within the user's limit of managed persons.
+// personID is 0 for a claim that matched no record; a user has one open claim at a time.
+func (s *Service) insertRequest(ctx context.Context, tx *sql.Tx, communityID, personID, userID int64, relation, kind string, matched bool, now time.Time) (int64, error) {
 	n, err := managedCount(ctx, tx, userID)
 	if err != nil {
 		return 0, err
@@ -349,7 +390,11 @@ func (s *Service) insertRequest(ctx context.Context, tx *sql.Tx, p Person, userI
 	if n >= MaxManaged {
 		return 0, ErrTooMany
 	}
-	res, err := tx.ExecContext(ctx, qInsertRequest, p.CommunityID, p.ID, userID, relation, kind, now)
+	var openClaim any
+	if kind == KindClaim {
+		openClaim = 1
+	}
+	res, err := tx.ExecContext(ctx, qInsertRequest, communityID, personID, userID, relation, kind, matched, openClaim, now)
 	if database.IsDuplicate(err) {
 		return 0, ErrRequestPending
 	}
@@ -360,30 +405,39 @@ func (s *Service) insertRequest(ctx context.Context, tx *sql.Tx, p Person, userI
 }
 
 // Claim asks for the record with this ID card in the community to become the user's own: an
-// elder who signs in after a relative registered them. Staff approve it.
+// elder who signs in after a relative registered them. Staff approve it. Every claim is filed and
+// answered alike, whether the ID card matched a record or none (staff see which; one that matched
+// none can only be rejected), so that a claim does not tell whose ID card is on file; only the
+// user's own record is answered as such (already_claimed), since they know it. A user has one
+// claim open at a time. Each claim is a try (allowTry).
 func (s *Service) Claim(ctx context.Context, userID, communityID int64, idCard string) (Request, error) {
 	idCard = normalizeIDCard(idCard)
 	if msg := CheckIDCard(idCard, s.today()); msg != "" {
 		return Request{}, validation.Field("id_card", msg)
 	}
+	if err := s.allowTry(ctx, userID, communityID); err != nil {
+		return Request{}, err
+	}
 	personID, err := s.store.byIDCard(ctx, communityID, idCard)
 	if err != nil {
 		return Request{}, err
 	}
-	if personID == 0 {
-		return Request{}, ErrNotFound
-	}
 	now := s.now().UTC()
 	var id int64
 	err = database.InTx(ctx, s.store.db, func(tx *sql.Tx) error {
+		if personID == 0 {
+			var err error
+			id, err = s.insertRequest(ctx, tx, communityID, 0, userID, RelationSelf, KindClaim, false, now)
+			return err
+		}
 		p, err := s.store.lock(ctx, tx, personID)
 		if err != nil {
 			return err
 		}
-		if p.OwnerUserID != 0 {
+		if p.OwnerUserID == userID {
 			return ErrAlreadyClaimed
 		}
-		if id, err = s.insertRequest(ctx, tx, p, userID, RelationSelf, KindClaim, now); err != nil {
+		if id, err = s.insertRequest(ctx, tx, p.CommunityID, p.ID, userID, RelationSelf, KindClaim, true, now); err != nil {
 			return err
 		}
 		return audit(ctx, tx, Entry{CommunityID: p.CommunityID, PersonID: personID, ActorUserID: userID, Capacity: CapApplicant,
@@ -402,7 +456,8 @@ func (s *Service) Claim(ctx context.Context, userID, communityID int64, idCard s
 //   - claim approved: the record becomes the user's own, verified, and the user a resident of
 //     its community; a record they had as their own before is released.
 //
-// The requester finds the outcome in their inbox.
+// A join or claim whose ID card did not match (a claim that matched no record has none) can only
+// be rejected: approving it is ErrIDCardMismatch. The requester finds the outcome in their inbox.
 func (s *Service) Decide(ctx context.Context, staffID, communityID, requestID int64, approve bool, reason string) (Request, error) {
 	if err := (validation.Text{Max: MaxReason, Multiline: true}).Check("reason", &reason); err != nil {
 		return Request{}, err
@@ -422,16 +477,26 @@ func (s *Service) Decide(ctx context.Context, staffID, communityID, requestID in
 			return fmt.Errorf("guardian request %d: %w", requestID, err)
 		}
 		// Lock order is person, then request (as RequestJoin and Claim do).
-		p, err := s.store.lock(ctx, tx, personID)
-		if err != nil {
-			return err
+		var p Person
+		if personID != 0 {
+			if p, err = s.store.lock(ctx, tx, personID); err != nil {
+				return err
+			}
 		}
 		r, err := scanRequest(tx.QueryRowContext(ctx, qRequest+` FOR UPDATE`, requestID))
-		if err != nil {
+		switch {
+		case err != nil:
 			return err
-		}
-		if r.Status != StatusPending {
+		case r.Status != StatusPending:
 			return ErrAlreadyDecided
+		case approve && r.IDCardMatched != nil && !*r.IDCardMatched:
+			return ErrIDCardMismatch
+		case personID == 0:
+			// A claim that matched no record: there is only the request to reject.
+			if _, err := tx.ExecContext(ctx, qDecideRequest, StatusRejected, reason, staffID, now, requestID); err != nil {
+				return fmt.Errorf("decide guardian request %d: %w", requestID, err)
+			}
+			return s.tell(ctx, tx, r, StatusRejected, reason, now)
 		}
 		status := StatusRejected
 		if approve {
@@ -455,7 +520,7 @@ func (s *Service) Decide(ctx context.Context, staffID, communityID, requestID in
 			Action: action, Note: r.Kind + ":" + fmt.Sprint(r.UserID) + noteSuffix(reason), At: now}); err != nil {
 			return err
 		}
-		return s.tell(ctx, tx, r, p, status, reason, now)
+		return s.tell(ctx, tx, r, status, reason, now)
 	})
 	if err != nil {
 		return Request{}, err
@@ -540,7 +605,7 @@ func (s *Service) claimTx(ctx context.Context, tx *sql.Tx, p Person, userID int6
 var requestTitles = map[string]string{KindRegister: "家人登记", KindJoin: "家属申请", KindClaim: "认领档案"}
 
 // tell puts the outcome of a request in the requester's inbox.
-func (s *Service) tell(ctx context.Context, tx *sql.Tx, r Request, p Person, status, reason string, now time.Time) error {
+func (s *Service) tell(ctx context.Context, tx *sql.Tx, r Request, status, reason string, now time.Time) error {
 	body := "社区已通过您的申请。"
 	if status == StatusRejected {
 		body = "社区未通过您的申请。"
@@ -553,7 +618,7 @@ func (s *Service) tell(ctx context.Context, tx *sql.Tx, r Request, p Person, sta
 		title = requestTitles[r.Kind] + "未通过"
 	}
 	return notify.WriteTx(ctx, tx, r.UserID, fmt.Sprintf("guardian_request:%d", r.ID), notify.Message{
-		CommunityID: p.CommunityID, Kind: "guardian_request", Title: title, Body: body, Page: "/pages/family/index", CreatedAt: now,
+		CommunityID: r.CommunityID, Kind: "guardian_request", Title: title, Body: body, Page: "/pages/family/index", CreatedAt: now,
 	})
 }
 

@@ -56,6 +56,7 @@ const (
 	qByIDCard      = `SELECT id FROM persons WHERE community_id = ? AND %s`
 	qVerify        = `UPDATE persons SET verified_at = ?, verified_by = ?, updated_at = ? WHERE id = ? AND verified_at IS NULL`
 	qUnverify      = `UPDATE persons SET verified_at = NULL, verified_by = NULL WHERE id = ?`
+	qClearStanding = `UPDATE persons SET verified_at = NULL, verified_by = NULL, subsidy_status = '', updated_at = ? WHERE id = ?`
 	qSubsidyStatus = `UPDATE persons SET subsidy_status = ?, updated_at = ? WHERE id = ?`
 	qSetOwner      = `UPDATE persons SET owner_user_id = ?, updated_at = ? WHERE id = ?`
 	qReleaseOwner  = `UPDATE persons SET owner_user_id = NULL, updated_at = ? WHERE id = ?`

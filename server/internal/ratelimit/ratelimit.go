@@ -25,8 +25,14 @@ func New(rdb redis.UniversalClient, prefix string, limit int64, window time.Dura
 
 // Allow counts one request for key and reports whether it is within the limit.
 func (l *Limiter) Allow(ctx context.Context, key string) (bool, error) {
-	slot := l.now().UnixNano() / int64(l.Window)
-	k := fmt.Sprintf("%s%s:%d", l.prefix, key, slot)
+	n, err := l.Take(ctx, key)
+	return n <= l.Limit, err
+}
+
+// Take counts one request for key and answers how many the window has counted, this one
+// included: Limit+1 is the first one refused.
+func (l *Limiter) Take(ctx context.Context, key string) (int64, error) {
+	k := fmt.Sprintf("%s%s:%d", l.prefix, key, l.WindowOf(l.now()))
 	var incr *redis.IntCmd
 	_, err := l.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		incr = p.Incr(ctx, k)
@@ -34,7 +40,10 @@ func (l *Limiter) Allow(ctx context.Context, key string) (bool, error) {
 		return nil
 	})
 	if err != nil {
-		return false, fmt.Errorf("rate limit: %w", err)
+		return 0, fmt.Errorf("rate limit: %w", err)
 	}
-	return incr.Val() <= l.Limit, nil
+	return incr.Val(), nil
 }
+
+// WindowOf numbers the window a moment falls in.
+func (l *Limiter) WindowOf(t time.Time) int64 { return t.UnixNano() / int64(l.Window) }

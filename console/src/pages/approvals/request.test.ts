@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { guardiansFor, kindHint, rejectProblem, relationText, requester } from './request'
+import { guardiansFor, kindHint, mismatchHint, rejectProblem, relationText, requester } from './request'
 
 describe('request', () => {
   it('names the requester, or says the name is missing', () => {
@@ -14,6 +14,12 @@ describe('request', () => {
   })
   it('explains every kind', () => {
     for (const k of ['register', 'join', 'claim'] as const) expect(kindHint(k)).not.toBe('')
+  })
+  it('says why a request whose ID card did not match can only be rejected', () => {
+    expect(mismatchHint({ id_card_matched: false, person_id: 11 })).toContain('与该居民档案不符')
+    expect(mismatchHint({ id_card_matched: false, person_id: null })).toContain('没有与申请人填写的身份证号相符的档案')
+    expect(mismatchHint({ id_card_matched: true, person_id: 11 })).toBe('')
+    expect(mismatchHint({ id_card_matched: null, person_id: 11 })).toBe('')
   })
   it('requires a reason to reject', () => {
     expect(rejectProblem('  ')).not.toBe('')

@@ -30,6 +30,18 @@ export function kindHint(kind: Request['kind']): string {
   }
 }
 
+/**
+ * mismatchHint says why a join or claim cannot be approved: the ID card the requester gave did not
+ * match the record, or (a claim) any record of the community. Staff can only reject it; '' when
+ * it may be approved.
+ */
+export function mismatchHint(r: Pick<Request, 'id_card_matched' | 'person_id'>): string {
+  if (r.id_card_matched !== false) return ''
+  return r.person_id
+    ? '申请人填写的身份证号与该居民档案不符，不能通过。请驳回并写明原因（申请人会看到），如有需要请其携带证件到社区服务中心办理。'
+    : '社区中没有与申请人填写的身份证号相符的档案，不能通过。请驳回并写明原因（申请人会看到），如有需要请其携带证件到社区服务中心办理。'
+}
+
 /** statusTheme colours a request's status tag. */
 export function statusTheme(s: Request['status']): 'warning' | 'success' | 'danger' | 'default' {
   if (s === 'pending') return 'warning'

@@ -310,6 +310,8 @@ const actions: Record<string, string> = {
   erased: '账号注销',
   claimed: '本人认领档案',
   phone_read: '查看完整电话',
+  moved: '迁入本社区',
+  id_card_conflict: '身份证号被填在其他档案中',
 }
 
 const fieldNames: Record<string, string> = {
@@ -326,6 +328,8 @@ const fieldNames: Record<string, string> = {
   diet_notes: '饮食备注',
   emergency_contacts: '紧急联系人',
   subsidy_status: '补贴身份',
+  community_id: '所属社区',
+  verified: '身份核验',
 }
 
 const requestKinds: Record<string, string> = { register: '登记家人', join: '加入监护', claim: '本人认领' }

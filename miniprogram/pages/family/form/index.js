@@ -221,14 +221,14 @@ Component({
         }
         wx.navigateBack();
       } catch (err) {
-        this.showFailure(err, body);
+        this.showFailure(err);
       } finally {
         this.setData({ saving: false });
       }
     },
-    showFailure(err, body) {
-      if (err.code === 'person_exists' && err.detail.person_id && !this.data.id) {
-        this.offerJoin(err.detail.person_id, body.relation, err.message);
+    showFailure(err) {
+      if (err.code === 'person_exists') {
+        this.onExists(err);
         return;
       }
       if (err.fields && Object.keys(err.fields).length > 0) {
@@ -236,24 +236,36 @@ Component({
       }
       wx.showToast({ title: err.message, icon: 'none', duration: 2500 });
     },
-    // The person is on file already: ask to become a further guardian instead.
-    offerJoin(personID, relation, message) {
+    // The ID card is on file already. The server names the record only to someone who may see it
+    // (they guard it already): then offer to open it. Registering someone else's relative, it has
+    // filed the user's request to join as a guardian and says so: the user reads it and goes back
+    // to the list, where the request shows as waiting. Editing, the ID card is another record's.
+    onExists(err) {
+      const personID = err.detail && err.detail.person_id;
+      if (personID) {
+        wx.showModal({
+          title: '该居民已登记',
+          content: err.message + '，您已可为TA代办。',
+          confirmText: '查看',
+          success: (res) => {
+            if (res.confirm) {
+              wx.redirectTo({ url: '/pages/family/detail/index?id=' + personID });
+            }
+          },
+        });
+        return;
+      }
+      if (this.data.id) {
+        this.setData({ 'errors.id_card': '该身份证号已在本社区登记' });
+        wx.showToast({ title: err.message, icon: 'none', duration: 2500 });
+        return;
+      }
       wx.showModal({
         title: '该居民已登记',
-        content: message,
-        confirmText: '申请',
-        success: async (res) => {
-          if (!res.confirm) {
-            return;
-          }
-          try {
-            await api.post('/persons/' + personID + '/guardian-requests', { relation }, { loading: '提交中' });
-            wx.showToast({ title: '已申请，等待社区审核', icon: 'none', duration: 2500 });
-            wx.navigateBack();
-          } catch (e) {
-            // Shown by the API client.
-          }
-        },
+        content: err.message,
+        showCancel: false,
+        confirmText: '知道了',
+        success: () => wx.navigateBack(),
       });
     },
   },
