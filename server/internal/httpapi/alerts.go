@@ -57,6 +57,12 @@ var stepActorNames = map[string]string{"rider": "送餐员", "elder": "老人本
 // alertsOf turns alerts into their answers, with the persons' names and addresses and the names
 // of who acted, read for the whole page at once.
 func (s *Server) alertsOf(c *gin.Context, alerts []safety.Alert) ([]alertJSON, error) {
+	out, _, err := s.alertViews(c, alerts)
+	return out, err
+}
+
+// alertViews is alertsOf, with the persons it read.
+func (s *Server) alertViews(c *gin.Context, alerts []safety.Alert) ([]alertJSON, map[int64]person.Person, error) {
 	ctx := c.Request.Context()
 	var ids []int64
 	persons := map[int64]person.Person{}
@@ -64,7 +70,7 @@ func (s *Server) alertsOf(c *gin.Context, alerts []safety.Alert) ([]alertJSON, e
 		if _, ok := persons[a.PersonID]; !ok {
 			p, err := s.Persons.InCommunity(ctx, a.CommunityID, a.PersonID)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			persons[a.PersonID] = p
 		}
@@ -79,7 +85,7 @@ func (s *Server) alertsOf(c *gin.Context, alerts []safety.Alert) ([]alertJSON, e
 	}
 	names, err := s.accounts.Names(ctx, ids)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := make([]alertJSON, 0, len(alerts))
 	for _, a := range alerts {
@@ -102,7 +108,7 @@ func (s *Server) alertsOf(c *gin.Context, alerts []safety.Alert) ([]alertJSON, e
 		}
 		out = append(out, j)
 	}
-	return out, nil
+	return out, persons, nil
 }
 
 // viewer is the caller as the alerts see them: who, and where they are a grid worker.
@@ -126,25 +132,20 @@ var roleCapacity = map[string]person.Capacity{"elder": person.CapSelf, "guardian
 // answerAlert answers one alert to whoever may see it, with the numbers to call: the elder's and
 // the grid worker's on duty, in full (the one place besides the delivery lists), the read of the
 // elder's audited.
-func (s *Server) answerAlert(c *gin.Context, v safety.Viewer, id int64) {
-	ctx := c.Request.Context()
-	a, role, err := s.Safety.Get(ctx, v, id)
+func (s *Server) answerAlert(c *gin.Context, v safety.Viewer, a safety.Alert, role string, err error) {
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	views, err := s.alertsOf(c, []safety.Alert{a})
+	ctx := c.Request.Context()
+	views, persons, err := s.alertViews(c, []safety.Alert{a})
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	out := views[0]
 	out.YourRole = &role
-	p, err := s.Persons.InCommunity(ctx, a.CommunityID, a.PersonID)
-	if err != nil {
-		fail(c, err)
-		return
-	}
+	p := persons[a.PersonID]
 	if p.Phone != "" {
 		out.PersonPhone = &p.Phone
 		if err := s.Persons.RecordReads(ctx, v.UserID, a.CommunityID, roleCapacity[role], []int64{a.PersonID}, "安危确认"); err != nil {
@@ -177,7 +178,8 @@ func (s *Server) getAlert(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.answerAlert(c, v, id)
+	a, role, err := s.Safety.Get(c.Request.Context(), v, id)
+	s.answerAlert(c, v, a, role, err)
 }
 
 func (s *Server) acknowledgeAlert(c *gin.Context) {
@@ -194,11 +196,8 @@ func (s *Server) acknowledgeAlert(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if _, err := s.Safety.Acknowledge(c.Request.Context(), v, id, req.Outcome, req.Note); err != nil {
-		fail(c, err)
-		return
-	}
-	s.answerAlert(c, v, id)
+	a, role, err := s.Safety.Acknowledge(c.Request.Context(), v, id, req.Outcome, req.Note)
+	s.answerAlert(c, v, a, role, err)
 }
 
 func (s *Server) listPersonAlerts(c *gin.Context) {

@@ -19,28 +19,41 @@ type RoleReader interface {
 // workerRoles may carry out reports, in the order a role is given to an assignment.
 var workerRoles = []account.Role{account.RoleGridWorker, account.RoleVolunteer, account.RoleStaff}
 
-// holds reports whether the user holds one of roles in the community, read afresh so that a
+// heldIn is the set of roles the user holds in the community, read afresh (one read) so that a
 // revoke acts at once.
-func (s *Service) holds(ctx context.Context, userID, communityID int64, roles ...account.Role) (bool, error) {
+func (s *Service) heldIn(ctx context.Context, userID, communityID int64) (map[account.Role]bool, error) {
 	if s.deps.Roles == nil {
-		return false, fmt.Errorf("report: no role reader")
+		return nil, fmt.Errorf("report: no role reader")
 	}
-	held, err := s.deps.Roles.Roles(ctx, userID)
+	memberships, err := s.deps.Roles.Roles(ctx, userID)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	return slices.ContainsFunc(held, func(m account.Membership) bool {
-		return m.CommunityID == communityID && slices.Contains(roles, m.Role)
-	}), nil
+	held := map[account.Role]bool{}
+	for _, m := range memberships {
+		if m.CommunityID == communityID {
+			held[m.Role] = true
+		}
+	}
+	return held, nil
+}
+
+// holds reports whether the user holds one of roles in the community.
+func (s *Service) holds(ctx context.Context, userID, communityID int64, roles ...account.Role) (bool, error) {
+	held, err := s.heldIn(ctx, userID, communityID)
+	return slices.ContainsFunc(roles, func(r account.Role) bool { return held[r] }), err
 }
 
 // workerRole is the role in which a user would carry out a report of the community: grid
 // worker first, then volunteer, then staff ("" for none).
 func (s *Service) workerRole(ctx context.Context, userID, communityID int64) (account.Role, error) {
+	held, err := s.heldIn(ctx, userID, communityID)
+	if err != nil {
+		return "", err
+	}
 	for _, r := range workerRoles {
-		ok, err := s.holds(ctx, userID, communityID, r)
-		if err != nil || ok {
-			return r, err
+		if held[r] {
+			return r, nil
 		}
 	}
 	return "", nil
@@ -85,13 +98,9 @@ func (s *Service) ReleaseWorker(ctx context.Context, tx *sql.Tx, e events.Event)
 	if err := e.Decode(&p); err != nil {
 		return err
 	}
-	held := map[account.Role]bool{}
-	for _, r := range workerRoles {
-		ok, err := s.holds(ctx, p.UserID, e.CommunityID, r)
-		if err != nil {
-			return err
-		}
-		held[r] = ok
+	held, err := s.heldIn(ctx, p.UserID, e.CommunityID)
+	if err != nil {
+		return err
 	}
 	now := s.now().UTC()
 	if !held[account.RoleGridWorker] {

@@ -271,27 +271,28 @@ func (s *Service) withSteps(ctx context.Context, alerts []*Alert) error {
 }
 
 // Acknowledge records someone's answer: safe (the elder is fine: the alert closes for everyone)
-// or going (on the way to look). Everyone else the alert concerns is told who and when.
-func (s *Service) Acknowledge(ctx context.Context, v Viewer, id int64, outcome, note string) (Alert, error) {
+// or going (on the way to look). Everyone else the alert concerns is told who and when. It
+// answers the alert as it now stands, and the answerer's role.
+func (s *Service) Acknowledge(ctx context.Context, v Viewer, id int64, outcome, note string) (Alert, string, error) {
 	errs := validation.Errors{}
 	if outcome != OutcomeSafe && outcome != OutcomeGoing {
 		errs.Add("outcome", "应为 safe 或 going")
 	}
 	validation.Text{Max: MaxNote, Multiline: true}.Clean(errs, "note", &note)
 	if err := errs.Err(); err != nil {
-		return Alert{}, err
+		return Alert{}, "", err
 	}
 	a, err := scanAlert(s.db.QueryRowContext(ctx, qAlert, id))
 	if err != nil {
-		return Alert{}, err
+		return Alert{}, "", err
 	}
 	role, err := s.role(ctx, v, a)
 	if err != nil {
-		return Alert{}, err
+		return Alert{}, "", err
 	}
 	p, err := s.persons.InCommunity(ctx, a.CommunityID, a.PersonID)
 	if err != nil {
-		return Alert{}, err
+		return Alert{}, "", err
 	}
 	now := s.now().UTC()
 	err = database.InTx(ctx, s.db, func(tx *sql.Tx) error {
@@ -333,10 +334,13 @@ func (s *Service) Acknowledge(ctx context.Context, v Viewer, id int64, outcome, 
 		return nil
 	})
 	if err != nil {
-		return Alert{}, err
+		return Alert{}, "", err
 	}
-	a, _, err = s.Get(ctx, v, id)
-	return a, err
+	a, err = scanAlert(s.db.QueryRowContext(ctx, qAlert, id))
+	if err != nil {
+		return Alert{}, "", err
+	}
+	return a, role, s.withSteps(ctx, []*Alert{&a})
 }
 
 // roleNames name a role in the messages others read.
