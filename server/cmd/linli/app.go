@@ -15,6 +15,7 @@ import (
 	"github.com/linli/linli"
 	"github.com/linli/linli/server/internal/config"
 	"github.com/linli/linli/server/internal/database"
+	"github.com/linli/linli/server/internal/person"
 )
 
 func newLogger(w io.Writer) *slog.Logger {
@@ -37,6 +38,13 @@ func openDB(ctx context.Context, dsn string, log *slog.Logger) (*sql.DB, error) 
 	if err := database.Migrate(ctx, db, linli.Migrations(), log); err != nil {
 		db.Close()
 		return nil, err
+	}
+	// Data a migration adds that only Go can compute.
+	if n, err := person.FillInitials(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	} else if n > 0 {
+		log.Info("filled in the pinyin initials of persons", "persons", n)
 	}
 	return db, nil
 }

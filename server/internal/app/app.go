@@ -123,8 +123,9 @@ func New(o Options) (*App, error) {
 			}
 			return p.ID, err
 		},
-		Text:  o.WeChat,
-		Roles: accounts,
+		Text:    o.WeChat,
+		Roles:   accounts,
+		Managed: a.Persons.ManagedIDs,
 	})
 	a.Events.Handle(report.TopicSubmitted, a.Reports.Dispatch)
 	a.Events.Handle(account.TopicRoleRevoked, a.Reports.ReleaseWorker)

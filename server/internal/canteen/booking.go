@@ -83,10 +83,11 @@ const (
 	qOrder            = `SELECT ` + orderCols + orderFrom + `WHERE o.id = ?`
 	qSubsidisedBefore = `SELECT COUNT(*) FROM meal_orders WHERE person_id = ? AND meal_date = ? AND subsidy_fen > 0 AND is_active = 1 AND id < ?`
 	qDropSubsidy      = `UPDATE meal_orders SET subsidy_fen = 0, pay_fen = ?, subsidy_note = ?, updated_at = ? WHERE id = ?`
-	// qPersonDay counts, among a person's live orders, those of this slot and the subsidised
-	// ones of the day (pending ones included, so the limit holds under concurrency).
-	qPersonDay = `SELECT COALESCE(SUM(slot_id = ?), 0), COALESCE(SUM(meal_date = ? AND subsidy_fen > 0), 0)
-		FROM meal_orders WHERE person_id = ? AND is_active = 1`
+	// qPersonDay counts, among a person's live orders of the slot's day, those of this slot and
+	// the subsidised ones (pending ones included, so the limit holds under concurrency); it reads
+	// that day only (idx_meal_orders_person_day), whatever the person's history.
+	qPersonDay = `SELECT COALESCE(SUM(slot_id = ?), 0), COALESCE(SUM(subsidy_fen > 0), 0)
+		FROM meal_orders WHERE person_id = ? AND meal_date = ? AND is_active = 1`
 	orderInsertCols = `community_id, canteen_id, slot_id, meal_date, person_id, booked_by, capacity, mode, note,
 		status, is_active, price_fen, subsidy_fen, pay_fen, subsidy_note, pickup_code, created_at, updated_at`
 	qInsertOrder = `INSERT INTO meal_orders (` + orderInsertCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 1, ?, ?, ?, ?, ?, ?, ?)`
@@ -99,14 +100,16 @@ const (
 		WHERE s.id = ? AND s.booked < s.capacity AND s.closed_at IS NULL AND s.book_by > ? AND s.price_fen = ?
 		AND o.status = 'pending'`
 	qDropPending = `UPDATE meal_orders SET status = 'cancelled', is_active = NULL, updated_at = ? WHERE id = ? AND status = 'pending'`
-	// qStalePending finds pending orders a crashed process left behind; they never took a seat.
-	qStalePending = `UPDATE meal_orders SET status = 'cancelled', is_active = NULL, updated_at = ? WHERE status = 'pending' AND created_at < ?`
+	// qStalePending finds pending orders a crashed process left behind (they never took a seat),
+	// a batch at a time, through idx_meal_orders_status_day: only orders in flight are read.
+	qStalePending = `SELECT id FROM meal_orders WHERE status = 'pending' AND created_at < ? LIMIT ?`
 	qLockOrder    = `SELECT o.id, o.slot_id, o.person_id, o.status, s.book_by FROM meal_orders o JOIN meal_slots s ON s.id = o.slot_id WHERE o.id = ? FOR UPDATE`
 	qCancelOrder  = `UPDATE meal_orders SET status = 'cancelled', is_active = NULL, updated_at = ? WHERE id = ?`
 	qFreeSeat     = `UPDATE meal_slots SET booked = booked - 1 WHERE id = ? AND booked > 0`
-	qOrdersOf     = `SELECT ` + orderCols + orderFrom + `WHERE o.person_id IN (%s) AND o.status <> 'pending' AND (o.status = ? OR ? = '') AND %s
+	// qOrdersOf is a page of one person's orders, newest first, read through
+	// idx_meal_orders_person; %s are the status and keyset conditions.
+	qOrdersOf = `SELECT ` + orderCols + orderFrom + `WHERE o.person_id = ? AND %s AND %s
 		ORDER BY o.created_at DESC, o.id DESC LIMIT ?`
-	qManagedIDs = `SELECT id FROM persons WHERE owner_user_id = ? UNION SELECT person_id FROM guardians WHERE user_id = ?`
 )
 
 func scanOrder(row interface{ Scan(...any) error }) (Order, error) {
@@ -319,7 +322,7 @@ func (s *Service) book(ctx context.Context, userID int64, in BookInput, b *check
 	used := 0
 	if q, _ := quote(rules, p, sl, 0); q.SubsidyFen > 0 {
 		var here int
-		if err := s.db.QueryRowContext(ctx, qPersonDay, sl.ID, sl.Date, p.ID).Scan(&here, &used); err != nil {
+		if err := s.db.QueryRowContext(ctx, qPersonDay, sl.ID, p.ID, sl.Date).Scan(&here, &used); err != nil {
 			return Order{}, fmt.Errorf("book: %w", err)
 		}
 		if here > 0 {
@@ -396,12 +399,30 @@ func (s *Service) holdDailyLimit(ctx context.Context, o *Order, limit int, now t
 // the slot again.
 func (s *Service) SweepPending(ctx context.Context) (int64, error) {
 	now := s.now().UTC()
-	res, err := s.db.ExecContext(ctx, qStalePending, now, now.Add(-time.Minute))
-	if err != nil {
-		return 0, fmt.Errorf("sweep pending orders: %w", err)
+	var swept int64
+	for {
+		ids, err := database.Int64s(ctx, s.db, qStalePending, now.Add(-time.Minute), sweepBatch)
+		if err != nil {
+			return swept, fmt.Errorf("sweep pending orders: %w", err)
+		}
+		// Each order on its own, by its primary key: the statement locks that row only, and
+		// skips an order its booking took a seat for in the meantime.
+		for _, id := range ids {
+			res, err := s.db.ExecContext(ctx, qDropPending, now, id)
+			if err != nil {
+				return swept, fmt.Errorf("sweep pending orders: %w", err)
+			}
+			n, _ := res.RowsAffected()
+			swept += n
+		}
+		if len(ids) < sweepBatch {
+			return swept, nil
+		}
 	}
-	return res.RowsAffected()
 }
+
+// sweepBatch is how many rows a sweep reads at a time.
+const sweepBatch = 200
 
 func openForBooking(sl Slot, now time.Time) error {
 	switch {
@@ -485,7 +506,7 @@ func (s *Service) Quote(ctx context.Context, userID, slotID, personID int64) (Qu
 		return Quote{}, err
 	}
 	var here, used int
-	if err := s.db.QueryRowContext(ctx, qPersonDay, sl.ID, sl.Date, p.ID).Scan(&here, &used); err != nil {
+	if err := s.db.QueryRowContext(ctx, qPersonDay, sl.ID, p.ID, sl.Date).Scan(&here, &used); err != nil {
 		return Quote{}, fmt.Errorf("quote: %w", err)
 	}
 	q, _ := quote(rules, p, sl, used)
@@ -533,18 +554,27 @@ func (s *Service) Cancel(ctx context.Context, userID, orderID int64) (Order, err
 // Orders pages through the orders of the persons the user manages (or of one of them), newest
 // first; status "" lists all.
 func (s *Service) Orders(ctx context.Context, userID, personID int64, status string, p paging.Page) ([]Order, string, error) {
-	in, args := "?", []any{personID}
+	ids := []int64{personID}
 	if personID == 0 {
-		in, args = qManagedIDs, []any{userID, userID}
+		var err error
+		if ids, err = s.persons.ManagedIDs(ctx, userID); err != nil {
+			return nil, "", err
+		}
 	} else if _, _, err := s.persons.ActFor(ctx, userID, personID); err != nil {
 		return nil, "", err
 	}
-	where, wargs := p.WhereNewest("o.created_at", "o.id")
-	args = append(append(append(args, status, status), wargs...), p.Limit+1)
-	out, err := database.Collect(ctx, s.db, fmt.Sprintf(qOrdersOf, in, where), args, scanOrder)
-	if err != nil {
-		return nil, "", fmt.Errorf("orders: %w", err)
+	cond, cargs := "o.status <> 'pending'", []any{}
+	if status != "" {
+		cond, cargs = "o.status <> 'pending' AND o.status = ?", []any{status}
 	}
-	items, next := paging.Trim(out, p.Limit, func(o Order) paging.Cursor { return paging.Cursor{At: o.CreatedAt, ID: o.ID} })
-	return items, next, nil
+	where, wargs := p.WhereNewest("o.created_at", "o.id")
+	query := fmt.Sprintf(qOrdersOf, cond, where)
+	return paging.OfEach(ids, p, paging.Newest, func(id int64) ([]Order, error) {
+		args := append(append(append([]any{id}, cargs...), wargs...), p.Limit+1)
+		out, err := database.Collect(ctx, s.db, query, args, scanOrder)
+		if err != nil {
+			return nil, fmt.Errorf("orders of person %d: %w", id, err)
+		}
+		return out, nil
+	}, func(o Order) paging.Cursor { return paging.Cursor{At: o.CreatedAt, ID: o.ID} })
 }

@@ -271,8 +271,9 @@ func (s *Service) Redeem(ctx context.Context, staffID int64, c Canteen, code str
 }
 
 const (
-	qStale = `SELECT id, person_id FROM meal_orders WHERE status = 'booked' AND mode IN ('eat_in', 'pickup') AND meal_date < ?
-		ORDER BY id LIMIT ?`
+	// qStale reads, through idx_meal_orders_status_day, booked orders of past days only.
+	qStale = `SELECT id, person_id FROM meal_orders WHERE status = 'booked' AND meal_date < ? AND mode IN ('eat_in', 'pickup')
+		LIMIT ?`
 	qNoShow      = `UPDATE meal_orders SET status = 'no_show', updated_at = ? WHERE id = ? AND status = 'booked'`
 	qCountNoShow = `UPDATE persons SET no_shows = no_shows + 1 WHERE id = ?`
 )
@@ -283,12 +284,7 @@ func (s *Service) SweepNoShows(ctx context.Context) (int, error) {
 	now := s.now().UTC()
 	marked := 0
 	for {
-		var batch [][2]int64
-		err := database.InTx(ctx, s.db, func(tx *sql.Tx) error {
-			var err error
-			batch, err = database.Int64Pairs(ctx, tx, qStale, s.today(), 200)
-			return err
-		})
+		batch, err := database.Int64Pairs(ctx, s.db, qStale, s.today(), sweepBatch)
 		if err != nil || len(batch) == 0 {
 			return marked, err
 		}
@@ -352,11 +348,16 @@ func (s *Service) SubsidyReport(ctx context.Context, communityID int64, month st
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	ids := make([]int64, len(out))
+	for i, l := range out {
+		ids[i] = l.PersonID
+	}
+	persons, err := s.persons.ManyInCommunity(ctx, communityID, ids)
+	if err != nil {
+		return nil, err
+	}
 	for i := range out {
-		p, err := s.persons.InCommunity(ctx, communityID, out[i].PersonID)
-		if err != nil && !errors.Is(err, person.ErrNotFound) {
-			return nil, err
-		}
+		p := persons[out[i].PersonID]
 		out[i].Name, out[i].IDCard = p.Name, p.IDCard
 		out[i].Address = strings.TrimSpace(p.BuildingName + " " + p.Unit + " " + p.Room)
 	}

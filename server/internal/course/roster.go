@@ -15,9 +15,8 @@ import (
 )
 
 const (
-	qMine = `SELECT e.id FROM enrollments e WHERE e.person_id IN (SELECT id FROM persons WHERE owner_user_id = ?
-		UNION SELECT person_id FROM guardians WHERE user_id = ?) AND %s ORDER BY e.created_at DESC, e.id DESC LIMIT ?`
-	qOfPerson = `SELECT e.id FROM enrollments e WHERE e.person_id = ? AND %s ORDER BY e.created_at DESC, e.id DESC LIMIT ?`
+	// qOfPerson is a page of one person's enrolments, through idx_enrollments_person.
+	qOfPerson = `SELECT e.id, e.created_at FROM enrollments e WHERE e.person_id = ? AND %s ORDER BY e.created_at DESC, e.id DESC LIMIT ?`
 	qRoster   = `SELECT e.id FROM enrollments e WHERE e.course_id = ? AND e.status <> 'cancelled'
 		ORDER BY e.status = 'waitlisted', e.queue_no`
 	qCheckin = `INSERT INTO attendance (enrollment_id, session_index, community_id, checked_by, checked_at) VALUES (?, ?, ?, ?, ?)
@@ -31,24 +30,34 @@ const (
 // Mine pages through the enrolments of the persons the user manages, newest first; personID
 // (when not 0) narrows them to one person the user acts for (staff too, in its community).
 func (s *Service) Mine(ctx context.Context, userID, personID int64, p paging.Page) ([]Enrollment, string, error) {
-	where, args := p.WhereNewest("e.created_at", "e.id")
-	query, head := qMine, []any{userID, userID}
-	if personID != 0 {
-		if _, _, err := s.persons.ActFor(ctx, userID, personID); err != nil {
+	persons := []int64{personID}
+	if personID == 0 {
+		var err error
+		if persons, err = s.persons.ManagedIDs(ctx, userID); err != nil {
 			return nil, "", err
 		}
-		query, head = qOfPerson, []any{personID}
+	} else if _, _, err := s.persons.ActFor(ctx, userID, personID); err != nil {
+		return nil, "", err
 	}
-	ids, err := database.Int64s(ctx, s.db, fmt.Sprintf(query, where), append(append(head, args...), p.Limit+1)...)
+	where, args := p.WhereNewest("e.created_at", "e.id")
+	query := fmt.Sprintf(qOfPerson, where)
+	keys, next, err := paging.OfEach(persons, p, paging.Newest, func(id int64) ([]paging.Cursor, error) {
+		return database.Collect(ctx, s.db, query, append(append([]any{id}, args...), p.Limit+1), func(r database.Scanner) (c paging.Cursor, err error) {
+			return c, r.Scan(&c.ID, &c.At)
+		})
+	}, func(c paging.Cursor) paging.Cursor { return c })
 	if err != nil {
 		return nil, "", err
+	}
+	ids := make([]int64, len(keys))
+	for i, k := range keys {
+		ids[i] = k.ID
 	}
 	out, err := s.enrollments(ctx, ids)
 	if err != nil {
 		return nil, "", err
 	}
-	items, next := paging.Trim(out, p.Limit, func(e Enrollment) paging.Cursor { return paging.Cursor{At: e.CreatedAt, ID: e.ID} })
-	return items, next, nil
+	return out, next, nil
 }
 
 // Roster lists a course's enrolled, then its waiting list in order.

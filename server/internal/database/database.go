@@ -227,5 +227,9 @@ func InList(ids []int64) (string, []any) {
 // likeEscaper takes LIKE's own characters literally.
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
+// LikePrefix is a LIKE pattern matching values that start with s: unlike LikeAny, an index on
+// the column serves it.
+func LikePrefix(s string) string { return likeEscaper.Replace(s) + "%" }
+
 // LikeAny is a LIKE pattern matching s anywhere in a value.
 func LikeAny(s string) string { return "%" + likeEscaper.Replace(s) + "%" }

@@ -640,7 +640,13 @@ func TestStaffRegister(t *testing.T) {
 	}
 	for query, want := range map[string]string{
 		"":                                  `李桂英,张建国,=HYPERLINK("x"),王秀兰,寿星,差一天`,
-		"&q=桂":                              "李桂英",
+		"&q=桂":                              "",
+		"&q=李":                              "李桂英",
+		"&q=李桂英":                            "李桂英",
+		"&q=lgy":                            "李桂英",
+		"&q=ZJ":                             "张建国",
+		"&q=hyper":                          `=HYPERLINK("x")`,
+		"&q=s":                              "寿星",
 		"&q=" + idElderM:                    "张建国",
 		"&q=13800001234":                    `李桂英,张建国,=HYPERLINK("x"),王秀兰,寿星,差一天`,
 		"&q=%25":                            "",

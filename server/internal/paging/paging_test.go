@@ -1,6 +1,8 @@
 package paging
 
 import (
+	"cmp"
+	"slices"
 	"testing"
 	"time"
 )
@@ -48,5 +50,79 @@ func TestTrim(t *testing.T) {
 	rows, next = Trim([]int{1, 2}, 2, key)
 	if len(rows) != 2 || next != "" {
 		t.Errorf("Trim at end = %v, %q; want [1 2] and no cursor", rows, next)
+	}
+}
+
+// OfEach merges each key's page into one, in either order, keeps a row two keys share once and
+// pages on: walking it gives every row once, whatever the page size.
+func TestOfEach(t *testing.T) {
+	base := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	type row struct {
+		key int
+		c   Cursor
+	}
+	// Keys 1 and 2 share row 5 (a report both made and about a guarded person, say).
+	var rows []row
+	for i := range 12 {
+		rows = append(rows, row{key: 1 + i%3, c: Cursor{At: base.Add(time.Duration(i/2) * time.Minute), ID: int64(i + 1)}})
+	}
+	rows = append(rows, row{key: 2, c: rows[4].c})
+	for _, o := range []Order{Newest, Oldest} {
+		for _, limit := range []int{1, 2, 5, 20} {
+			p := Page{Limit: limit}
+			var got []int64
+			for pages := 0; ; pages++ {
+				if pages > 20 {
+					t.Fatal("no end")
+				}
+				page, next, err := OfEach([]int{1, 2, 3}, p, o, func(k int) ([]Cursor, error) {
+					var out []Cursor
+					for _, r := range rows {
+						if r.key != k {
+							continue
+						}
+						after := p.After == nil || r.c.At.After(p.After.At) || (r.c.At.Equal(p.After.At) && r.c.ID > p.After.ID)
+						if o == Newest {
+							after = p.After == nil || r.c.At.Before(p.After.At) || (r.c.At.Equal(p.After.At) && r.c.ID < p.After.ID)
+						}
+						if after {
+							out = append(out, r.c)
+						}
+					}
+					slices.SortFunc(out, func(a, b Cursor) int {
+						c := a.At.Compare(b.At)
+						if c == 0 {
+							c = cmp.Compare(a.ID, b.ID)
+						}
+						if o == Newest {
+							c = -c
+						}
+						return c
+					})
+					return out[:min(len(out), p.Limit+1)], nil
+				}, func(c Cursor) Cursor { return c })
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(page) > limit {
+					t.Fatalf("%s limit %d: a page of %d", o, limit, len(page))
+				}
+				for _, c := range page {
+					got = append(got, c.ID)
+				}
+				if next == "" {
+					break
+				}
+				c, _ := decode(next)
+				p.After = &c
+			}
+			want := []int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}
+			if o == Newest {
+				slices.Reverse(want)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%s, limit %d: walked %v, want %v", o, limit, got, want)
+			}
+		}
 	}
 }

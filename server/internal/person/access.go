@@ -56,6 +56,24 @@ func (s *Service) InCommunity(ctx context.Context, communityID, personID int64) 
 	return p, err
 }
 
+// ManyInCommunity returns the persons of ids that are in the community, by id, read in batches
+// (a report of hundreds of persons asks once per hundred, not once per person).
+func (s *Service) ManyInCommunity(ctx context.Context, communityID int64, ids []int64) (map[int64]Person, error) {
+	out := make(map[int64]Person, len(ids))
+	for batch := range slices.Chunk(ids, 100) {
+		ps, err := s.store.many(ctx, batch)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			if p.CommunityID == communityID {
+				out[p.ID] = p
+			}
+		}
+	}
+	return out, nil
+}
+
 // Mine lists the persons the user manages: their own first, then those they guard (pending
 // or approved) in the order they began.
 func (s *Service) Mine(ctx context.Context, userID int64) ([]Managed, error) {
@@ -72,6 +90,13 @@ func (s *Service) Mine(ctx context.Context, userID int64) ([]Managed, error) {
 		return nil, err
 	}
 	return append(out, guarded...), nil
+}
+
+// ManagedIDs answers the ids of the persons the user manages (those Mine lists), so that a list
+// of their orders, reports or enrolments reads each person's rows through that person's index
+// (paging.OfEach) rather than a subquery the database runs against every row.
+func (s *Service) ManagedIDs(ctx context.Context, userID int64) ([]int64, error) {
+	return s.store.managedIDs(ctx, userID)
 }
 
 // Own returns the user's own person.

@@ -44,11 +44,11 @@ const (
 		(SELECT g.status FROM guardians g WHERE g.person_id = p.id AND g.user_id = ?),
 		EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = ? AND r.community_id = p.community_id AND r.role = ?)` +
 		personFrom + `WHERE p.id = ?`
-	qInsert = `INSERT INTO persons (community_id, owner_user_id, name, gender, birth_date, id_card_enc, id_card_hash,
+	qInsert = `INSERT INTO persons (community_id, owner_user_id, name, name_initials, gender, birth_date, id_card_enc, id_card_hash,
 		phone_enc, phone_hash, building_id, unit, room, living_alone, care_level, diet_notes, contacts_enc, created_by,
 		verified_at, verified_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	qUpdate = `UPDATE persons SET community_id = ?, name = ?, gender = ?, birth_date = ?, id_card_enc = ?, id_card_hash = ?,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	qUpdate = `UPDATE persons SET community_id = ?, name = ?, name_initials = ?, gender = ?, birth_date = ?, id_card_enc = ?, id_card_hash = ?,
 		phone_enc = ?, phone_hash = ?, building_id = ?, unit = ?, room = ?, living_alone = ?, care_level = ?, diet_notes = ?,
 		contacts_enc = ?, updated_at = ? WHERE id = ?`
 	qOwnForUpdate  = `SELECT id FROM persons WHERE owner_user_id = ? FOR UPDATE`
@@ -60,7 +60,7 @@ const (
 	qSubsidyStatus = `UPDATE persons SET subsidy_status = ?, updated_at = ? WHERE id = ?`
 	qSetOwner      = `UPDATE persons SET owner_user_id = ?, updated_at = ? WHERE id = ?`
 	qReleaseOwner  = `UPDATE persons SET owner_user_id = NULL, updated_at = ? WHERE id = ?`
-	qErase         = `UPDATE persons SET owner_user_id = NULL, name = '已注销', gender = '', birth_date = NULL, id_card_enc = NULL,
+	qErase         = `UPDATE persons SET owner_user_id = NULL, name = '已注销', name_initials = '', gender = '', birth_date = NULL, id_card_enc = NULL,
 		id_card_hash = NULL, phone_enc = NULL, phone_hash = NULL, unit = '', room = '', living_alone = FALSE, diet_notes = '',
 		contacts_enc = NULL, updated_at = ? WHERE id = ?`
 	qGuardianOf     = `SELECT status, relation, is_primary FROM guardians WHERE person_id = ? AND user_id = ?`
@@ -80,6 +80,8 @@ const (
 	qManaged   = `SELECT ` + personCols + `, g.status, g.relation, g.is_primary
 		FROM guardians g JOIN persons p ON p.id = g.person_id LEFT JOIN buildings b ON b.id = p.building_id
 		WHERE g.user_id = ? ORDER BY g.created_at, g.person_id LIMIT ?`
+	qManagedIDs = `SELECT id FROM persons WHERE owner_user_id = ?
+		UNION SELECT person_id FROM guardians WHERE user_id = ?`
 	qManagedCount = `SELECT (SELECT COUNT(*) FROM guardians WHERE user_id = ?) +
 		(SELECT COUNT(*) FROM guardian_requests WHERE user_id = ? AND is_open = 1 AND kind <> 'register')`
 )
@@ -186,6 +188,25 @@ func (s *store) get(ctx context.Context, q queryer, id int64) (Person, error) {
 	return p, err
 }
 
+// many returns the persons of ids that exist.
+func (s *store) many(ctx context.Context, ids []int64) ([]Person, error) {
+	in, args := database.InList(ids)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+personCols+personFrom+`WHERE p.id IN (`+in+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("persons: %w", err)
+	}
+	defer rows.Close()
+	var out []Person
+	for rows.Next() {
+		p, err := s.scanPerson(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
 func (s *store) lock(ctx context.Context, tx *sql.Tx, id int64) (Person, error) {
 	p, err := s.scanPerson(tx.QueryRowContext(ctx, qLock, id))
 	if err != nil && !errors.Is(err, ErrNotFound) {
@@ -221,7 +242,7 @@ func (s *store) insert(ctx context.Context, tx *sql.Tx, p Person, verifiedBy int
 		return 0, err
 	}
 	sd := s.seal(p.Details)
-	res, err := tx.ExecContext(ctx, qInsert, p.CommunityID, nullID(p.OwnerUserID), p.Name, p.Gender, nullDate(p.BirthDate),
+	res, err := tx.ExecContext(ctx, qInsert, p.CommunityID, nullID(p.OwnerUserID), p.Name, Initials(p.Name), p.Gender, nullDate(p.BirthDate),
 		sd.idCard, sd.idCardHash, sd.phone, sd.phoneHash, p.BuildingID, p.Unit, p.Room, p.LivingAlone, p.CareLevel,
 		p.DietNotes, sd.contacts, nullID(p.CreatedBy), nullTime(p.VerifiedAt), nullID(verifiedBy), p.CreatedAt, p.UpdatedAt)
 	if err != nil {
@@ -277,7 +298,7 @@ func (s *store) update(ctx context.Context, tx *sql.Tx, p Person) error {
 		return err
 	}
 	sd := s.seal(p.Details)
-	_, err := tx.ExecContext(ctx, qUpdate, p.CommunityID, p.Name, p.Gender, nullDate(p.BirthDate), sd.idCard, sd.idCardHash,
+	_, err := tx.ExecContext(ctx, qUpdate, p.CommunityID, p.Name, Initials(p.Name), p.Gender, nullDate(p.BirthDate), sd.idCard, sd.idCardHash,
 		sd.phone, sd.phoneHash, p.BuildingID, p.Unit, p.Room, p.LivingAlone, p.CareLevel, p.DietNotes, sd.contacts,
 		p.UpdatedAt, p.ID)
 	if err != nil {
@@ -394,6 +415,15 @@ func (s *store) managed(ctx context.Context, userID int64) ([]Managed, error) {
 	return out, rows.Err()
 }
 
+// managedIDs answers the ids of the user's own person and of those they guard.
+func (s *store) managedIDs(ctx context.Context, userID int64) ([]int64, error) {
+	ids, err := database.Int64s(ctx, s.db, qManagedIDs, userID, userID)
+	if err != nil {
+		return nil, fmt.Errorf("persons of user %d: %w", userID, err)
+	}
+	return ids, nil
+}
+
 func managedCount(ctx context.Context, q queryer, userID int64) (int, error) {
 	var n int
 	if err := q.QueryRowContext(ctx, qManagedCount, userID, userID).Scan(&n); err != nil {
@@ -404,7 +434,7 @@ func managedCount(ctx context.Context, q queryer, userID int64) (int, error) {
 
 // Filter narrows the staff register.
 type Filter struct {
-	// Query matches a name in part, or an ID card or phone number exactly.
+	// Query matches the start of a name, or an ID card or phone number exactly.
 	Query       string
 	BuildingID  int64
 	LivingAlone *bool
@@ -438,8 +468,12 @@ func (s *store) search(ctx context.Context, communityID int64, f Filter, today s
 		case validPhone(normalizePhone(q)):
 			cond, hs := s.hashIs("p.phone_hash", normalizePhone(q))
 			conds, args = append(conds, cond), append(args, hs...)
+		case initialsQuery(q):
+			// The start of the name's pinyin initials, through idx_persons_initials.
+			conds, args = append(conds, "p.name_initials LIKE ?"), append(args, database.LikePrefix(strings.ToLower(q)))
 		default:
-			conds, args = append(conds, "p.name LIKE ?"), append(args, database.LikeAny(q))
+			// From the start of the name (a surname, or a whole name), through idx_persons_name.
+			conds, args = append(conds, "p.name LIKE ?"), append(args, database.LikePrefix(q))
 		}
 	}
 	if f.BuildingID > 0 {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/linli/linli/server/internal/account"
@@ -181,6 +182,8 @@ type Deps struct {
 	OwnPerson func(ctx context.Context, userID int64) (int64, error)
 	// Roles reads the roles users hold, afresh.
 	Roles RoleReader
+	// Managed answers the ids of the persons the user manages (person.Service.ManagedIDs).
+	Managed func(ctx context.Context, userID int64) ([]int64, error)
 }
 
 // SetDeps wires the collaborators (the app does, after building them).
@@ -201,15 +204,17 @@ const (
 	qTimeline    = `INSERT INTO report_timeline (report_id, community_id, actor_user_id, actor_role, action, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`
 	qSteps       = `SELECT t.created_at, t.actor_user_id, COALESCE(u.name, ''), t.actor_role, t.action, t.note FROM report_timeline t LEFT JOIN users u ON u.id = t.actor_user_id WHERE t.report_id = ? ORDER BY t.created_at, t.id`
 	qStaffOf     = `SELECT user_id FROM user_roles WHERE community_id = ? AND role = 'staff' ORDER BY user_id`
-	qMineReports = `SELECT ` + reportCols + reportFrom + `WHERE (r.reporter_user_id = ? OR r.person_id IN (SELECT id FROM persons WHERE owner_user_id = ?
-		UNION SELECT person_id FROM guardians WHERE user_id = ?)) AND %s ORDER BY %s LIMIT ?`
-	qPersonReports = `SELECT ` + reportCols + reportFrom + `WHERE r.person_id = ? AND %s ORDER BY %s LIMIT ?`
-	qTasks         = `SELECT ` + reportCols + reportFrom + `WHERE r.assignee_user_id = ? AND (r.status = ? OR ? = '') AND %s ORDER BY %s LIMIT ?`
+	// The lists below read a page through an index that leads with their WHERE's equalities and
+	// ends (created_at, id); a status filter is added only when one is asked for (see filtered).
+	qReporterReports = `SELECT ` + reportCols + reportFrom + `WHERE r.reporter_user_id = ? AND %s ORDER BY %s LIMIT ?`
+	qPersonReports   = `SELECT ` + reportCols + reportFrom + `WHERE r.person_id = ? AND %s ORDER BY %s LIMIT ?`
+	qTasks           = `SELECT ` + reportCols + reportFrom + `WHERE r.assignee_user_id = ? AND %s ORDER BY %s LIMIT ?`
 	qOpen          = `SELECT ` + reportCols + reportFrom + `WHERE r.community_id = ? AND r.level = 'minor' AND r.status IN ('submitted', 'assigned')
 		AND %s ORDER BY %s LIMIT ?`
-	qAdminReports = `SELECT ` + reportCols + reportFrom + `WHERE r.community_id = ? AND (r.status = ? OR ? = '') AND (? = FALSE OR
-		(r.status IN ('assigned', 'submitted') AND r.accept_by < ?) OR (r.status = 'accepted' AND r.resolve_by < ?) OR r.status = 'escalated')
-		AND %s ORDER BY %s LIMIT ?`
+	qAdminReports = `SELECT ` + reportCols + reportFrom + `WHERE r.community_id = ? AND %s ORDER BY %s LIMIT ?`
+	// overdueIn are the conditions, per status, of a report past a deadline or escalated.
+	overdueAccept  = `r.status = ? AND r.accept_by < ?`
+	overdueResolve = `r.status = ? AND r.resolve_by < ?`
 )
 
 func nullFloat(f *float64) any {
@@ -745,15 +750,28 @@ func (s *Service) mustSee(ctx context.Context, userID, id int64) error {
 	return nil
 }
 
+// The reports escalation moves, a batch at a time, each through its index on (status, deadline):
+// only reports past due are read, never the history.
+const (
+	qPastAccept  = `SELECT id FROM reports WHERE status = 'assigned' AND accept_by < ? ORDER BY accept_by LIMIT ?`
+	qPastResolve = `SELECT id FROM reports WHERE status = 'accepted' AND resolve_by < ? ORDER BY resolve_by LIMIT ?`
+	qUnconfirmed = `SELECT id FROM reports WHERE status = 'resolved' AND resolved_at < ? ORDER BY resolved_at LIMIT ?`
+	sweepBatch   = 200
+)
+
 // Escalate moves reports past their deadlines to staff, and closes reports resolved more than
 // 7 days ago. It answers how many it moved.
 func (s *Service) Escalate(ctx context.Context) (int, error) {
 	now := s.now().UTC()
-	ids, err := database.Int64s(ctx, s.db, `SELECT id FROM reports WHERE (status = 'assigned' AND accept_by < ?) OR (status = 'accepted' AND resolve_by < ?)
-		ORDER BY id LIMIT 200`, now, now)
+	ids, err := database.Int64s(ctx, s.db, qPastAccept, now, sweepBatch)
 	if err != nil {
 		return 0, err
 	}
+	late, err := database.Int64s(ctx, s.db, qPastResolve, now, sweepBatch)
+	if err != nil {
+		return 0, err
+	}
+	ids = append(ids, late...)
 	moved := 0
 	for _, id := range ids {
 		_, err := s.move(ctx, id, func(l locked) error { return allowed(l, StatusAssigned, StatusAccepted) },
@@ -766,7 +784,7 @@ func (s *Service) Escalate(ctx context.Context) (int, error) {
 		}
 		moved++
 	}
-	stale, err := database.Int64s(ctx, s.db, `SELECT id FROM reports WHERE status = 'resolved' AND resolved_at < ? ORDER BY id LIMIT 200`, now.Add(-ReopenWindow))
+	stale, err := database.Int64s(ctx, s.db, qUnconfirmed, now.Add(-ReopenWindow), sweepBatch)
 	if err != nil {
 		return moved, err
 	}
@@ -787,13 +805,23 @@ func (s *Service) list(ctx context.Context, query string, args []any, p paging.P
 
 // listIn is list in either order; query has places (%s) for the keyset condition and the ORDER BY.
 func (s *Service) listIn(ctx context.Context, query string, args []any, p paging.Page, o paging.Order) ([]Report, string, error) {
-	where, wargs, order := p.Keyset("r.created_at", "r.id", o)
-	out, err := database.Collect(ctx, s.db, fmt.Sprintf(query, where, order), append(append(args, wargs...), p.Limit+1), scanReport)
+	out, err := s.page(ctx, query, args, p, o)
 	if err != nil {
-		return nil, "", fmt.Errorf("reports: %w", err)
+		return nil, "", err
 	}
-	items, next := paging.Trim(out, p.Limit, func(r Report) paging.Cursor { return paging.Cursor{At: r.CreatedAt, ID: r.ID} })
+	items, next := paging.Trim(out, p.Limit, reportCursor)
 	return items, next, nil
+}
+
+// page reads up to a page and one more of a list (query, its leading args) in order o.
+func (s *Service) page(ctx context.Context, query string, args []any, p paging.Page, o paging.Order) ([]Report, error) {
+	where, wargs, order := p.Keyset("r.created_at", "r.id", o)
+	args = append(append(slices.Clip(args), wargs...), p.Limit+1)
+	out, err := database.Collect(ctx, s.db, fmt.Sprintf(query, where, order), args, scanReport)
+	if err != nil {
+		return nil, fmt.Errorf("reports: %w", err)
+	}
+	return out, nil
 }
 
 // Mine pages through the reports a user made or that concern persons they act for; personID
@@ -805,12 +833,45 @@ func (s *Service) Mine(ctx context.Context, userID, personID int64, p paging.Pag
 		}
 		return s.list(ctx, qPersonReports, []any{personID}, p)
 	}
-	return s.list(ctx, qMineReports, []any{userID, userID, userID}, p)
+	persons, err := s.deps.Managed(ctx, userID)
+	if err != nil {
+		return nil, "", err
+	}
+	// The reporter's own, then each person's: a page of each, merged.
+	parts := []part{{qReporterReports, []any{userID}}}
+	for _, id := range persons {
+		parts = append(parts, part{qPersonReports, []any{id}})
+	}
+	return s.merged(ctx, parts, p, paging.Newest)
+}
+
+// part is one query of a merged list and its leading args.
+type part struct {
+	query string
+	args  []any
+}
+
+// merged pages through several lists at once in order o, a page of each (paging.OfEach).
+func (s *Service) merged(ctx context.Context, parts []part, p paging.Page, o paging.Order) ([]Report, string, error) {
+	return paging.OfEach(parts, p, o, func(q part) ([]Report, error) {
+		return s.page(ctx, q.query, q.args, p, o)
+	}, reportCursor)
+}
+
+func reportCursor(r Report) paging.Cursor { return paging.Cursor{At: r.CreatedAt, ID: r.ID} }
+
+// filtered puts a status condition in front of a list's query when status is not "".
+func filtered(query, status string, args []any) (string, []any) {
+	if status == "" {
+		return query, args
+	}
+	return strings.Replace(query, "%s", "r.status = ? AND %s", 1), append(args, status)
 }
 
 // Tasks pages through the reports assigned to a worker; status "" lists all.
 func (s *Service) Tasks(ctx context.Context, workerID int64, status string, p paging.Page) ([]Report, string, error) {
-	return s.list(ctx, qTasks, []any{workerID, status, status}, p)
+	q, args := filtered(qTasks, status, []any{workerID})
+	return s.list(ctx, q, args, p)
 }
 
 // Open pages through a community's minor reports volunteers may claim.
@@ -819,8 +880,24 @@ func (s *Service) Open(ctx context.Context, communityID int64, p paging.Page) ([
 }
 
 // ForStaff pages through a community's reports, newest first unless o says otherwise; overdue
-// keeps those past a deadline or escalated.
+// keeps those past a deadline or escalated: the open ones of each status, merged, so the list
+// reads the community's open reports and never its history.
 func (s *Service) ForStaff(ctx context.Context, communityID int64, status string, overdue bool, p paging.Page, o paging.Order) ([]Report, string, error) {
+	if !overdue {
+		q, args := filtered(qAdminReports, status, []any{communityID})
+		return s.listIn(ctx, q, args, p, o)
+	}
 	now := s.now().UTC()
-	return s.listIn(ctx, qAdminReports, []any{communityID, status, status, overdue, now, now}, p, o)
+	var parts []part
+	add := func(st, cond string, args ...any) {
+		if status == "" || status == st {
+			q := strings.Replace(qAdminReports, "%s", cond+" AND %s", 1)
+			parts = append(parts, part{q, append([]any{communityID, st}, args...)})
+		}
+	}
+	add(StatusSubmitted, overdueAccept, now)
+	add(StatusAssigned, overdueAccept, now)
+	add(StatusAccepted, overdueResolve, now)
+	add(StatusEscalated, "r.status = ?")
+	return s.merged(ctx, parts, p, o)
 }
