@@ -199,17 +199,17 @@ const (
 	qInsertReport = `INSERT INTO reports (community_id, reporter_user_id, person_id, category_key, category_name, level, urgency,
 		description, building_id, unit, location_text, lat, lng, anonymous, flagged, status, accept_by, resolve_by, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?)`
-	qReport      = `SELECT ` + reportCols + reportFrom + `WHERE r.id = ?`
-	qLockReport  = `SELECT status, community_id, assignee_user_id, assignee_role, level, building_id, resolved_at, reporter_user_id, person_id FROM reports WHERE id = ? FOR UPDATE`
-	qTimeline    = `INSERT INTO report_timeline (report_id, community_id, actor_user_id, actor_role, action, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`
-	qSteps       = `SELECT t.created_at, t.actor_user_id, COALESCE(u.name, ''), t.actor_role, t.action, t.note FROM report_timeline t LEFT JOIN users u ON u.id = t.actor_user_id WHERE t.report_id = ? ORDER BY t.created_at, t.id`
-	qStaffOf     = `SELECT user_id FROM user_roles WHERE community_id = ? AND role = 'staff' ORDER BY user_id`
+	qReport     = `SELECT ` + reportCols + reportFrom + `WHERE r.id = ?`
+	qLockReport = `SELECT status, community_id, assignee_user_id, assignee_role, level, building_id, resolved_at, reporter_user_id, person_id FROM reports WHERE id = ? FOR UPDATE`
+	qTimeline   = `INSERT INTO report_timeline (report_id, community_id, actor_user_id, actor_role, action, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	qSteps      = `SELECT t.created_at, t.actor_user_id, COALESCE(u.name, ''), t.actor_role, t.action, t.note FROM report_timeline t LEFT JOIN users u ON u.id = t.actor_user_id WHERE t.report_id = ? ORDER BY t.created_at, t.id`
+	qStaffOf    = `SELECT user_id FROM user_roles WHERE community_id = ? AND role = 'staff' ORDER BY user_id`
 	// The lists below read a page through an index that leads with their WHERE's equalities and
 	// ends (created_at, id); a status filter is added only when one is asked for (see filtered).
 	qReporterReports = `SELECT ` + reportCols + reportFrom + `WHERE r.reporter_user_id = ? AND %s ORDER BY %s LIMIT ?`
 	qPersonReports   = `SELECT ` + reportCols + reportFrom + `WHERE r.person_id = ? AND %s ORDER BY %s LIMIT ?`
 	qTasks           = `SELECT ` + reportCols + reportFrom + `WHERE r.assignee_user_id = ? AND %s ORDER BY %s LIMIT ?`
-	qOpen          = `SELECT ` + reportCols + reportFrom + `WHERE r.community_id = ? AND r.level = 'minor' AND r.status IN ('submitted', 'assigned')
+	qOpen            = `SELECT ` + reportCols + reportFrom + `WHERE r.community_id = ? AND r.level = 'minor' AND r.status IN ('submitted', 'assigned')
 		AND %s ORDER BY %s LIMIT ?`
 	qAdminReports = `SELECT ` + reportCols + reportFrom + `WHERE r.community_id = ? AND %s ORDER BY %s LIMIT ?`
 	// overdueIn are the conditions, per status, of a report past a deadline or escalated.
