@@ -8,11 +8,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/linli/linli/server/internal/account"
 	"github.com/linli/linli/server/internal/community"
 	"github.com/linli/linli/server/internal/config"
+	"github.com/linli/linli/server/internal/history"
 	"github.com/linli/linli/server/internal/pii"
 	"github.com/linli/linli/server/internal/reseal"
 )
@@ -32,6 +35,8 @@ func admin(ctx context.Context, args []string, getenv func(string) string, stdou
 	openid := fl.String("openid", "", "WeChat openid (the account is created if it never signed in)")
 	role := fl.String("role", "", "staff, grid_worker, canteen_staff or volunteer")
 	batch := fl.Int("batch", 200, "rows per transaction (reseal)")
+	scale := fl.Float64("scale", 1, "volumes of the history, 1.0 as docs/performance.md gives them (seed-history)")
+	communityCount := fl.Int("communities", 1, "communities the history is shared among (seed-history)")
 	if err := fl.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -82,6 +87,8 @@ func admin(ctx context.Context, args []string, getenv func(string) string, stdou
 		fmt.Fprintln(stdout, uid)
 	case "reseal":
 		return resealCmd(ctx, db, getenv, *batch, stdout)
+	case "seed-history":
+		return seedHistory(ctx, db, getenv, *scale, *communityCount, stdout, stderr)
 	default:
 		fmt.Fprintln(stderr, usage)
 		return fmt.Errorf("admin: unknown subcommand %q", args[0])
@@ -122,5 +129,30 @@ func resealCmd(ctx context.Context, db *sql.DB, getenv func(string) string, batc
 		return nil
 	}
 	fmt.Fprintf(stdout, "every value is sealed with key version %d: LINLI_DATA_KEY_PREVIOUS can be removed\n", version)
+	return nil
+}
+
+// seedHistory fills the database with two years of history (package history), sealing personal
+// data with the key serve would use.
+func seedHistory(ctx context.Context, db *sql.DB, getenv func(string) string, scale float64, communities int, stdout, stderr io.Writer) error {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	key, err := dataKey(cfg, getenv, log)
+	if err != nil {
+		return err
+	}
+	st, err := history.Seed(ctx, db, history.Options{Scale: scale, Communities: communities, DataKey: key,
+		DataKeyVersion: cfg.DataKeyVersion, Log: log})
+	if err != nil {
+		return fmt.Errorf("seed history: %w", err)
+	}
+	tables := slices.Sorted(maps.Keys(st.Rows))
+	for _, t := range tables {
+		fmt.Fprintf(stdout, "%-20s %10d\n", t, st.Rows[t])
+	}
+	fmt.Fprintf(stdout, "seeded in %s\n", st.Took.Round(time.Millisecond))
 	return nil
 }

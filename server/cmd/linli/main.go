@@ -31,7 +31,10 @@ const usage = `usage:
       ROLE is staff, grid_worker, canteen_staff or volunteer
   linli admin reseal [--batch N]
       seal personal data again under LINLI_DATA_KEY (version LINLI_DATA_KEY_VERSION), opening
-      what LINLI_DATA_KEY_PREVIOUS sealed: the key rotation of docs/operations.md`
+      what LINLI_DATA_KEY_PREVIOUS sealed: the key rotation of docs/operations.md
+  linli admin seed-history [--scale F] [--communities N]
+      add two years of made-up history (at scale 1.0: 100,000 persons, 1,000,000 meal orders,
+      100,000 reports...) for measuring; never on a database with real data`
 
 // run is the whole program; main only wires it to the process.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

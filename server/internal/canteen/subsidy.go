@@ -179,6 +179,12 @@ const (
 	noteLimitReached = "今日补贴次数已用完"
 )
 
+// Price is quote for orders written outside a booking (the history seeder writes two years of
+// them), so that their subsidies follow the same rules.
+func Price(rules []Rule, p person.Person, sl Slot, used int) (Quote, int) {
+	return quote(rules, p, sl, used)
+}
+
 // quote prices a slot for a person who already had used subsidised meals that day: the largest
 // subsidy among the rules that match and whose daily limit is not reached, for verified persons
 // only. It also answers the daily limit of the rule applied.
