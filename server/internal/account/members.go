@@ -40,11 +40,12 @@ const (
 		ORDER BY latest DESC, r.user_id DESC LIMIT ?`
 	qMembersHaving = `(MAX(r.created_at) < ? OR (MAX(r.created_at) = ? AND r.user_id < ?))`
 	qUsersByPhone  = `SELECT id FROM users WHERE phone_hash = ? AND deleted_at IS NULL ORDER BY created_at, id LIMIT ?`
-	// A name is looked for among the community's residents and role holders.
-	qUsersByName = `SELECT id FROM users WHERE community_id = ? AND deleted_at IS NULL AND name LIKE ?
+	// A name is looked for from its start among the community's residents (idx_users_name) and
+	// the holders of a role in it, who may live elsewhere.
+	qUsersByName = `SELECT id FROM users WHERE community_id = ? AND name LIKE ? AND deleted_at IS NULL
 		UNION
 		SELECT u.id FROM user_roles r JOIN users u ON u.id = r.user_id
-		WHERE r.community_id = ? AND u.deleted_at IS NULL AND u.name LIKE ?
+		WHERE r.community_id = ? AND r.role IN (` + grantedRoles + `) AND u.deleted_at IS NULL AND u.name LIKE ?
 		LIMIT ?`
 	qMemberUsers = `SELECT id, community_id, name, phone_enc FROM users WHERE id IN (%s) AND deleted_at IS NULL`
 	qMemberRoles = `SELECT user_id, role, created_at FROM user_roles
@@ -93,14 +94,14 @@ func (s *Service) Members(ctx context.Context, communityID int64, role Role, q s
 }
 
 // FindUsers finds users for staff to grant a role to: by a whole phone number anyone who bound
-// it, else by part of a name the community's residents and role holders.
+// it, else by the start of a name the community's residents and role holders.
 func (s *Service) FindUsers(ctx context.Context, communityID int64, q string) ([]Member, error) {
 	var ids []int64
 	var err error
 	if validation.Mobile(q) {
 		ids, err = database.Int64s(ctx, s.store.db, qUsersByPhone, s.box.Hash(q), MaxUserMatches)
 	} else {
-		pattern := database.LikeAny(q)
+		pattern := database.LikePrefix(q)
 		ids, err = database.Int64s(ctx, s.store.db, qUsersByName, communityID, pattern, communityID, pattern, MaxUserMatches)
 	}
 	if err != nil {

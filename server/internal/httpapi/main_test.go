@@ -22,6 +22,7 @@ import (
 
 	"github.com/linli/linli/server/internal/app"
 	"github.com/linli/linli/server/internal/config"
+	"github.com/linli/linli/server/internal/database"
 	"github.com/linli/linli/server/internal/mysqltest"
 	"github.com/linli/linli/server/internal/redistest"
 	"github.com/linli/linli/server/internal/upload"
@@ -38,8 +39,14 @@ func TestMain(m *testing.M) {
 	}
 	// The one global of the WeChat library, set once as run does.
 	util.DefaultHTTPClient = wechat.NewHTTPClient(u)
+	rec := database.NewRecorder()
+	mysqltest.Record(rec)
 	code := m.Run()
 	stop()
+	mysqltest.Record(nil)
+	if code == 0 && guardWanted() {
+		code = guard(rec.Statements())
+	}
 	os.Exit(code)
 }
 

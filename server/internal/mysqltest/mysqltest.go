@@ -157,42 +157,71 @@ func EmptyDSN(t testing.TB) string {
 	return dsn
 }
 
+// Record has every database NewDB opens from now on send its statements through rec (the query
+// guard explains them; see server/internal/querycheck).
+func Record(rec *database.Recorder) { recorder.Store(rec) }
+
+var recorder atomic.Pointer[database.Recorder]
+
 func newDB(t testing.TB, create bool) (*sql.DB, string) {
 	t.Helper()
+	db, dsn, drop, err := Fresh(create)
+	t.Cleanup(func() {
+		if db != nil {
+			db.Close()
+		}
+		if err := drop(); err != nil {
+			t.Errorf("mysqltest: %v", err)
+		}
+	})
+	if err != nil {
+		t.Fatalf("mysqltest: %v", err)
+	}
+	return db, dsn
+}
+
+// Fresh is NewDB (create) or EmptyDSN (!create) outside a test (a TestMain, say): drop removes
+// the database, and is to be called whatever the error.
+func Fresh(create bool) (db *sql.DB, dsn string, drop func() error, err error) {
 	once.Do(setup)
+	drop = func() error { return nil }
 	if initErr != nil {
-		t.Fatalf("mysqltest: %v (is MariaDB running? make test starts it)", initErr)
+		return nil, "", drop, fmt.Errorf("%v (is MariaDB running? make test starts it)", initErr)
 	}
 	ctx := context.Background()
 	name := fmt.Sprintf("linli_t_%d_%d", os.Getpid(), seq.Add(1))
-	t.Cleanup(func() {
+	drop = func() error {
 		if _, err := admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+database.QuoteIdent(name)); err != nil {
-			t.Errorf("mysqltest: drop %s: %v", name, err)
+			return fmt.Errorf("drop %s: %w", name, err)
 		}
-	})
+		return nil
+	}
 	cfg := base.Clone()
 	cfg.DBName = name
 	if !create {
-		return nil, cfg.FormatDSN()
+		return nil, cfg.FormatDSN(), drop, nil
 	}
 	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+database.QuoteIdent(name)+" CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"); err != nil {
-		t.Fatalf("mysqltest: create %s: %v", name, err)
+		return nil, "", drop, fmt.Errorf("create %s: %w", name, err)
 	}
 	for _, tbl := range tables {
 		dst := database.QuoteIdent(name) + "." + database.QuoteIdent(tbl)
 		src := database.QuoteIdent(template) + "." + database.QuoteIdent(tbl)
 		if _, err := admin.ExecContext(ctx, "CREATE TABLE "+dst+" LIKE "+src); err != nil {
-			t.Fatalf("mysqltest: copy table %s: %v", tbl, err)
+			return nil, "", drop, fmt.Errorf("copy table %s: %w", tbl, err)
 		}
 		if _, err := admin.ExecContext(ctx, "INSERT INTO "+dst+" SELECT * FROM "+src); err != nil {
-			t.Fatalf("mysqltest: copy rows of %s: %v", tbl, err)
+			return nil, "", drop, fmt.Errorf("copy rows of %s: %w", tbl, err)
 		}
 	}
-	db, err := database.Open(cfg)
+	if rec := recorder.Load(); rec != nil {
+		db, err = database.OpenRecorded(cfg, rec)
+	} else {
+		db, err = database.Open(cfg)
+	}
 	if err != nil {
-		t.Fatalf("mysqltest: open %s: %v", name, err)
+		return nil, "", drop, fmt.Errorf("open %s: %w", name, err)
 	}
 	db.SetMaxOpenConns(10)
-	t.Cleanup(func() { db.Close() })
-	return db, cfg.FormatDSN()
+	return db, cfg.FormatDSN(), drop, nil
 }
