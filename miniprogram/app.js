@@ -1,9 +1,12 @@
 const session = require('./utils/session');
 const inbox = require('./utils/inbox');
 const subscribe = require('./utils/subscribe');
+const privacy = require('./utils/privacy');
 
 App({
   onLaunch() {
+    // First: WeChat's privacy agreement, asked through the app's own popup on every page.
+    privacy.init();
     // The template ids are needed before the first tap that asks consent (WeChat refuses a
     // request that waits on the network); a failure is retried later.
     subscribe.load();

@@ -3,4 +3,7 @@
 module.exports = {
   baseURL: 'http://localhost:8080/api/v1',
   timeout: 15000,
+  // Who answers privacy requests (pages/privacy): the operator's name and a phone or email.
+  // Left empty, the policy sends the user to their community's staff, who run the service.
+  privacy: { operator: '', contact: '' },
 };

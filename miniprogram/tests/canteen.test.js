@@ -223,7 +223,7 @@ describe('rider', () => {
     expect(comp.dom.innerHTML).toContain('2幢');
     expect(comp.dom.innerHTML).toContain('饮食：少糖');
     comp.instance.call({ currentTarget: { dataset: { phone: '13857900001' } } });
-    expect(wx.makePhoneCall).toHaveBeenCalledWith({ phoneNumber: '13857900001' });
+    expect(wx.makePhoneCall).toHaveBeenCalledWith(expect.objectContaining({ phoneNumber: '13857900001' }));
     comp.instance.noAnswer({ currentTarget: { dataset: { id: 31 } } });
     wx.showModal.mock.calls[0][0].success({ confirm: true, content: '敲门三次' });
     await settle();

@@ -240,6 +240,8 @@ describe('registering a family member', () => {
     type('id_card', '330702194503050022');
     type('unit', '1单元');
     type('room', '102');
+    comp.querySelector('#consent').dispatchEvent('tap');
+    await settle();
     answer('accept');
     await tapAsksFirst(() => comp.instance.submit());
     expect(calls.find((c) => c.key === 'POST /me/subscriptions').data).toEqual({ template_ids: ['tpl-meal'] });

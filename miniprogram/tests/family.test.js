@@ -86,6 +86,9 @@ describe('family form', () => {
     type('contact_name', '王小明');
     type('contact_phone', '13857900002');
     comp.instance.onSwitch({ detail: { value: true } });
+    // 我已获得TA的同意: ticked on the page.
+    comp.querySelector('#consent').dispatchEvent('tap');
+    await settle();
     return { comp, calls, type };
   }
 
@@ -116,7 +119,7 @@ describe('family form', () => {
     expect(calls.find((c) => c.key === 'POST /persons').data).toEqual({
       name: '王秀英', building_id: 71, unit: '1单元', room: '102', living_alone: true, care_level: 'partly_dependent',
       diet_notes: '', id_card: '330702194503050022', relation: 'parent',
-      emergency_contacts: [{ name: '王小明', phone: '13857900002', relation: '' }],
+      emergency_contacts: [{ name: '王小明', phone: '13857900002', relation: '' }], consent: true,
     });
     expect(wx.navigateBack).toHaveBeenCalled();
   });
@@ -164,6 +167,8 @@ describe('family form', () => {
     comp.instance.onLoad({ id: '11' });
     await settle();
     comp.instance.onInput({ currentTarget: { dataset: { field: 'id_card' } }, detail: { value: '330702194503050030' } });
+    comp.querySelector('#consent').dispatchEvent('tap');
+    await settle();
     await comp.instance.submit();
     expect(comp.data.errors.id_card).toBe('该身份证号已在本社区登记');
     expect(wx.showModal).not.toHaveBeenCalled();

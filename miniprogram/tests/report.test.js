@@ -74,7 +74,7 @@ describe('report form', () => {
     comp.instance.pickCategory({ detail: { value: '1' } });
     expect(wx.showModal.mock.calls[0][0].content).toContain('110 / 120');
     wx.showModal.mock.calls[0][0].success({ confirm: true });
-    expect(wx.makePhoneCall).toHaveBeenCalledWith({ phoneNumber: '120' });
+    expect(wx.makePhoneCall).toHaveBeenCalledWith(expect.objectContaining({ phoneNumber: '120' }));
     comp.instance.pickCategory({ detail: { value: '0' } });
     comp.instance.onInput({ currentTarget: { dataset: { field: 'description' } }, detail: { value: ' 水管漏水 ' } });
     comp.instance.pickBuilding({ detail: { value: '1' } });

@@ -46,6 +46,18 @@ global.wx = {
   stopPullDownRefresh: jest.fn(),
 };
 
+// WeChat's privacy agreement (utils/privacy.js) and the settings a refusal points to
+// (utils/denied.js): called, never answered unless a test says how.
+Object.assign(global.wx, {
+  onNeedPrivacyAuthorization: jest.fn(),
+  getPrivacySetting: jest.fn(),
+  openPrivacyContract: jest.fn(),
+  openSetting: jest.fn(),
+  openAppAuthorizeSetting: jest.fn(),
+  getLocation: jest.fn(),
+  chooseLocation: jest.fn(),
+});
+
 global.resetWx = () => {
   storage.clear();
   Object.values(global.wx).forEach((fn) => fn.mockClear && fn.mockClear());

@@ -4,6 +4,7 @@
 // "已联系上，平安" (closes the alert for everyone) and "我去看看". Its steps show who did what.
 const pageBehavior = require('../../behaviors/page');
 const api = require('../../utils/api');
+const denied = require('../../utils/denied');
 const session = require('../../utils/session');
 const words = require('../../utils/alert');
 
@@ -90,7 +91,7 @@ Component({
     call(e) {
       const phone = e.currentTarget.dataset.phone;
       if (phone) {
-        wx.makePhoneCall({ phoneNumber: String(phone), fail: () => {} });
+        denied.call(phone);
       }
     },
     async safe() {

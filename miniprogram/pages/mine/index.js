@@ -1,5 +1,6 @@
 const pageBehavior = require('../../behaviors/page');
 const api = require('../../utils/api');
+const denied = require('../../utils/denied');
 const care = require('../../utils/care');
 const session = require('../../utils/session');
 const inbox = require('../../utils/inbox');
@@ -47,6 +48,7 @@ Component({
       wx.scanCode({
         onlyFromCamera: true,
         scanType: ['qrCode'],
+        fail: (err) => denied.explain('scan', err),
         success: (res) => {
           const ticket = consoleWords.ticketOf(res.result);
           if (!ticket) {
@@ -57,13 +59,17 @@ Component({
         },
       });
     },
+    openPrivacy() {
+      wx.navigateTo({ url: '/pages/privacy/index' });
+    },
     editProfile() {
       wx.navigateTo({ url: '/pages/onboarding/index' });
     },
-    // Phone binding is optional; a refusal changes nothing.
+    // Phone binding is optional; a refusal changes nothing but is said.
     async onPhone(e) {
       const code = e.detail && e.detail.code;
       if (!code) {
+        denied.explain('phone', e.detail, '手机号是选填的，不影响使用；想绑定时再点一次即可。');
         return;
       }
       this.setData({ binding: true });
@@ -86,7 +92,7 @@ Component({
     deleteAccount() {
       wx.showModal({
         title: '注销账号',
-        content: '注销后将清除您的手机号和登录信息，且不可恢复。确定注销吗？',
+        content: '注销后将结束登录，删除您的手机号、姓名和消息；没有家属代办的本人档案也会清除其中的个人信息（详见隐私政策）。不可恢复，确定注销吗？',
         confirmText: '注销',
         confirmColor: '#d54941',
         success: async (res) => {

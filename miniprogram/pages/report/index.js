@@ -2,6 +2,7 @@
 const pageBehavior = require('../../behaviors/page');
 const paged = require('../../behaviors/paged');
 const session = require('../../utils/session');
+const denied = require('../../utils/denied');
 const words = require('../../utils/report');
 
 function decorate(r) {
@@ -55,7 +56,7 @@ Component({
       wx.navigateTo({ url: '/pages/report/task/index' });
     },
     callEmergency(e) {
-      wx.makePhoneCall({ phoneNumber: e.currentTarget.dataset.number });
+      denied.call(e.currentTarget.dataset.number);
     },
   },
 });

@@ -148,7 +148,7 @@ func seedDemoElders(ctx context.Context, a *app.App, communityID int64, building
 		LivingAlone: true, CareLevel: person.CarePartly, DietNotes: "糖尿病，少糖少盐",
 		Contacts: []person.Contact{{Name: "王小明", Phone: "13857900002", Relation: "儿子"}},
 	}
-	m, err := a.Persons.Register(ctx, users[demoResident], mother, "parent", nil)
+	m, err := a.Persons.Register(ctx, users[demoResident], mother, "parent", true, nil)
 	if err != nil {
 		return err
 	}
@@ -168,7 +168,7 @@ func seedDemoElders(ctx context.Context, a *app.App, communityID int64, building
 		Name: "李大爷", Gender: person.GenderMale, BirthDate: "1940-02-20", BuildingID: buildings[2], Unit: "3单元", Room: "101",
 		LivingAlone: true, CareLevel: person.CareSelf, DietNotes: "牙口不好，饭菜要软",
 	}
-	if _, err := a.Persons.Register(ctx, users[demoResident], neighbour, "other", nil); err != nil {
+	if _, err := a.Persons.Register(ctx, users[demoResident], neighbour, "other", true, nil); err != nil {
 		return err
 	}
 	walkIn := person.Details{

@@ -167,8 +167,12 @@ func (s *Server) adminCreatePerson(c *gin.Context) {
 	if !readBody(c, &req) {
 		return
 	}
-	if req.Relation != "" {
+	switch {
+	case req.Relation != "":
 		fail(c, validation.Field("relation", "不支持的字段"))
+		return
+	case req.Consent != nil:
+		fail(c, validation.Field("consent", "不支持的字段"))
 		return
 	}
 	p, err := s.Persons.RegisterWalkIn(c.Request.Context(), userID(c), communityID(c), req.details(), req.missing())

@@ -120,6 +120,8 @@ type personRequest struct {
 	CareLevel         string        `json:"care_level"`
 	DietNotes         string        `json:"diet_notes"`
 	EmergencyContacts []contactJSON `json:"emergency_contacts"`
+	// Consent is POST /persons only (see consentOf).
+	Consent *bool `json:"consent"`
 }
 
 func contactsOf(in []contactJSON) []person.Contact {
@@ -153,12 +155,27 @@ func (s *Server) listPersons(c *gin.Context) {
 	replyList(c, rows, "", err, s.managedOf)
 }
 
+// consentOf reads `consent`, which a resident confirms when giving someone else's ID card and
+// health details (sensitive data): optional, so older clients go on; true is noted in the
+// person's audit trail; false refuses the request.
+func consentOf(consent *bool) (bool, error) {
+	if consent != nil && !*consent {
+		return false, validation.Field("consent", "须先获得本人（或其监护人）同意")
+	}
+	return consent != nil, nil
+}
+
 func (s *Server) createPerson(c *gin.Context) {
 	var req personRequest
 	if !readBody(c, &req) {
 		return
 	}
-	m, err := s.Persons.Register(c.Request.Context(), userID(c), req.details(), req.Relation, req.missing())
+	consented, err := consentOf(req.Consent)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	m, err := s.Persons.Register(c.Request.Context(), userID(c), req.details(), req.Relation, consented, req.missing())
 	reply(c, http.StatusCreated, m, err, s.managedOf)
 }
 
@@ -201,6 +218,7 @@ type patchPersonRequest struct {
 	CareLevel         *string        `json:"care_level"`
 	DietNotes         *string        `json:"diet_notes"`
 	EmergencyContacts *[]contactJSON `json:"emergency_contacts"`
+	Consent           *bool          `json:"consent"`
 }
 
 func set[T any](dst *T, v *T) {
@@ -232,8 +250,12 @@ func (s *Server) patchPerson(c *gin.Context) {
 	if !ok {
 		return
 	}
-	ctx := c.Request.Context()
-	if _, err := s.Persons.Update(ctx, userID(c), id, req.apply); err != nil {
+	consented, err := consentOf(req.Consent)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if _, err := s.Persons.Update(c.Request.Context(), userID(c), id, req.apply, consented); err != nil {
 		fail(c, err)
 		return
 	}

@@ -113,8 +113,9 @@ func (s *Service) Guardians(ctx context.Context, personID int64) ([]Guardian, er
 // then checked whole. Staff's changes keep a verification; anyone else's change to a name,
 // birth date or ID card undoes it, to be seen again. Anyone but staff giving a new ID card makes
 // a try (allowTry); one on file in another record is an *ExistsError naming that record only to a
-// caller who may see it, and that record's audit trail tells its staff.
-func (s *Service) Update(ctx context.Context, userID, personID int64, edit func(*Details)) (Person, error) {
+// caller who may see it, and that record's audit trail tells its staff. consented is as for
+// Register, noted when the change touches the ID card or health details.
+func (s *Service) Update(ctx context.Context, userID, personID int64, edit func(*Details), consented bool) (Person, error) {
 	current, capacity, err := s.ActFor(ctx, userID, personID)
 	if err != nil {
 		return Person{}, err
@@ -162,7 +163,7 @@ func (s *Service) Update(ctx context.Context, userID, personID int64, edit func(
 			note = "身份信息已改，需重新核验"
 		}
 		return audit(ctx, tx, Entry{CommunityID: before.CommunityID, PersonID: personID, ActorUserID: userID, Capacity: capacity,
-			Action: ActUpdated, Fields: changed, Note: note, At: now})
+			Action: ActUpdated, Fields: changed, Note: consentNote(note, consented, changed), At: now})
 	})
 	var exists *ExistsError
 	if errors.As(err, &exists) {

@@ -150,6 +150,26 @@ func changedFields(before, after Person) []string {
 // identityFields are the fields whose change undoes a verification made by staff.
 var identityFields = []string{"name", "birth_date", "id_card"}
 
+// sensitiveFields are the sensitive personal data a relative gives for someone else (个人信息保护法
+// art. 28-29: the ID card and health details), which need that person's separate consent.
+var sensitiveFields = []string{"id_card", "living_alone", "care_level", "diet_notes"}
+
+// ConsentNote is the audit note of a registration or change in which the one who filled it in
+// confirmed that the person (or their guardian) agreed to give their ID card and health details.
+const ConsentNote = "填写人确认已获本人同意提供身份证号和健康信息"
+
+// consentNote adds ConsentNote to note when consent was confirmed for a change touching
+// sensitive fields.
+func consentNote(note string, consented bool, changed []string) string {
+	if !consented || !slices.ContainsFunc(changed, func(f string) bool { return slices.Contains(sensitiveFields, f) }) {
+		return note
+	}
+	if note == "" {
+		return ConsentNote
+	}
+	return note + "；" + ConsentNote
+}
+
 // RecordReads audits that an actor read the full phone numbers of persons (the delivery lists,
 // the one place they are shown unmasked).
 func (s *Service) RecordReads(ctx context.Context, actorID, communityID int64, capacity Capacity, personIDs []int64, note string) error {

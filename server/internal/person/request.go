@@ -168,8 +168,10 @@ func (s *Service) requestForRequester(ctx context.Context, id int64) (Request, e
 // record to a caller who may see it, and otherwise filing the caller's request to join as its
 // guardian, for staff to decide (answerExists). An ID card given is a try (allowTry).
 //
-// missing holds fields the caller found missing; they are reported with the rest.
-func (s *Service) Register(ctx context.Context, userID int64, d Details, relation string, missing validation.Errors) (Managed, error) {
+// consented records in the audit trail that the caller confirmed the person's consent to give
+// their ID card and health details (ConsentNote). missing holds fields the caller found
+// missing; they are reported with the rest.
+func (s *Service) Register(ctx context.Context, userID int64, d Details, relation string, consented bool, missing validation.Errors) (Managed, error) {
 	if err := s.checkRegistration(&d, relation, missing); err != nil {
 		return Managed{}, err
 	}
@@ -201,8 +203,9 @@ func (s *Service) Register(ctx context.Context, userID int64, d Details, relatio
 		if _, err := tx.ExecContext(ctx, qInsertRequest, communityID, p.ID, userID, relation, KindRegister, nil, nil, now); err != nil {
 			return fmt.Errorf("register person: %w", err)
 		}
+		fields := filledFields(d)
 		return audit(ctx, tx, Entry{CommunityID: communityID, PersonID: p.ID, ActorUserID: userID, Capacity: CapPendingGuardian,
-			Action: ActCreated, Fields: filledFields(d), At: now})
+			Action: ActCreated, Fields: fields, Note: consentNote("", consented, fields), At: now})
 	})
 	var exists *ExistsError
 	if errors.As(err, &exists) {

@@ -61,8 +61,8 @@ const (
 	qSetOwner      = `UPDATE persons SET owner_user_id = ?, updated_at = ? WHERE id = ?`
 	qReleaseOwner  = `UPDATE persons SET owner_user_id = NULL, updated_at = ? WHERE id = ?`
 	qErase         = `UPDATE persons SET owner_user_id = NULL, name = '已注销', name_initials = '', gender = '', birth_date = NULL, id_card_enc = NULL,
-		id_card_hash = NULL, phone_enc = NULL, phone_hash = NULL, unit = '', room = '', living_alone = FALSE, diet_notes = '',
-		contacts_enc = NULL, updated_at = ? WHERE id = ?`
+		id_card_hash = NULL, phone_enc = NULL, phone_hash = NULL, unit = '', room = '', living_alone = FALSE,
+		care_level = 'self_care', diet_notes = '', subsidy_status = '', contacts_enc = NULL, updated_at = ? WHERE id = ?`
 	qGuardianOf     = `SELECT status, relation, is_primary FROM guardians WHERE person_id = ? AND user_id = ?`
 	qInsertGuardian = `INSERT INTO guardians (person_id, user_id, community_id, relation, status, is_primary, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`

@@ -1,6 +1,7 @@
 // 取餐核销 (canteen staff): scan or type a pick-up code to close the order, and today's prep list.
 const pageBehavior = require('../../../behaviors/page');
 const api = require('../../../utils/api');
+const denied = require('../../../utils/denied');
 const words = require('../../../utils/canteen');
 
 Component({
@@ -35,6 +36,7 @@ Component({
     scan() {
       wx.scanCode({
         scanType: ['qrCode', 'barCode'],
+        fail: (err) => denied.explain('scan', err, '也可以直接输入 6 位取餐码。'),
         success: (res) => {
           const code = String(res.result || '').replace(/\D/g, '');
           this.setData({ code });

@@ -2,6 +2,7 @@
 // door, which alerts the family and the grid worker at once.
 const pageBehavior = require('../../../behaviors/page');
 const api = require('../../../utils/api');
+const denied = require('../../../utils/denied');
 const words = require('../../../utils/canteen');
 
 function decorate(list) {
@@ -35,7 +36,7 @@ Component({
     call(e) {
       const phone = e.currentTarget.dataset.phone;
       if (phone) {
-        wx.makePhoneCall({ phoneNumber: phone });
+        denied.call(phone);
       }
     },
     async record(id, outcome, note) {

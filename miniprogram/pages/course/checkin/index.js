@@ -2,6 +2,7 @@
 // the person on the roster. Attendance and certificates show as they change.
 const pageBehavior = require('../../../behaviors/page');
 const api = require('../../../utils/api');
+const denied = require('../../../utils/denied');
 const words = require('../../../utils/course');
 
 function line(l, sessionIndex) {
@@ -95,6 +96,7 @@ Component({
     scan() {
       wx.scanCode({
         scanType: ['qrCode'],
+        fail: (err) => denied.explain('scan', err, '也可以在名单上直接点“签到”。'),
         success: (res) => {
           const id = words.enrollmentID(res.result);
           if (!id) {

@@ -84,6 +84,31 @@ Component({
         },
       });
     },
+    // The right to delete (隐私政策): the ID card and phone numbers are erased on the server. A
+    // verified person must then be verified again by staff before subsidies apply.
+    clearNumbers() {
+      const p = this.data.person;
+      const body = {};
+      if (p.id_card) body.id_card = '';
+      if (p.phone) body.phone = '';
+      const again = p.id_card && p.verified ? '删除身份证号后需社区重新核对身份，核对前订餐不享受补贴。' : '';
+      wx.showModal({
+        title: '删除身份证号和电话',
+        content: '删除后不再保存TA的' + (p.id_card ? (p.phone ? '身份证号和电话' : '身份证号') : '电话') + '，需要时可以重新填写。' + again + '确定删除吗？',
+        confirmText: '删除',
+        confirmColor: '#d54941',
+        success: async (res) => {
+          if (!res.confirm) return;
+          try {
+            await api.patch('/persons/' + this.data.id, body, { loading: '删除中' });
+            wx.showToast({ title: '已删除', icon: 'success' });
+            this.load();
+          } catch (err) {
+            // Shown by the API client.
+          }
+        },
+      });
+    },
     leave() {
       wx.showModal({
         title: '不再代办',

@@ -11,6 +11,10 @@ const labels = require('../../../utils/person');
 const CONSENT = ['meal_notice', 'safety_alert'];
 
 const REQUIRED = '必填';
+// Someone else's ID card and health details are sensitive personal data (个人信息保护法): the
+// relative confirms, on its own, that the person agreed (the server notes it in the audit trail).
+const CONSENT_MISSING = '请先勾选“我已获得TA的同意”';
+const CONSENT_REFUSED = '身份证号和健康状况（独居、身体状况、饮食）属于敏感个人信息，需要TA本人（或TA的监护人）同意后才能代为填写。征得同意后，请勾选表单上方的“我已获得TA的同意”再提交。';
 const MOBILE = /^1[3-9]\d{9}$/;
 const LANDLINE = /^0\d{2,3}-?\d{7,8}$/;
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -78,6 +82,7 @@ Component({
     form: Object.assign({}, emptyForm),
     contacts: [],
     consentNote: '',
+    agreed: false,
     errors: {},
   },
   methods: {
@@ -120,6 +125,24 @@ Component({
         maskedPhone: p.phone || '',
         maskedContactPhone: contact.phone || '',
       });
+      this.before = this.health();
+    },
+    // health is what consent covers besides the ID card, as the form holds it.
+    health() {
+      const f = this.data.form;
+      return [!!f.living_alone, this.data.careIndex, String(f.diet_notes || '').trim()].join('|');
+    },
+    // needsConsent: registering someone, or changing someone else's ID card or health details.
+    needsConsent() {
+      if (this.data.own) return false;
+      if (!this.data.id) return true;
+      return !!String(this.data.form.id_card || '').trim() || this.health() !== this.before;
+    },
+    toggleConsent() {
+      this.setData({ agreed: !this.data.agreed, 'errors.consent': '' });
+    },
+    openPolicy() {
+      wx.navigateTo({ url: '/pages/privacy/index' });
     },
     async pickCommunity(e) {
       this.setData({ communityIndex: Number(e.detail.value), buildingIndex: -1, 'errors.building_id': '' });
@@ -171,6 +194,7 @@ Component({
       if (text('contact_phone') && !validPhone(text('contact_phone'))) errors.contact_phone = '电话号码不正确';
       if (text('contact_phone') && !text('contact_name')) errors.contact_name = '请填写联系人姓名';
       if (text('contact_name') && !text('contact_phone') && !this.data.maskedContactPhone) errors.contact_phone = REQUIRED;
+      if (!this.data.agreed && this.needsConsent()) errors.consent = CONSENT_MISSING;
       this.setData({ errors });
       return Object.keys(errors).length === 0;
     },
@@ -199,11 +223,18 @@ Component({
       if (!this.data.id) {
         body.relation = labels.RELATIONS[this.data.relationIndex].value;
       }
+      if (this.needsConsent()) {
+        body.consent = true;
+      }
       return body;
     },
     async submit() {
       if (!this.validate()) {
-        wx.showToast({ title: '请按提示修改', icon: 'none' });
+        if (this.data.errors.consent) {
+          wx.showModal({ title: '需要先征得TA的同意', content: CONSENT_REFUSED, showCancel: false, confirmText: '知道了' });
+        } else {
+          wx.showToast({ title: '请按提示修改', icon: 'none' });
+        }
         return;
       }
       // First, before any wait: WeChat takes a consent request only straight from the tap.

@@ -4,6 +4,7 @@
 // consent for the progress message first, then submits whatever the answer.
 const pageBehavior = require('../../../behaviors/page');
 const api = require('../../../utils/api');
+const denied = require('../../../utils/denied');
 const session = require('../../../utils/session');
 const subscribe = require('../../../utils/subscribe');
 const community = require('../../../utils/community');
@@ -124,7 +125,7 @@ Component({
         cancelText: '继续报事',
         success: (res) => {
           if (res.confirm) {
-            wx.makePhoneCall({ phoneNumber: '120' });
+            denied.call('120');
           }
         },
       });
@@ -136,6 +137,7 @@ Component({
         count: left,
         mediaType: ['image'],
         sizeType: ['compressed'],
+        fail: (err) => denied.explain('photo', err, '不加照片也可以提交。'),
         success: async (res) => {
           this.setData({ uploading: true });
           try {

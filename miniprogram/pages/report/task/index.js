@@ -6,6 +6,7 @@
 const pageBehavior = require('../../../behaviors/page');
 const paged = require('../../../behaviors/paged');
 const api = require('../../../utils/api');
+const denied = require('../../../utils/denied');
 const session = require('../../../utils/session');
 const subscribe = require('../../../utils/subscribe');
 const words = require('../../../utils/report');
@@ -139,6 +140,7 @@ Component({
                 count: 9,
                 mediaType: ['image'],
                 sizeType: ['compressed'],
+                fail: (err) => denied.explain('photo', err, '可以再点“完成”，选“不用了”直接完成。'),
                 success: async (media) => {
                   const ids = [];
                   try {
