@@ -88,7 +88,7 @@ Component({
         title: '注销账号',
         content: '注销后将清除您的手机号和登录信息，且不可恢复。确定注销吗？',
         confirmText: '注销',
-        confirmColor: '#d54941',
+        confirmColor: '#c0392b',
         success: async (res) => {
           if (!res.confirm) {
             return;
