@@ -8,13 +8,13 @@ export LINLI_WECHAT_FAKE ?= 1
 export LINLI_MYSQL_DSN ?= linli:linli@tcp(127.0.0.1:3306)/linli
 export LINLI_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test services vet staticcheck go-test mp-test mp-deps build fmt bench-canteen bench-reports bench-uploads \
+.PHONY: run test services vet staticcheck go-test mp-test mp-render mp-deps build fmt bench-canteen bench-reports bench-uploads \
 	console console-deps console-test browser
 
 run: services console
 	$(GO) run ./server/cmd/linli serve --demo
 
-test: services vet go-test mp-test console-test
+test: services vet go-test mp-test mp-render console-test
 
 services:
 	@bash scripts/services.sh
@@ -37,6 +37,12 @@ mp-deps:
 
 mp-test: mp-deps
 	cd miniprogram && npm run --silent npm:assemble && npx jest --ci && npx eslint .
+
+# The ageing-friendly check (docs/decisions.md): the main pages rendered with TDesign's real
+# components, in normal and care mode, measured in headless Chromium; screenshots in
+# miniprogram/.shots/.
+mp-render: mp-deps browser
+	cd miniprogram && npm run --silent npm:assemble && npx jest --ci --config jest.render.config.js
 
 fmt:
 	gofmt -w server embed.go

@@ -1,22 +1,10 @@
 const { fakeServer, page, settle } = require('./helpers');
+const { at, today, tomorrow, slot, order } = require('./records');
 const words = require('../utils/canteen');
 
 const me = { id: 5, name: '王小明', phone: null, community_id: 7, roles: [{ community_id: 7, role: 'resident' }], person_id: 3 };
 const list = (items, next) => () => [200, { items, next_cursor: next || '' }];
 const error = (status, code, message) => () => [status, { error: { code, message, request_id: 'r' } }];
-
-const inHours = (h) => new Date(Date.now() + h * 3600 * 1000).toISOString().replace('Z', '+00:00');
-const today = words.shanghaiDate();
-const tomorrow = words.shanghaiDate(Date.now() + 86400000);
-const slot = (over) => Object.assign({
-  id: 11, canteen_id: 1, date: today, meal: 'lunch', dishes: [{ name: '红烧肉' }, { name: '清炒时蔬' }], capacity: 60, booked: 10,
-  remaining: 50, price_fen: 1500, book_by: inHours(2), modes: ['eat_in', 'pickup', 'delivery'], closed: false, close_reason: '',
-}, over);
-const order = (over) => Object.assign({
-  id: 21, status: 'booked', slot_id: 11, person_id: 3, person_name: '王秀英', canteen_id: 1, canteen_name: '中埂邻里食堂',
-  date: today, meal: 'lunch', mode: 'pickup', note: '', price_fen: 1500, subsidy_fen: 500, pay_fen: 1000, subsidy_note: '80岁以上',
-  pickup_code: '042517', book_by: inHours(2), cancellable: true, outcome_note: '', created_at: '',
-}, over);
 
 beforeEach(() => global.resetWx());
 
@@ -38,7 +26,7 @@ describe('canteen menu', () => {
       'GET /canteens/1/slots': list([
         slot(),
         slot({ id: 12, meal: 'dinner', remaining: 0, booked: 60 }),
-        slot({ id: 13, date: tomorrow, book_by: inHours(-1) }),
+        slot({ id: 13, date: tomorrow, book_by: at(-1) }),
       ]),
     });
     const comp = page('canteen');
@@ -46,7 +34,7 @@ describe('canteen menu', () => {
     await settle();
     expect(calls.every((c) => !c.header.Authorization)).toBe(true);
     const html = comp.dom.innerHTML;
-    for (const text of ['中埂邻里食堂', '今天', '明天', '红烧肉、清炒时蔬', '15.00元', '剩 50 份', '已订满']) {
+    for (const text of ['中埂邻里食堂', '今天', '明天', '红烧肉、清炒时蔬', '15.00元', '剩 50 份', '已订满：这一餐的份数已经订完', '不能预订']) {
       expect(html).toContain(text);
     }
     expect(comp.querySelectorAll('.slot')).toHaveLength(2);

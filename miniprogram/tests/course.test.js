@@ -1,4 +1,5 @@
 const { fakeServer, page, settle } = require('./helpers');
+const { at, course } = require('./records');
 const words = require('../utils/course');
 
 const me = { id: 5, name: '王小明', phone: null, community_id: 7, roles: [{ community_id: 7, role: 'resident' }], person_id: 3 };
@@ -6,16 +7,6 @@ const staff = Object.assign({}, me, { roles: [{ community_id: 7, role: 'staff' }
 const list = (items, next) => () => [200, { items, next_cursor: next || '' }];
 const error = (status, code, message) => () => [status, { error: { code, message, request_id: 'r' } }];
 
-const at = (h) => new Date(Date.now() + h * 3600 * 1000 + 8 * 3600 * 1000).toISOString().slice(0, 19) + '+08:00';
-const course = (over) => Object.assign({
-  id: 31, community_id: 7, theme: '家长成长', title: '缓解育儿焦虑', teacher: '林老师', description: '先照顾好自己的情绪。',
-  audience: 'parents', min_age: null, max_age: null, capacity: 30, enrolled: 12, waitlisted: 0, enroll_by: at(24), closed: false,
-  certificate_sessions: 2,
-  sessions: [
-    { index: 1, starts_at: at(48), ends_at: at(49.5), place: '家长学校教室' },
-    { index: 2, starts_at: at(216), ends_at: at(217.5), place: '家长学校教室' },
-  ],
-}, over);
 const enrollment = (over) => Object.assign({
   id: 51, course_id: 31, course_title: '缓解育儿焦虑', person_id: 3, person_name: '王小明', status: 'enrolled', waitlist_position: null,
   attended: [], certificate: false, qr: 'linli-enrollment:51', created_at: at(0),

@@ -1,15 +1,8 @@
 const { fakeServer, loginRoute, page, settle } = require('./helpers');
+const { person } = require('./records');
 
 const me = { id: 5, name: '王小明', phone: null, community_id: 7, roles: [{ community_id: 7, role: 'resident' }], person_id: 3 };
 const staffUser = Object.assign({}, me, { roles: me.roles.concat([{ community_id: 7, role: 'staff' }]) });
-
-const person = (over) => Object.assign({
-  id: 11, community_id: 7, name: '王秀英', gender: 'female', birth_date: '1945-03-05', age: 81,
-  id_card: '330702********0022', phone: '138****0001', building_id: 70, building_name: '2幢', unit: '1单元', room: '102',
-  living_alone: true, care_level: 'partly_dependent', diet_notes: '少糖', emergency_contacts: [{ name: '王小明', phone: '138****0002', relation: '儿子' }],
-  verified: true, has_account: false, guardianship: 'approved', relation: 'parent', primary: true,
-  created_at: '2026-11-26T10:00:00+08:00', updated_at: '2026-11-26T10:00:00+08:00',
-}, over);
 
 const error = (status, code, message, extra) => () => [status, { error: Object.assign({ code, message, request_id: 'r' }, extra) }];
 const list = (items) => () => [200, { items, next_cursor: '' }];

@@ -98,6 +98,24 @@ describe('report form', () => {
     expect(wx.redirectTo).toHaveBeenCalledWith({ url: '/pages/report/detail/index?id=77' });
   });
 
+  test('a photo is taken away with the ✕ on it', async () => {
+    const { comp } = await opened();
+    let n = 500;
+    wx.chooseMedia.mockImplementation(({ success }) => success({ tempFiles: [{ tempFilePath: 'wxfile://a.jpg' }, { tempFilePath: 'wxfile://b.jpg' }] }));
+    wx.uploadFile.mockImplementation((opts) => {
+      n += 1;
+      const id = n;
+      setTimeout(() => opts.success({ statusCode: 201, data: JSON.stringify({ id, url: 'https://x/files/' + id + '.jpg' }) }), 0);
+    });
+    comp.instance.choosePhotos();
+    await settle();
+    expect(comp.querySelectorAll('.photo-remove')).toHaveLength(2);
+    comp.querySelector('#remove-501').dispatchEvent('tap');
+    await settle();
+    expect(comp.data.photos).toEqual([{ id: 502, url: 'https://x/files/502.jpg' }]);
+    expect(comp.querySelectorAll('.photo-remove')).toHaveLength(1);
+  });
+
   test("refused consent changes nothing, and the server's refusal is shown", async () => {
     const { comp, calls } = await opened({ 'POST /reports': error(422, 'content_rejected', '内容含有不适宜的信息，请修改后再提交') });
     comp.instance.pickCategory({ detail: { value: '0' } });

@@ -6,12 +6,22 @@ const session = require('../../utils/session');
 const community = require('../../utils/community');
 const words = require('../../utils/canteen');
 
+// decorate adds what the menu shows of a slot; one that cannot be booked says why (reason),
+// beside a button that is plainly disabled.
 function decorate(slot, now) {
   const open = !slot.closed && slot.remaining > 0 && Date.parse(slot.book_by) > now;
   let state = '可预订';
-  if (slot.closed) state = '停止供应';
-  else if (Date.parse(slot.book_by) <= now) state = '已截止';
-  else if (slot.remaining <= 0) state = '已订满';
+  let reason = '';
+  if (slot.closed) {
+    state = '停止供应';
+    reason = '停止供应' + (slot.close_reason ? '：' + slot.close_reason : '');
+  } else if (Date.parse(slot.book_by) <= now) {
+    state = '已截止';
+    reason = '已截止：' + words.clock(slot.book_by) + ' 后不能再预订';
+  } else if (slot.remaining <= 0) {
+    state = '已订满';
+    reason = '已订满：这一餐的份数已经订完';
+  }
   return Object.assign({}, slot, {
     mealName: words.MEALS[slot.meal],
     dishNames: slot.dishes.map((d) => d.name).join('、'),
@@ -20,6 +30,7 @@ function decorate(slot, now) {
     modeNames: slot.modes.map((m) => words.MODES[m]).join(' · '),
     open,
     state,
+    reason,
   });
 }
 

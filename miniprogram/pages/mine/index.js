@@ -94,7 +94,7 @@ Component({
         title: '注销账号',
         content: '注销后将结束登录，删除您的手机号、姓名和消息；没有家属代办的本人档案也会清除其中的个人信息（详见隐私政策）。不可恢复，确定注销吗？',
         confirmText: '注销',
-        confirmColor: '#d54941',
+        confirmColor: '#c0392b',
         success: async (res) => {
           if (!res.confirm) {
             return;

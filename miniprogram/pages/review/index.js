@@ -59,7 +59,7 @@ Component({
         editable: true,
         placeholderText: '请写明原因，申请人会看到',
         confirmText: '驳回',
-        confirmColor: '#d54941',
+        confirmColor: '#c0392b',
         success: (res) => {
           if (!res.confirm) return;
           const reason = String(res.content || '').trim();

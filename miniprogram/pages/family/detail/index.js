@@ -114,7 +114,7 @@ Component({
         title: '不再代办',
         content: '退出后您将不能再替TA订餐、报事，TA的档案仍由社区保留。确定退出吗？',
         confirmText: '退出',
-        confirmColor: '#d54941',
+        confirmColor: '#c0392b',
         success: async (res) => {
           if (!res.confirm) return;
           try {
