@@ -179,7 +179,8 @@ func TestServeDemoAndShutdown(t *testing.T) {
 
 	base := "http://" + addr
 	var ready bool
-	for range 100 {
+	// Up to 30 s: a fresh database takes every migration first, slow on a loaded machine.
+	for range 300 {
 		if r, err := http.Get(base + "/readyz"); err == nil {
 			r.Body.Close()
 			ready = r.StatusCode == 200
