@@ -13,6 +13,7 @@ Component({
     user: null,
     isStaff: false,
     canConsole: false,
+    isRider: false,
     binding: false,
     unread: 0,
   },
@@ -27,6 +28,8 @@ Component({
           user,
           isStaff: user.roles.some((r) => r.role === 'staff'),
           canConsole: user.roles.some((r) => r.role === 'staff' || r.role === 'canteen_staff'),
+          // 小巷骑兵 are volunteers; staff deliver too.
+          isRider: user.roles.some((r) => r.role === 'volunteer' || r.role === 'staff'),
         });
       });
       if (ok) {
@@ -38,6 +41,9 @@ Component({
     },
     openFamily() {
       wx.navigateTo({ url: '/pages/family/index' });
+    },
+    openRider() {
+      wx.navigateTo({ url: '/pages/canteen/rider/index' });
     },
     openReview() {
       wx.navigateTo({ url: '/pages/review/index' });

@@ -1,10 +1,12 @@
-// 取餐核销 (canteen staff): scan or type a pick-up code to close the order, and today's prep list.
+// 取餐核销 (canteen staff): scan the resident's QR code (or type the code under it) to close the
+// order, and today's prep list, read again when pulled down.
 const pageBehavior = require('../../../behaviors/page');
+const refreshBehavior = require('../../../behaviors/refresh');
 const api = require('../../../utils/api');
 const words = require('../../../utils/canteen');
 
 Component({
-  behaviors: [pageBehavior],
+  behaviors: [pageBehavior, refreshBehavior],
   data: {
     canteenID: 0,
     code: '',
@@ -17,10 +19,10 @@ Component({
   methods: {
     onLoad(query) {
       this.setData({ canteenID: Number((query && query.canteen_id) || 0) });
-      this.loadPrep();
+      this.load();
     },
-    loadPrep() {
-      return this.loadWith(async () => {
+    load() {
+      return this.again(async () => {
         const res = await api.get('/admin/canteens/' + this.data.canteenID + '/prep-list', { silent: true });
         const slots = res.slots.map((s) => Object.assign({}, s, {
           mealName: words.MEALS[s.meal],
@@ -36,7 +38,11 @@ Component({
       wx.scanCode({
         scanType: ['qrCode', 'barCode'],
         success: (res) => {
-          const code = String(res.result || '').replace(/\D/g, '');
+          const code = words.pickupCode(res.result);
+          if (!code) {
+            wx.showToast({ title: '这不是取餐码，请扫订单上的二维码', icon: 'none' });
+            return;
+          }
           this.setData({ code });
           this.redeem();
         },
@@ -52,7 +58,10 @@ Component({
       try {
         const o = await api.post('/admin/canteens/' + this.data.canteenID + '/redeem', { pickup_code: code }, { loading: '核销中' });
         this.setData({
-          served: Object.assign({}, o, { mealName: words.MEALS[o.meal], modeName: words.MODES[o.mode], pay: words.yuan(o.pay_fen) }),
+          served: Object.assign({}, o, {
+            mealName: words.MEALS[o.meal], modeName: words.MODES[o.mode], pay: words.yuan(o.pay_fen),
+            payWay: Number(o.pay_fen) > 0 && o.mode !== 'delivery' ? '请收取 ' + words.yuan(o.pay_fen) : '',
+          }),
           code: '',
         });
         wx.showToast({ title: '核销成功', icon: 'success' });
