@@ -19,9 +19,9 @@ test('staff create a course, see who enrolled, check them in and export the rost
   await drawer.getByLabel('授课老师').fill('E2E 林老师')
   await drawer.getByLabel('简介').fill('和孩子好好说话。')
   await drawer.getByLabel('名额').fill('10')
-  await drawer.getByLabel('第1次地点').fill('中埂社区家长学校教室')
+  await drawer.getByLabel('第1次地点').fill('中埂社区家长大学教室')
   await drawer.getByRole('button', { name: '添加一次课' }).click()
-  await expect(drawer.getByLabel('第2次地点')).toHaveValue('中埂社区家长学校教室')
+  await expect(drawer.getByLabel('第2次地点')).toHaveValue('中埂社区家长大学教室')
   await drawer.getByLabel('第2次开始').fill('9:30')
   await drawer.getByLabel('第2次结束').fill('11:00')
   await shot(page, 'courses-create')
@@ -91,7 +91,7 @@ test('staff cancel a course, and the enrolled are told', async ({ page }) => {
     teacher: 'E2E 陈老师',
     capacity: 5,
     enroll_by: `${shanghaiDate(9)}T20:00:00+08:00`,
-    sessions: [{ starts_at: `${day}T19:00:00+08:00`, ends_at: `${day}T20:30:00+08:00`, place: '中埂社区家长学校教室' }],
+    sessions: [{ starts_at: `${day}T19:00:00+08:00`, ends_at: `${day}T20:30:00+08:00`, place: '中埂社区家长大学教室' }],
   })
   const persons = await resident.get<{ items: { id: number; relation: string }[] }>('/api/v1/persons')
   const me = persons.items.find((p) => p.relation === 'self') ?? persons.items[0]

@@ -104,7 +104,7 @@ test('this week’s courses show their fill and lead to the course; failed deliv
   const course = await staff.post(`/api/v1/admin/courses?community_id=${at.id}`, {
     theme: '家长成长', title, teacher: '测试老师', capacity: 4,
     enroll_by: `${shanghaiDate(7)}T20:00:00+08:00`,
-    sessions: [{ starts_at: `${sunday}T20:00:00+08:00`, ends_at: `${sunday}T21:30:00+08:00`, place: '中埂社区家长学校教室' }],
+    sessions: [{ starts_at: `${sunday}T20:00:00+08:00`, ends_at: `${sunday}T21:30:00+08:00`, place: '中埂社区家长大学教室' }],
   })
   const r = await newResident(String(Date.now()), at)
   const e = await r.client.post(`/api/v1/courses/${course.id}/enrollments`, { person_id: r.personId })

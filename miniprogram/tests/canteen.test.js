@@ -1,5 +1,6 @@
 const { fakeServer, page, settle } = require('./helpers');
 const { at, today, tomorrow, slot, order } = require('./records');
+const { tap, change } = require('./taps');
 const words = require('../utils/canteen');
 
 const me = { id: 5, name: '王小明', phone: null, community_id: 7, roles: [{ community_id: 7, role: 'resident' }], person_id: 3 };
@@ -20,6 +21,7 @@ describe('words', () => {
 
 describe('canteen menu', () => {
   test('is browsable before sign-up, by day, with what can be booked', async () => {
+    wx.setStorageSync('linli.community', { id: 7, name: '中埂社区' });
     const calls = fakeServer({
       'GET /communities': list([{ id: 7, name: '中埂社区' }]),
       'GET /canteens': list([{ id: 1, community_id: 7, name: '中埂邻里食堂', address: '服务中心一楼', delivery_for_all: false }]),
@@ -37,25 +39,34 @@ describe('canteen menu', () => {
     for (const text of ['中埂邻里食堂', '今天', '明天', '红烧肉、清炒时蔬', '15.00元', '剩 50 份', '已订满：这一餐的份数已经订完', '不能预订']) {
       expect(html).toContain(text);
     }
+    expect(html).toContain('社区：中埂社区（点击切换）');
     expect(comp.querySelectorAll('.slot')).toHaveLength(2);
-    comp.instance.book({ currentTarget: { dataset: { index: 1 } } });
+    await tap(comp, '.book', 1);
     expect(wx.navigateTo).not.toHaveBeenCalled();
-    comp.instance.book({ currentTarget: { dataset: { index: 0 } } });
+    await tap(comp, '.book', 0);
     expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/canteen/book/index?slot_id=11' });
+    expect(wx.getStorageSync('linli.bookingSlot')).toMatchObject({ canteen_name: '中埂邻里食堂' });
     expect(wx.getStorageSync('linli.bookingSlot').label).toContain('今天');
-    comp.instance.pickDay({ currentTarget: { dataset: { index: 1 } } });
+    await tap(comp, '.chip', 1);
     expect(comp.dom.innerHTML).toContain('已截止');
   });
 
   test('says when a community has no canteen, and offers a retry on failure', async () => {
     wx.setStorageSync('linli.user', me);
-    fakeServer({ 'GET /canteens': list([]) });
-    const comp = page('canteen');
-    await comp.instance.load();
-    expect(comp.dom.innerHTML).toContain('还没有开设邻里食堂');
     fakeServer({ 'GET /canteens': () => 'network' });
-    await comp.instance.load();
+    const comp = page('canteen');
+    comp.instance.onShow();
+    await settle();
     expect(comp.dom.innerHTML).toContain('重试');
+    fakeServer({ 'GET /canteens': list([]) });
+    await tap(comp, '#retry');
+    expect(comp.dom.innerHTML).toContain('还没有开设邻里食堂');
+    // Once shown, a refresh that fails keeps the page and says so.
+    fakeServer({ 'GET /canteens': () => 'network' });
+    comp.instance.onShow();
+    await settle();
+    expect(comp.dom.innerHTML).toContain('还没有开设邻里食堂');
+    expect(wx.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '没有刷新成功，请稍后再试' }));
   });
 
   test('shows the counter and rider entries by role', async () => {
@@ -83,6 +94,7 @@ describe('booking', () => {
     const calls = fakeServer(Object.assign({ 'GET /persons': persons }, routes));
     const comp = page('canteen/book');
     comp.instance.onLoad({ slot_id: '11' });
+    comp.instance.onShow();
     return { comp, calls };
   }
 
@@ -125,8 +137,8 @@ describe('booking', () => {
     const { comp } = opened({ 'GET /persons': list([]) });
     await settle();
     expect(comp.dom.innerHTML).toContain('请先填写您的住址');
-    comp.instance.addFamily();
-    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/family/form/index' });
+    await tap(comp, '#add-family-first');
+    expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/family/form/index?pick=1' });
   });
 });
 
@@ -216,5 +228,64 @@ describe('rider', () => {
     wx.showModal.mock.calls[0][0].success({ confirm: true, content: '敲门三次' });
     await settle();
     expect(calls.find((c) => c.key === 'POST /worker/deliveries/31/no-answer').data).toEqual({ note: '敲门三次' });
+  });
+});
+
+describe('paying and picking up', () => {
+  test('an order says how and where to pay, and shows the pick-up code large and as a QR code', async () => {
+    wx.setStorageSync('linli.token', 'lt_token');
+    fakeServer({
+      'GET /meal-orders': list([
+        order(),
+        order({ id: 22, mode: 'delivery', pickup_code: '042518' }),
+        order({ id: 23, mode: 'eat_in', pickup_code: '042519', subsidy_fen: 1500, pay_fen: 0 }),
+      ]),
+    });
+    const comp = page('canteen/orders');
+    comp.instance.onShow();
+    await settle();
+    const cards = comp.querySelectorAll('.order');
+    expect(cards[0].dom.innerHTML).toContain('到店付款：取餐时在中埂邻里食堂付 10.00元');
+    expect(cards[1].dom.innerHTML).toContain('送餐时付款：送到时付给送餐员 10.00元');
+    expect(cards[2].dom.innerHTML).toContain('补贴全额，无需付款');
+    // Pick-up and eat-in orders carry the code, large and as the QR code the counter scans.
+    expect(comp.querySelectorAll('.code')).toHaveLength(2);
+    expect(comp.querySelectorAll('.pickup-qr').map((q) => q.data.value)).toEqual(['linli-pickup:042517', 'linli-pickup:042519']);
+  });
+
+  test('booking says how and where the meal is paid, for the mode picked', async () => {
+    wx.setStorageSync('linli.token', 'lt_token');
+    wx.setStorageSync('linli.user', me);
+    wx.setStorageSync('linli.bookingSlot', Object.assign(slot(), { label: '今天', community_id: 7, canteen_name: '中埂邻里食堂' }));
+    fakeServer({
+      'GET /persons': list([{ id: 3, name: '王小明', guardianship: 'self', community_id: 7 }]),
+      'GET /meal-quote': () => [200, { price_fen: 1500, subsidy_fen: 500, pay_fen: 1000, subsidy_note: '' }],
+    });
+    const comp = page('canteen/book');
+    comp.instance.onLoad({ slot_id: '11' });
+    comp.instance.onShow();
+    await settle();
+    expect(comp.querySelector('#pay-way').dom.innerHTML).toContain('到店付款：用餐时在中埂邻里食堂付 10.00元');
+    await change(comp, '#mode-picker', '2');
+    expect(comp.querySelector('#pay-way').dom.innerHTML).toContain('送餐时付款：送到时付给送餐员 10.00元');
+  });
+
+  test('扫码核销 reads the order’s QR code, says what to collect, and refuses a code that is not one', async () => {
+    wx.setStorageSync('linli.token', 'lt_token');
+    const calls = fakeServer({
+      'GET /admin/canteens/1/prep-list': () => [200, { date: today, canteen_id: 1, slots: [] }],
+      'POST /admin/canteens/1/redeem': () => [200, order({ status: 'served', person_name: '王秀英' })],
+    });
+    const comp = page('canteen/counter');
+    comp.instance.onLoad({ canteen_id: '1' });
+    await settle();
+    wx.scanCode.mockImplementation(({ success }) => success({ result: 'linli-enrollment:51' }));
+    await tap(comp, '#scan');
+    expect(wx.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '这不是取餐码，请扫订单上的二维码' }));
+    expect(calls.some((c) => c.key === 'POST /admin/canteens/1/redeem')).toBe(false);
+    wx.scanCode.mockImplementation(({ success }) => success({ result: 'linli-pickup:042517' }));
+    await tap(comp, '#scan');
+    expect(calls.find((c) => c.key === 'POST /admin/canteens/1/redeem').data).toEqual({ pickup_code: '042517' });
+    expect(comp.querySelector('#served').dom.innerHTML).toContain('请收取 10.00元');
   });
 });

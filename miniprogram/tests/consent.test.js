@@ -183,6 +183,7 @@ describe('booking a meal', () => {
     });
     const comp = page('canteen/book');
     comp.instance.onLoad({ slot_id: '11' });
+    comp.instance.onShow();
     await settle();
     return { comp, calls };
   }
@@ -278,7 +279,7 @@ describe('submitting a report', () => {
       'POST /me/subscriptions': accepted(['tpl-updated']),
     });
     const comp = page('report/form');
-    comp.instance.onLoad();
+    comp.instance.onShow();
     await settle();
     expect(comp.querySelector('#consent-note').dom.innerHTML).toContain('提交后会请您允许“报事进度提醒”');
     comp.instance.pickCategory({ detail: { value: '0' } });
@@ -298,7 +299,7 @@ describe('enrolling', () => {
       'GET /courses/31': () => [200, {
         id: 31, community_id: 7, theme: '家长成长', title: '缓解育儿焦虑', teacher: '林老师', description: '', audience: 'parents',
         min_age: null, max_age: null, capacity: 30, enrolled: 12, waitlisted: 0, enroll_by: at(24), closed: false, certificate_sessions: 2,
-        sessions: [{ index: 1, starts_at: at(48), ends_at: at(49.5), place: '家长学校教室' }],
+        sessions: [{ index: 1, starts_at: at(48), ends_at: at(49.5), place: '家长大学教室' }],
       }],
       'GET /persons': list([{ id: 3, community_id: 7, name: '王小明', guardianship: 'self' }]),
       'POST /courses/31/enrollments': () => [201, { id: 52, status: 'enrolled' }],
@@ -306,8 +307,8 @@ describe('enrolling', () => {
     });
     const comp = page('course/detail');
     comp.instance.onLoad({ id: '31' });
+    comp.instance.onShow();
     await settle();
-    await comp.instance.enroll();
     expect(wx.requestSubscribeMessage).not.toHaveBeenCalled();
     expect(comp.querySelector('#consent-note').dom.innerHTML).toContain('课程提醒');
     answer('accept');

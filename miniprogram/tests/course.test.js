@@ -1,5 +1,6 @@
 const { fakeServer, page, settle } = require('./helpers');
 const { at, course } = require('./records');
+const { tap, change } = require('./taps');
 const words = require('../utils/course');
 
 const me = { id: 5, name: '王小明', phone: null, community_id: 7, roles: [{ community_id: 7, role: 'resident' }], person_id: 3 };
@@ -30,8 +31,9 @@ describe('course words', () => {
   });
 });
 
-describe('课堂', () => {
+describe('家长大学', () => {
   test('themes and courses are browsable before sign-up, and filter by theme', async () => {
+    wx.setStorageSync('linli.community', { id: 7, name: '中埂社区' });
     const calls = fakeServer({
       'GET /communities': list([{ id: 7, name: '中埂社区' }]),
       'GET /course-themes': list([{ theme: '家长成长', courses: 1 }, { theme: '运动健康', courses: 1 }]),
@@ -48,12 +50,12 @@ describe('课堂', () => {
       expect(html).toContain(text);
     }
     expect(html).not.toContain('上课签到');
-    await comp.instance.pickTheme({ currentTarget: { dataset: { theme: '运动健康' } } });
+    await tap(comp, '.chip', 2);
     expect(calls[calls.length - 1].url).toContain('theme=' + encodeURIComponent('运动健康'));
     html = comp.dom.innerHTML;
     expect(html).toContain('少儿体能游戏');
     expect(html).toContain('6–12岁孩子');
-    comp.instance.open({ currentTarget: { dataset: { index: 0 } } });
+    await tap(comp, '.course', 0);
     expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/course/detail/index?id=32' });
   });
 
@@ -63,11 +65,13 @@ describe('课堂', () => {
     const comp = page('course');
     comp.instance.onShow();
     await settle();
-    expect(comp.dom.innerHTML).toContain('还没有开设家长课堂');
+    expect(comp.dom.innerHTML).toContain('这个社区的家长大学还没有开课');
     expect(comp.dom.innerHTML).toContain('上课签到');
+    const fresh = page('course');
     fakeServer({ 'GET /course-themes': () => 'network' });
-    await comp.instance.load();
-    expect(comp.dom.innerHTML).toContain('重试');
+    fresh.instance.onShow();
+    await settle();
+    expect(fresh.dom.innerHTML).toContain('重试');
   });
 });
 
@@ -85,14 +89,16 @@ describe('course detail', () => {
     });
     const comp = page('course/detail');
     comp.instance.onLoad({ id: '31' });
+    comp.instance.onShow();
     await settle();
     expect(comp.dom.innerHTML).toContain('出勤 2 次可获结业证书');
-    expect(comp.dom.innerHTML).toContain('家长学校教室');
-    await comp.instance.enroll();
+    expect(comp.dom.innerHTML).toContain('家长大学教室');
+    // The persons come with the course: the button enrols at the first tap.
     expect(comp.dom.innerHTML).toContain('为谁报名：王小明（本人）');
-    comp.instance.pickPerson({ detail: { value: '1' } });
+    expect(comp.dom.innerHTML).toContain('确认报名');
+    await change(comp, '#person-picker', '1');
     wx.requestSubscribeMessage.mockImplementation(({ success }) => success({ 'tpl-course': 'accept' }));
-    await comp.instance.enroll();
+    await tap(comp, '#enroll');
     expect(wx.requestSubscribeMessage.mock.calls[0][0].tmplIds).toEqual(['tpl-course']);
     expect(calls.find((c) => c.key === 'POST /courses/31/enrollments').data).toEqual({ person_id: 9 });
     expect(wx.redirectTo).toHaveBeenCalledWith({ url: '/pages/course/mine/index?highlight=52' });
@@ -108,11 +114,11 @@ describe('course detail', () => {
     });
     const comp = page('course/detail');
     comp.instance.onLoad({ id: '31' });
+    comp.instance.onShow();
     await settle();
-    expect(comp.dom.innerHTML).toContain('满员，加入候补');
-    await comp.instance.enroll();
+    expect(comp.dom.innerHTML).toContain('名额已满，可以先候补');
     expect(comp.dom.innerHTML).toContain('确认候补');
-    await comp.instance.enroll();
+    await tap(comp, '#enroll');
     expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '已候补第 3 位' }));
   });
 
@@ -126,9 +132,9 @@ describe('course detail', () => {
     });
     const comp = page('course/detail');
     comp.instance.onLoad({ id: '31' });
+    comp.instance.onShow();
     await settle();
-    await comp.instance.enroll();
-    await comp.instance.enroll();
+    await tap(comp, '#enroll');
     expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: 'TA已报名（或在候补名单上）' }));
     expect(wx.redirectTo).not.toHaveBeenCalled();
     expect(comp.data.saving).toBe(false);

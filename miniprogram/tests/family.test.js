@@ -43,14 +43,16 @@ describe('family list', () => {
   });
 
   test('says when there is nobody yet, and offers a retry when loading fails', async () => {
-    fakeServer({ 'GET /persons': list([]), 'GET /me/guardian-requests': list([]) });
-    const comp = page('family');
-    await comp.instance.load();
-    expect(comp.dom.innerHTML).toContain('还没有登记家人');
     fakeServer({ 'GET /persons': () => 'network' });
-    await comp.instance.load();
+    const comp = page('family');
+    comp.instance.onShow();
+    await settle();
     expect(comp.data.failed).toBe(true);
     expect(comp.dom.innerHTML).toContain('重试');
+    fakeServer({ 'GET /persons': list([]), 'GET /me/guardian-requests': list([]) });
+    comp.querySelector('#retry').dispatchEvent('tap');
+    await settle();
+    expect(comp.dom.innerHTML).toContain('还没有登记家人');
   });
 });
 

@@ -1,10 +1,11 @@
-const { fakeServer, page } = require('./helpers');
+const { fakeServer, page, settle } = require('./helpers');
+const { tap } = require('./taps');
 const inbox = require('../utils/inbox');
 
 const list = (items, next) => () => [200, { items, next_cursor: next || '' }];
 const message = (over) => Object.assign({
   id: 1, community_id: 7, kind: 'course', title: '候补成功', body: '您候补的“缓解育儿焦虑”有名额了，已为您报名。',
-  page: '/pages/course/index', created_at: '2026-11-26T09:30:00+08:00', read: false,
+  page: '/pages/course/mine/index?highlight=52', created_at: '2026-11-26T09:30:00+08:00', read: false,
 }, over);
 
 beforeEach(() => global.resetWx());
@@ -42,7 +43,7 @@ describe('消息', () => {
       'GET /me/messages': list([
         message(),
         message({ id: 2, kind: 'safety_check', title: '安危确认：送餐无人应答', page: '/pages/family/detail/index?id=3' }),
-        message({ id: 3, title: '明天上课', read: true }),
+        message({ id: 3, title: '明天上课', read: true, page: '/pages/course/mine/index?highlight=53' }),
       ], 'next'),
       'GET /me/messages/unread-count': () => [200, { count: unread }],
       'POST /me/messages/read': (opts) => {
@@ -80,5 +81,35 @@ describe('消息', () => {
     fakeServer({ 'GET /me/messages': () => 'network' });
     await comp.instance.load();
     expect(comp.dom.innerHTML).toContain('重试');
+  });
+
+  test('a course’s promotion or reminder opens 我的报名 with the enrolment and its QR code picked out', async () => {
+    wx.setStorageSync('linli.token', 'lt_token');
+    fakeServer({
+      'GET /me/messages': list([message(), message({ id: 3, title: '明天上课', read: true, page: '/pages/course/mine/index?highlight=53' })]),
+      'GET /me/messages/unread-count': () => [200, { count: 1 }],
+      'POST /me/messages/read': () => [200, { count: 0 }],
+      'GET /enrollments': list([
+        { id: 52, course_id: 31, course_title: '缓解育儿焦虑', person_id: 3, person_name: '王小明', status: 'enrolled', waitlist_position: null, attended: [], certificate: false, qr: 'linli-enrollment:52' },
+        { id: 53, course_id: 33, course_title: '少儿安全课', person_id: 12, person_name: '王小宝', status: 'enrolled', waitlist_position: null, attended: [], certificate: false, qr: 'linli-enrollment:53' },
+      ]),
+    });
+    const comp = page('messages');
+    comp.instance.onShow();
+    await settle();
+    await tap(comp, '.message', 0);
+    expect(wx.switchTab).not.toHaveBeenCalled();
+    expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/course/mine/index?highlight=52' });
+    await tap(comp, '.message', 1);
+    expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/course/mine/index?highlight=53' });
+
+    const mine = page('course/mine');
+    mine.instance.onLoad({ highlight: '53' });
+    mine.instance.onShow();
+    await settle();
+    const picked = mine.querySelectorAll('.enrollment-new');
+    expect(picked).toHaveLength(1);
+    expect(picked[0].dom.innerHTML).toContain('少儿安全课');
+    expect(picked[0].dom.innerHTML).toContain('上课时请出示此码签到');
   });
 });

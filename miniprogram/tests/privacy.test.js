@@ -290,7 +290,7 @@ describe('refusals explained', () => {
     if (!comp) {
       fakeServer(reportRoutes);
       comp = page('report/form');
-      comp.instance.onLoad();
+      comp.instance.onShow();
       await settle();
     }
     wx.chooseMedia.mockImplementation(({ fail }) => fail(err));

@@ -31,8 +31,8 @@ const course = (over) => Object.assign({
   audience: 'parents', min_age: null, max_age: null, capacity: 30, enrolled: 12, waitlisted: 0, enroll_by: at(24), closed: false,
   certificate_sessions: 2,
   sessions: [
-    { index: 1, starts_at: at(48), ends_at: at(49.5), place: '家长学校教室' },
-    { index: 2, starts_at: at(216), ends_at: at(217.5), place: '家长学校教室' },
+    { index: 1, starts_at: at(48), ends_at: at(49.5), place: '家长大学教室' },
+    { index: 2, starts_at: at(216), ends_at: at(217.5), place: '家长大学教室' },
   ],
 }, over);
 

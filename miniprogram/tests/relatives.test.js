@@ -1,6 +1,7 @@
 // Relatives anywhere: a guardian who lives in another community, or in none (a son working in
 // Hangzhou), books, reports and enrols for an elder; the pages follow the elder's community.
 const { fakeServer, page, settle } = require('./helpers');
+const { tap, change } = require('./taps');
 const subscribe = require('../utils/subscribe');
 const words = require('../utils/canteen');
 
@@ -74,14 +75,15 @@ describe('a guardian who joined no community', () => {
     expect(menu.dom.innerHTML).toContain('中埂邻里食堂');
     expect(calls.find((c) => c.key === 'GET /canteens').url).toContain('community_id=1');
     expect(calls.some((c) => c.key === 'GET /communities')).toBe(false);
-    menu.instance.book({ currentTarget: { dataset: { index: 0 } } });
+    await tap(menu, '.book', 0);
     expect(wx.getStorageSync('linli.bookingSlot').community_id).toBe(1);
 
     const book = page('canteen/book');
     book.instance.onLoad({ slot_id: '11' });
+    book.instance.onShow();
     await settle();
     expect(book.dom.innerHTML).toContain('为谁订餐：王秀英（父母）');
-    await book.instance.submit();
+    await tap(book, '#submit');
     expect(calls.find((c) => c.key === 'POST /meal-orders').data).toEqual({ slot_id: 11, person_id: 9, mode: 'eat_in', note: '' });
     expect(wx.navigateTo).not.toHaveBeenCalledWith({ url: '/pages/onboarding/index' });
   });
@@ -89,27 +91,27 @@ describe('a guardian who joined no community', () => {
   test('reports for his mother, at her building, without filling in his own address', async () => {
     const calls = server([mother]);
     const tab = page('report');
-    await tab.instance.startReport();
+    await tap(tab, '#start');
     expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/report/form/index' });
     expect(wx.navigateTo).not.toHaveBeenCalledWith({ url: '/pages/onboarding/index' });
 
     const form = page('report/form');
-    form.instance.onLoad();
+    form.instance.onShow();
     await settle();
     expect(calls.find((c) => c.key === 'GET /report-categories').url).toContain('community_id=1');
     expect(calls.some((c) => c.key === 'GET /communities/1/buildings')).toBe(true);
     expect(form.dom.innerHTML).toContain('为谁报事：王秀英（父母）');
     expect(form.dom.innerHTML).toContain('楼栋：中埂1幢');
-    form.instance.pickCategory({ detail: { value: '0' } });
-    form.instance.onInput({ currentTarget: { dataset: { field: 'description' } }, detail: { value: '家里水管漏水' } });
-    await form.instance.submit();
+    await change(form, '#category-picker', '0');
+    await change(form, '#description', '家里水管漏水');
+    await tap(form, '#submit');
     expect(calls.find((c) => c.key === 'POST /reports').data).toMatchObject({ category: 'repair', building_id: 10, person_id: 9 });
   });
 
   test('still goes to onboarding when there is nobody to act for', async () => {
     server([]);
     const tab = page('report');
-    await tab.instance.startReport();
+    await tap(tab, '#start');
     expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/onboarding/index' });
   });
 
@@ -122,16 +124,16 @@ describe('a guardian who joined no community', () => {
     expect(calls.find((c) => c.key === 'GET /course-themes').url).toContain('community_id=1');
     expect(calls.find((c) => c.key === 'GET /courses').url).toContain('community_id=1');
     expect(courses.dom.innerHTML).toContain('中埂太极');
-    courses.instance.open({ currentTarget: { dataset: { index: 0 } } });
+    await tap(courses, '.course', 0);
     expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/course/detail/index?id=10' });
 
     const detail = page('course/detail');
     detail.instance.onLoad({ id: '10' });
+    detail.instance.onShow();
     await settle();
-    await detail.instance.enroll();
     expect(detail.dom.innerHTML).toContain('为谁报名：王秀英（父母）');
-    await detail.instance.enroll();
-    expect(calls.find((c) => c.key === 'POST /courses/10/enrollments').data).toEqual({ person_id: 9 });
+    await tap(detail, '#enroll');
+    expect(calls.filter((c) => c.key === 'POST /courses/10/enrollments').map((c) => c.data)).toEqual([{ person_id: 9 }]);
   });
 });
 
@@ -144,17 +146,17 @@ describe('a guardian of another community', () => {
     menu.instance.onShow();
     await settle();
     expect(menu.dom.innerHTML).toContain('西街邻里食堂');
-    menu.instance.pickPerson({ detail: { value: '1' } });
-    await settle();
+    await change(menu, '#acting-picker', '1');
     expect(calls.filter((c) => c.key === 'GET /canteens').pop().url).toContain('community_id=1');
     expect(menu.dom.innerHTML).toContain('中埂邻里食堂');
-    menu.instance.book({ currentTarget: { dataset: { index: 0 } } });
+    await tap(menu, '.book', 0);
 
     const book = page('canteen/book');
     book.instance.onLoad({ slot_id: '11' });
+    book.instance.onShow();
     await settle();
     expect(book.data.persons.map((p) => p.id)).toEqual([9]);
-    await book.instance.submit();
+    await tap(book, '#submit');
     expect(calls.find((c) => c.key === 'POST /meal-orders').data).toMatchObject({ slot_id: 11, person_id: 9 });
 
     // The other pages now act for her too.
@@ -167,17 +169,17 @@ describe('a guardian of another community', () => {
   test('reports for his mother: picking her loads her community’s buildings and categories', async () => {
     const calls = server([self, mother]);
     const form = page('report/form');
-    form.instance.onLoad();
+    form.instance.onShow();
     await settle();
     expect(form.dom.innerHTML).toContain('西街1幢');
     expect(calls.find((c) => c.key === 'GET /report-categories').url).toContain('community_id=2');
-    await form.instance.pickPerson({ detail: { value: '1' } });
+    await change(form, '#person-picker', '1');
     expect(calls.filter((c) => c.key === 'GET /report-categories').pop().url).toContain('community_id=1');
     expect(form.dom.innerHTML).toContain('楼栋：中埂1幢');
-    form.instance.pickBuilding({ detail: { value: '1' } });
-    form.instance.pickCategory({ detail: { value: '0' } });
-    form.instance.onInput({ currentTarget: { dataset: { field: 'description' } }, detail: { value: '楼道灯坏了' } });
-    await form.instance.submit();
+    await change(form, '#building-picker', '1');
+    await change(form, '#category-picker', '0');
+    await change(form, '#description', '楼道灯坏了');
+    await tap(form, '#submit');
     expect(calls.find((c) => c.key === 'POST /reports').data).toMatchObject({ category: 'repair', building_id: 11, person_id: 9 });
   });
 
@@ -187,19 +189,18 @@ describe('a guardian of another community', () => {
     courses.instance.onShow();
     await settle();
     expect(courses.dom.innerHTML).toContain('西街书法');
-    courses.instance.pickPerson({ detail: { value: '1' } });
-    await settle();
+    await change(courses, '#acting-picker', '1');
     expect(calls.filter((c) => c.key === 'GET /courses').pop().url).toContain('community_id=1');
     expect(courses.dom.innerHTML).toContain('中埂太极');
-    courses.instance.open({ currentTarget: { dataset: { index: 0 } } });
+    await tap(courses, '.course', 0);
 
     const detail = page('course/detail');
     detail.instance.onLoad({ id: '10' });
+    detail.instance.onShow();
     await settle();
-    await detail.instance.enroll();
     expect(detail.data.persons.map((p) => p.id)).toEqual([9]);
-    await detail.instance.enroll();
-    expect(calls.find((c) => c.key === 'POST /courses/10/enrollments').data).toEqual({ person_id: 9 });
+    await tap(detail, '#enroll');
+    expect(calls.filter((c) => c.key === 'POST /courses/10/enrollments').map((c) => c.data)).toEqual([{ person_id: 9 }]);
   });
 
   test('a menu of a community where nobody of his lives says so on booking', async () => {
@@ -207,6 +208,7 @@ describe('a guardian of another community', () => {
     wx.setStorageSync('linli.bookingSlot', Object.assign(slot(11, 100), { community_id: 1, label: '今天', mealName: '午餐', dishNames: '红烧肉' }));
     const book = page('canteen/book');
     book.instance.onLoad({ slot_id: '11' });
+    book.instance.onShow();
     await settle();
     expect(book.querySelector('#elsewhere').dom.innerHTML).toContain('不在您或家人住的社区');
     expect(book.querySelectorAll('#submit')).toHaveLength(0);

@@ -1,4 +1,5 @@
 const { fakeServer, page, settle } = require('./helpers');
+const { tap, change, shown } = require('./taps');
 const api = require('../utils/api');
 const subscribe = require('../utils/subscribe');
 
@@ -60,7 +61,7 @@ describe('report form', () => {
   async function opened(extra) {
     const calls = fakeServer(routes(extra));
     const comp = page('report/form');
-    comp.instance.onLoad();
+    comp.instance.onShow();
     await settle();
     return { comp, calls };
   }
@@ -68,7 +69,7 @@ describe('report form', () => {
   test('says what is missing, warns about emergencies, asks consent, then submits for a family member with photos', async () => {
     const { comp, calls } = await opened({ 'POST /reports': () => [201, report({ id: 77 })] });
     await comp.instance.submit();
-    expect(comp.data.errors).toMatchObject({ category: '请选择类别', description: '请说说是什么问题', building_id: '请选择楼栋' });
+    expect(comp.data.errors).toMatchObject({ category: '请选择类别', description: '请说说是什么问题', building_id: '请选择楼栋，或在地图上选位置' });
     expect(calls.some((c) => c.key === 'POST /reports')).toBe(false);
 
     comp.instance.pickCategory({ detail: { value: '1' } });
@@ -126,6 +127,86 @@ describe('report form', () => {
     expect(calls.some((c) => c.key === 'POST /me/subscriptions')).toBe(false);
     expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '内容含有不适宜的信息，请修改后再提交' }));
     expect(comp.data.saving).toBe(false);
+  });
+});
+
+describe('where: a building, or a point on the map', () => {
+  const routes = {
+    'GET /report-categories': list([{ key: 'repair', name: '设施报修', level: 'major' }]),
+    'GET /communities/7/buildings': list([{ id: 70, name: '1幢' }, { id: 71, name: '2幢' }]),
+    'GET /persons': list([{ id: 3, community_id: 7, name: '王小明', guardianship: 'self', building_id: 71, unit: '2单元' }]),
+    'GET /app-config': () => [200, { subscribe_templates: {} }],
+    'POST /reports': () => [201, report({ id: 77 })],
+  };
+
+  async function form(extra) {
+    const calls = fakeServer(Object.assign({}, routes, extra));
+    const comp = page('report/form');
+    comp.instance.onShow();
+    await settle();
+    await change(comp, '#category-picker', '0');
+    await change(comp, '#description', '路灯不亮');
+    return { comp, calls };
+  }
+
+  test('starts at the user’s own building and unit', async () => {
+    const { comp, calls } = await form();
+    expect(comp.dom.innerHTML).toContain('楼栋：2幢');
+    expect(comp.data.unit).toBe('2单元');
+    await tap(comp, '#submit');
+    expect(calls.find((c) => c.key === 'POST /reports').data).toMatchObject({ building_id: 71, unit: '2单元' });
+  });
+
+  test('选择位置 picks a road, a park or a market on the map, sent with its name instead of the building', async () => {
+    const { comp, calls } = await form();
+    wx.chooseLocation.mockImplementation(({ success }) => success({ name: '东门菜场', address: '浦江县东门路 12 号', latitude: 29.4561, longitude: 119.8934 }));
+    await tap(comp, '#choose-location');
+    expect(comp.querySelector('#location-text').dom.innerHTML).toContain('东门菜场');
+    expect(comp.dom.innerHTML).toContain('楼栋：请选择（楼里的事）');
+    // Coming back from WeChat's map (the page shows again) keeps the point.
+    comp.instance.onShow();
+    await settle();
+    await tap(comp, '#submit');
+    const body = calls.find((c) => c.key === 'POST /reports').data;
+    expect(body).toMatchObject({ lat: 29.4561, lng: 119.8934, location_text: '东门菜场' });
+    expect(body.building_id).toBeUndefined();
+  });
+
+  test('a building picked again drops the point; ✕ drops it too; with neither, it says what is missing', async () => {
+    const { comp, calls } = await form();
+    wx.chooseLocation.mockImplementation(({ success }) => success({ name: '', address: '人民公园北门', latitude: 29.45, longitude: 119.89 }));
+    await tap(comp, '#choose-location');
+    expect(comp.querySelector('#location-text').dom.innerHTML).toContain('人民公园北门');
+    await change(comp, '#building-picker', '0');
+    expect(shown(comp, '#location')).toBe(false);
+    await tap(comp, '#choose-location');
+    await tap(comp, '#clear-location');
+    expect(shown(comp, '#location')).toBe(false);
+    await tap(comp, '#submit');
+    expect(comp.querySelector('#error-building_id').dom.innerHTML).toContain('请选择楼栋，或在地图上选位置');
+    expect(calls.some((c) => c.key === 'POST /reports')).toBe(false);
+  });
+
+  test('a refusal to open the map is explained, a cancel is not', async () => {
+    const { comp } = await form();
+    wx.chooseLocation.mockImplementation(({ fail }) => fail({ errMsg: 'chooseLocation:fail cancel' }));
+    await tap(comp, '#choose-location');
+    expect(wx.showModal).not.toHaveBeenCalled();
+    wx.chooseLocation.mockImplementation(({ fail }) => fail({ errMsg: 'chooseLocation:fail auth deny' }));
+    await tap(comp, '#choose-location');
+    expect(wx.showModal.mock.calls[0][0]).toMatchObject({ title: '需要位置信息权限', confirmText: '去设置' });
+    expect(wx.showModal.mock.calls[0][0].content).toContain('选择楼栋');
+  });
+
+  test('the report shows the place, and opens it on the map', async () => {
+    fakeServer({ 'GET /reports/41': () => [200, report({ building_id: null, building_name: '', unit: '', location_text: '东门菜场', lat: 29.4561, lng: 119.8934 })] });
+    const comp = page('report/detail');
+    comp.instance.onLoad({ id: '41' });
+    comp.instance.onShow();
+    await settle();
+    expect(comp.querySelector('#place').dom.innerHTML).toContain('东门菜场');
+    await tap(comp, '#open-map');
+    expect(wx.openLocation).toHaveBeenCalledWith(expect.objectContaining({ latitude: 29.4561, longitude: 119.8934, name: '东门菜场' }));
   });
 });
 

@@ -41,4 +41,29 @@ function clock(stamp, today) {
   return date === (today || shanghaiDate()) ? hm : dayLabel(date, today).split(' ')[0] + ' ' + hm;
 }
 
-module.exports = { MEALS, MODES, STATUSES, yuan, shanghaiDate, dayLabel, clock };
+// What the pick-up code's QR code carries: the counter's 扫码核销 reads it.
+const PICKUP_PREFIX = 'linli-pickup:';
+
+// pickupQR is what an order's QR code carries.
+function pickupQR(code) {
+  return PICKUP_PREFIX + code;
+}
+
+// pickupCode reads the 6-digit code from what the counter scanned (the order's QR code, or a
+// code printed plainly); '' when it is not one.
+function pickupCode(scanned) {
+  let s = String(scanned || '').trim();
+  if (s.indexOf(PICKUP_PREFIX) === 0) s = s.slice(PICKUP_PREFIX.length);
+  return /^\d{6}$/.test(s) ? s : '';
+}
+
+// payWay says how and where a meal is paid (nothing is paid in the app): at the canteen when
+// eating in or picking up, to the rider on delivery. o has mode, pay_fen and canteen_name.
+function payWay(o) {
+  if (Number(o.pay_fen) <= 0) return '补贴全额，无需付款';
+  const pay = yuan(o.pay_fen);
+  if (o.mode === 'delivery') return '送餐时付款：送到时付给送餐员 ' + pay;
+  return '到店付款：' + (o.mode === 'eat_in' ? '用餐' : '取餐') + '时在' + (o.canteen_name || '食堂') + '付 ' + pay;
+}
+
+module.exports = { MEALS, MODES, STATUSES, yuan, shanghaiDate, dayLabel, clock, pickupQR, pickupCode, payWay };

@@ -4,12 +4,71 @@
 // or the user in none (a son working in Hangzhou books for his mother). Pages that book, report
 // or enrol follow the community of the person picked; the pick is remembered on the phone, so
 // the canteen, report and course pages act for the same person. Before sign-up, or with nobody
-// to act for, a page browses the user's own community, else the one picked from the list.
+// to act for, a page browses the user's own community, else the one the visitor chose on the
+// 选择社区 page (by name, or the nearest to where they are), also remembered on the phone: a
+// visitor who has chosen none is asked to, never shown the first of the list.
 const api = require('./api');
 const session = require('./session');
 const labels = require('./person');
 
 const ACTING_KEY = 'linli.actingFor';
+const PLACE_KEY = 'linli.community';
+const CHOOSE_URL = '/pages/community/index';
+
+// place is the community a visitor chose, {id, name}, or null.
+function place() {
+  return wx.getStorageSync(PLACE_KEY) || null;
+}
+
+// setPlace remembers the community a visitor chose.
+function setPlace(c) {
+  wx.setStorageSync(PLACE_KEY, { id: c.id, name: c.name });
+}
+
+// distance is how far apart two points are, in metres (haversine; the points are GCJ-02, as
+// WeChat gives them, which is fine at the scale of a city).
+function distance(lat1, lng1, lat2, lng2) {
+  const rad = (d) => (d * Math.PI) / 180;
+  const a = Math.sin(rad(lat2 - lat1) / 2) ** 2 + Math.cos(rad(lat1)) * Math.cos(rad(lat2)) * Math.sin(rad(lng2 - lng1) / 2) ** 2;
+  return 2 * 6371000 * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
+// nearest is the community nearest to a point with its distance in metres, {community, metres},
+// or null when no community has been placed on the map.
+function nearest(communities, lat, lng) {
+  let best = null;
+  communities.forEach((c) => {
+    if (typeof c.lat !== 'number' || typeof c.lng !== 'number') return;
+    const metres = distance(lat, lng, c.lat, c.lng);
+    if (!best || metres < best.metres) best = { community: c, metres };
+  });
+  return best;
+}
+
+// far says a distance the way people do: 800 米, 1.2 公里.
+function far(metres) {
+  return metres < 1000 ? Math.round(metres / 10) * 10 + ' 米' : (metres / 1000).toFixed(1) + ' 公里';
+}
+
+let names = null;
+
+// nameOf is a community's name, from the list read once per launch (again for one not in it;
+// '' when unknown).
+async function nameOf(id) {
+  if (!names || !names[id]) {
+    const res = await api.get('/communities?limit=100', { auth: false, silent: true });
+    names = {};
+    res.items.forEach((c) => {
+      names[c.id] = c.name;
+    });
+  }
+  return names[id] || '';
+}
+
+// chooseCommunity opens the page where a visitor chooses theirs.
+function chooseCommunity() {
+  wx.navigateTo({ url: CHOOSE_URL });
+}
 
 // others tells whether a list of persons holds someone besides the user (then a page shows
 // whom it acts for).
@@ -56,26 +115,30 @@ async function managed() {
   }
 }
 
-// browsed answers the community a browsing page (canteen, courses) shows. With someone besides
-// the user to act for, the page keeps persons and personIndex for its "为谁" picker and follows
-// that person's community; otherwise it keeps communities and communityIndex for its community
-// picker (shown when the user has joined none).
+// browsed answers the community a browsing page (home, canteen, courses, reports) shows. With
+// someone besides the user to act for, the page keeps persons and personIndex for its "为谁"
+// picker and follows that person's community; otherwise the user's own community, else the one
+// the visitor chose, kept as place ({id, name}) for the page's "社区：…（点击切换）" line; a
+// visitor who has chosen none gets needPlace, and 0.
 async function browsed(page) {
   const persons = await managed();
   const u = session.user();
   if (others(persons)) {
     const index = chosenIndex(persons);
-    page.setData({ persons, personIndex: index, communities: [], communityIndex: -1 });
+    page.setData({ persons, personIndex: index, place: null, needPlace: false });
     return communityOf(persons[index], u);
   }
   page.setData({ persons: [], personIndex: -1 });
   if (u && u.community_id) {
+    page.setData({ place: null, needPlace: false });
     return u.community_id;
   }
-  const res = await api.get('/communities?limit=100', { auth: false, silent: true });
-  const index = page.data.communityIndex >= 0 ? page.data.communityIndex : 0;
-  page.setData({ communities: res.items, communityIndex: res.items.length ? index : -1 });
-  return res.items.length ? res.items[index].id : 0;
+  const p = place();
+  page.setData({ place: p, needPlace: !p });
+  return p ? p.id : 0;
 }
 
-module.exports = { ACTING_KEY, others, chosenIndex, choose, communityOf, within, managed, browsed };
+module.exports = {
+  ACTING_KEY, PLACE_KEY, CHOOSE_URL, others, chosenIndex, choose, communityOf, within, managed, browsed,
+  place, setPlace, distance, nearest, far, nameOf, chooseCommunity,
+};

@@ -1,6 +1,11 @@
 // 食堂: the week's menu by day, open to everyone before sign-up; booking asks for a person. A user
-// who looks after someone picks for whom first, and the menu is that person's community's.
+// who looks after someone picks for whom first, and the menu is that person's community's; a
+// visitor sees the community they chose (asked first). The menu and its seats are read again each
+// time the page shows and when pulled down; a menu can be shared, and opens on the sharer's
+// community (?community_id=).
 const pageBehavior = require('../../behaviors/page');
+const refreshBehavior = require('../../behaviors/refresh');
+const browsing = require('../../behaviors/browsing');
 const api = require('../../utils/api');
 const session = require('../../utils/session');
 const community = require('../../utils/community');
@@ -35,14 +40,11 @@ function decorate(slot, now) {
 }
 
 Component({
-  behaviors: [pageBehavior],
+  behaviors: [pageBehavior, refreshBehavior, browsing],
   data: {
     loading: true,
     failed: false,
-    communities: [],
-    communityIndex: -1,
-    persons: [],
-    personIndex: -1,
+    shared: 0,
     canteen: null,
     days: [],
     dayIndex: 0,
@@ -50,23 +52,25 @@ Component({
     isRider: false,
   },
   methods: {
+    onLoad(query) {
+      this.setData({ shared: Number((query && query.community_id) || 0) });
+    },
     onShow() {
       const u = session.user();
       const roles = (u && u.roles) || [];
       this.setData({
         isCounter: roles.some((r) => r.role === 'canteen_staff' || r.role === 'staff'),
-        isRider: roles.some((r) => r.role === 'volunteer'),
+        // Staff may ride too.
+        isRider: roles.some((r) => r.role === 'volunteer' || r.role === 'staff'),
       });
-      // Again when the user now acts for someone else (picked on another page).
-      const persons = this.data.persons;
-      if (!this.data.canteen || (persons.length && community.chosenIndex(persons) !== this.data.personIndex)) {
-        this.load();
-      }
+      // Whom the user acts for, the community, a person just added, the seats left: all may
+      // have changed on another page.
+      this.refresh();
     },
     load() {
-      return this.loadWith(async () => {
-        const communityID = await community.browsed(this);
-        await this.loadMenu(communityID);
+      return this.again(async () => {
+        const own = await community.browsed(this);
+        await this.loadMenu(this.data.shared || own);
       });
     },
     async loadMenu(communityID) {
@@ -87,10 +91,14 @@ Component({
         (byDate[s.date] = byDate[s.date] || []).push(decorate(s, now));
       });
       const days = Object.keys(byDate).sort().map((date) => ({ date, label: words.dayLabel(date), slots: byDate[date] }));
-      this.setData({ canteen, days, dayIndex: 0 });
+      // Coming back to the same menu keeps the day that was shown.
+      const was = this.data.canteen && this.data.canteen.id === canteen.id && this.data.days[this.data.dayIndex];
+      const dayIndex = was ? Math.max(0, days.findIndex((d) => d.date === was.date)) : 0;
+      this.setData({ canteen, days, dayIndex });
     },
-    async pickCommunity(e) {
-      this.setData({ communityIndex: Number(e.detail.value) });
+    // leaveShared goes from the menu a relative shared back to the user's own community's.
+    leaveShared() {
+      this.setData({ shared: 0 });
       this.load();
     },
     // pickPerson shows the menu of the canteen where the person picked lives.
@@ -109,6 +117,7 @@ Component({
       wx.setStorageSync('linli.bookingSlot', Object.assign({}, slot, {
         label: this.data.days[this.data.dayIndex].label,
         community_id: this.data.canteen.community_id,
+        canteen_name: this.data.canteen.name,
       }));
       wx.navigateTo({ url: '/pages/canteen/book/index?slot_id=' + slot.id });
     },
@@ -120,6 +129,14 @@ Component({
     },
     openRider() {
       wx.navigateTo({ url: '/pages/canteen/rider/index' });
+    },
+    // A relative forwards the week's menu; it opens on this canteen's community.
+    onShareAppMessage() {
+      const c = this.data.canteen;
+      if (!c) {
+        return { title: '邻里食堂：看菜单、替家人订餐', path: '/pages/canteen/index' };
+      }
+      return { title: c.name + '本周菜单，可替家人订餐', path: '/pages/canteen/index?community_id=' + c.community_id };
     },
   },
 });

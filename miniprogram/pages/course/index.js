@@ -1,7 +1,10 @@
-// 课堂 (家长大学): themes and their courses, open to everyone before sign-up; my enrolments;
-// for staff, check-in. A user who looks after someone picks for whom, and the courses are those
-// of that person's community.
+// 家长大学: themes and their courses, open to everyone before sign-up; my enrolments; for staff,
+// check-in. A user who looks after someone picks for whom, and the courses are those of that
+// person's community; a visitor sees the community they chose (asked first). Read again each
+// time the page shows (a child just added, seats taken) and when pulled down.
 const pageBehavior = require('../../behaviors/page');
+const refreshBehavior = require('../../behaviors/refresh');
+const browsing = require('../../behaviors/browsing');
 const api = require('../../utils/api');
 const session = require('../../utils/session');
 const community = require('../../utils/community');
@@ -10,15 +13,11 @@ const words = require('../../utils/course');
 const PAGE = 20;
 
 Component({
-  behaviors: [pageBehavior],
+  behaviors: [pageBehavior, refreshBehavior, browsing],
   data: {
     loading: true,
     failed: false,
     loadingMore: false,
-    communities: [],
-    communityIndex: -1,
-    persons: [],
-    personIndex: -1,
     communityID: 0,
     themes: [],
     theme: '',
@@ -31,15 +30,16 @@ Component({
       const u = session.user();
       const roles = (u && u.roles) || [];
       this.setData({ isStaff: roles.some((r) => r.role === 'staff') });
-      // Again when the user now acts for someone else (picked on another page).
-      const persons = this.data.persons;
-      if (!this.data.communityID || (persons.length && community.chosenIndex(persons) !== this.data.personIndex)) {
-        this.load();
-      }
+      // Whom the user acts for, the community, a child just added, the seats: all may have
+      // changed on another page.
+      this.refresh();
     },
     load() {
-      return this.loadWith(async () => {
+      return this.again(async () => {
         const communityID = await community.browsed(this);
+        if (communityID !== this.data.communityID) {
+          this.setData({ theme: '' });
+        }
         this.setData({ communityID: communityID || 0 });
         if (communityID) {
           const themes = await api.get('/course-themes?community_id=' + communityID, { auth: false, silent: true });
@@ -86,10 +86,6 @@ Component({
       } catch (err) {
         this.setData({ failed: true });
       }
-    },
-    pickCommunity(e) {
-      this.setData({ communityIndex: Number(e.detail.value), theme: '' });
-      this.load();
     },
     // pickPerson shows the courses of the community where the person picked lives.
     pickPerson(e) {

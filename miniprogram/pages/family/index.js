@@ -1,6 +1,7 @@
 // 家人: the persons the user manages (own record first), with what staff have decided, and the
-// requests the user made.
+// requests the user made. Read again on show and when pulled down.
 const pageBehavior = require('../../behaviors/page');
+const refreshBehavior = require('../../behaviors/refresh');
 const api = require('../../utils/api');
 const labels = require('../../utils/person');
 
@@ -13,7 +14,7 @@ function decorate(p) {
 }
 
 Component({
-  behaviors: [pageBehavior],
+  behaviors: [pageBehavior, refreshBehavior],
   data: {
     loading: true,
     failed: false,
@@ -22,10 +23,10 @@ Component({
   },
   methods: {
     onShow() {
-      this.load();
+      this.refresh();
     },
     load() {
-      return this.loadWith(async () => {
+      return this.again(async () => {
         const [persons, requests] = await Promise.all([
           api.get('/persons', { silent: true }),
           api.get('/me/guardian-requests?limit=20', { silent: true }),

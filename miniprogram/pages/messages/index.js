@@ -21,7 +21,7 @@ Component({
     },
     decorate,
     onShow() {
-      this.load();
+      this.refresh();
     },
     async loaded() {
       this.setData({ unread: await inbox.refresh() });

@@ -14,6 +14,7 @@ Component({
     user: null,
     isStaff: false,
     canConsole: false,
+    isRider: false,
     binding: false,
     unread: 0,
   },
@@ -28,6 +29,8 @@ Component({
           user,
           isStaff: user.roles.some((r) => r.role === 'staff'),
           canConsole: user.roles.some((r) => r.role === 'staff' || r.role === 'canteen_staff'),
+          // 小巷骑兵 are volunteers; staff deliver too.
+          isRider: user.roles.some((r) => r.role === 'volunteer' || r.role === 'staff'),
         });
       });
       if (ok) {
@@ -39,6 +42,9 @@ Component({
     },
     openFamily() {
       wx.navigateTo({ url: '/pages/family/index' });
+    },
+    openRider() {
+      wx.navigateTo({ url: '/pages/canteen/rider/index' });
     },
     openReview() {
       wx.navigateTo({ url: '/pages/review/index' });

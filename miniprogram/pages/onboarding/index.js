@@ -1,7 +1,9 @@
-// Onboarding: where the user lives, asked only when a feature first needs it.
+// Onboarding: where the user lives, asked only when a feature first needs it. A visitor starts
+// from the community they chose.
 const pageBehavior = require('../../behaviors/page');
 const api = require('../../utils/api');
 const session = require('../../utils/session');
+const community = require('../../utils/community');
 
 const REQUIRED = '必填';
 
@@ -26,7 +28,9 @@ Component({
       return this.loadWith(async () => {
         const res = await api.get('/communities?limit=100', { auth: false });
         const user = session.user();
-        const index = user && user.community_id ? res.items.findIndex((c) => c.id === user.community_id) : -1;
+        const chosen = community.place();
+        const id = (user && user.community_id) || (chosen && chosen.id) || 0;
+        const index = res.items.findIndex((c) => c.id === id);
         this.setData({ communities: res.items, communityIndex: index });
         if (user && user.name) {
           this.setData({ 'form.name': user.name });

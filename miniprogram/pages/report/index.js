@@ -1,8 +1,12 @@
-// 报事: emergency numbers first, then "我要报事" and the user's reports with their progress.
+// 报事: emergency numbers first, then "我要报事" and the user's reports with their progress (read
+// again on show and when pulled down). A visitor sees which community they chose, and where to
+// change it (their address, once they report, starts from it).
 const pageBehavior = require('../../behaviors/page');
 const paged = require('../../behaviors/paged');
+const browsing = require('../../behaviors/browsing');
 const session = require('../../utils/session');
 const denied = require('../../utils/denied');
+const community = require('../../utils/community');
 const words = require('../../utils/report');
 
 function decorate(r) {
@@ -10,7 +14,7 @@ function decorate(r) {
 }
 
 Component({
-  behaviors: [pageBehavior, paged],
+  behaviors: [pageBehavior, paged, browsing],
   data: {
     checking: false,
     signedUp: false,
@@ -30,10 +34,16 @@ Component({
       this.setData({
         signedUp,
         isWorker: roles.some((r) => ['grid_worker', 'volunteer', 'staff'].includes(r.role)),
+        // A visitor's chosen community; a resident's is their address.
+        place: u && u.community_id ? null : community.place(),
       });
       if (signedUp) {
-        this.load();
+        this.refresh();
       }
+    },
+    onPullDownRefresh() {
+      const done = () => wx.stopPullDownRefresh();
+      return (this.data.signedUp ? this.refresh() : Promise.resolve()).then(done, done);
     },
     // Reporting needs to know where: the user's own address, or a family member's (then the
     // user need not fill in their own).

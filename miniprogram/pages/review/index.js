@@ -33,7 +33,7 @@ Component({
     },
     decorate,
     onShow() {
-      this.load();
+      this.refresh();
     },
     async decide(id, action, body) {
       this.setData({ deciding: id });

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/linli/linli/server/internal/account"
@@ -37,6 +38,8 @@ func admin(ctx context.Context, args []string, getenv func(string) string, stdou
 	batch := fl.Int("batch", 200, "rows per transaction (reseal)")
 	scale := fl.Float64("scale", 1, "volumes of the history, 1.0 as docs/performance.md gives them (seed-history)")
 	communityCount := fl.Int("communities", 1, "communities the history is shared among (seed-history)")
+	lat := fl.String("lat", "", "latitude of the community's service centre, e.g. 29.4519")
+	lng := fl.String("lng", "", "longitude of the community's service centre, e.g. 119.8923")
 	if err := fl.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -51,11 +54,29 @@ func admin(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	switch args[0] {
 	case "create-community":
+		la, ln, err := point(*lat, *lng)
+		if err != nil {
+			return err
+		}
 		c, err := communities.Create(ctx, *name)
 		if err != nil {
 			return fmt.Errorf("create community: %w", err)
 		}
+		if la != nil {
+			if _, err := communities.Locate(ctx, c.ID, la, ln); err != nil {
+				return fmt.Errorf("locate community: %w", err)
+			}
+		}
 		fmt.Fprintln(stdout, c.ID)
+	case "locate-community":
+		la, ln, err := point(*lat, *lng)
+		if err != nil {
+			return err
+		}
+		if _, err := communities.Locate(ctx, *communityID, la, ln); err != nil {
+			return fmt.Errorf("locate community %d: %w", *communityID, err)
+		}
+		fmt.Fprintln(stdout, *communityID)
 	case "add-building":
 		b, err := communities.AddBuilding(ctx, *communityID, *name)
 		if err != nil {
@@ -94,6 +115,19 @@ func admin(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("admin: unknown subcommand %q", args[0])
 	}
 	return nil
+}
+
+// point reads --lat and --lng: both, or neither (nil, nil: no place).
+func point(lat, lng string) (*float64, *float64, error) {
+	if lat == "" && lng == "" {
+		return nil, nil, nil
+	}
+	la, err1 := strconv.ParseFloat(lat, 64)
+	ln, err2 := strconv.ParseFloat(lng, 64)
+	if err1 != nil || err2 != nil {
+		return nil, nil, errors.New("--lat and --lng must both be numbers, e.g. --lat 29.4519 --lng 119.8923")
+	}
+	return &la, &ln, nil
 }
 
 // resealCmd seals every personal value again under the current data key, then says whether the

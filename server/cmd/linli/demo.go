@@ -57,6 +57,11 @@ func seedDemo(ctx context.Context, a *app.App, templates map[string]string, log 
 	if err != nil {
 		return err
 	}
+	// Pujiang county, Jinhua: a visitor who shares their location finds it as the nearest.
+	lat, lng := 29.4519, 119.8923
+	if _, err := a.Communities.Locate(ctx, c.ID, &lat, &lng); err != nil {
+		return err
+	}
 	var buildings []int64
 	for i := 1; i <= 6; i++ {
 		b, err := a.Communities.AddBuilding(ctx, c.ID, fmt.Sprintf("%d幢", i))

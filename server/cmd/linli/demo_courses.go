@@ -54,7 +54,7 @@ func seedDemoCourses(ctx context.Context, a *app.App, communityID int64) error {
 	for _, d := range demoCourses {
 		in := course.Input{Theme: d.theme, Title: d.title, Teacher: d.teacher, Description: d.description, Capacity: d.capacity,
 			Audience: course.AudienceParents, EnrollBy: today.AddDate(0, 0, d.startDay-1).Add(20 * time.Hour)}
-		at, place := 19*time.Hour, "中埂社区家长学校教室"
+		at, place := 19*time.Hour, "中埂社区家长大学教室"
 		if d.maxAge > 0 {
 			in.Audience, in.MinAge, in.MaxAge = course.AudienceChildren, d.minAge, d.maxAge
 			at, place = 9*time.Hour+30*time.Minute, "中埂社区活动室"

@@ -24,7 +24,9 @@ const usage = `usage:
   linli serve [--demo]       migrate, then serve the API and run the workers
                              (--demo seeds a demo community into an empty database)
   linli migrate              apply pending migrations (creating the database if missing)
-  linli admin create-community --name NAME
+  linli admin create-community --name NAME [--lat LAT --lng LNG]
+  linli admin locate-community --community ID --lat LAT --lng LNG
+      where the community is (its service centre): visitors find the nearest; both empty clear it
   linli admin add-building --community ID --name NAME
   linli admin grant  --community ID (--user ID | --openid OPENID) --role ROLE
   linli admin revoke --community ID (--user ID | --openid OPENID) --role ROLE

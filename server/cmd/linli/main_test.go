@@ -65,16 +65,35 @@ func TestAdminCommands(t *testing.T) {
 		}
 		return strings.TrimSpace(out.String())
 	}
-	cid := cmd("admin", "create-community", "--name", "中埂社区")
+	cid := cmd("admin", "create-community", "--name", "中埂社区", "--lat", "29.4519", "--lng", "119.8923")
 	if _, err := strconv.ParseInt(cid, 10, 64); err != nil {
 		t.Fatalf("create-community printed %q, want an id", cid)
+	}
+	db := openTestDB(t, dsn)
+	place := func() string {
+		t.Helper()
+		var lat, lng sql.NullFloat64
+		if err := db.QueryRow("SELECT lat, lng FROM communities WHERE id = ?", cid).Scan(&lat, &lng); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(lat.Float64, ",", lng.Float64, ",", lat.Valid)
+	}
+	if got := place(); got != "29.4519,119.8923,true" {
+		t.Errorf("place after create-community = %s", got)
+	}
+	cmd("admin", "locate-community", "--community", cid, "--lat", "29.3", "--lng", "120.1")
+	if got := place(); got != "29.3,120.1,true" {
+		t.Errorf("place after locate-community = %s", got)
+	}
+	cmd("admin", "locate-community", "--community", cid)
+	if got := place(); got != "0,0,false" {
+		t.Errorf("place after clearing it = %s", got)
 	}
 	bid := cmd("admin", "add-building", "--community", cid, "--name", "1幢")
 	if _, err := strconv.ParseInt(bid, 10, 64); err != nil {
 		t.Fatalf("add-building printed %q, want an id", bid)
 	}
 	uid := cmd("admin", "grant", "--community", cid, "--openid", "fake-boss", "--role", "staff")
-	db := openTestDB(t, dsn)
 	var role string
 	if err := db.QueryRow("SELECT role FROM user_roles WHERE user_id = ? AND community_id = ?", uid, cid).Scan(&role); err != nil || role != "staff" {
 		t.Errorf("role after grant = %q, %v", role, err)
@@ -88,6 +107,10 @@ func TestAdminCommands(t *testing.T) {
 		{"admin", "grant", "--community", cid, "--role", "staff"},
 		{"admin", "revoke", "--community", cid, "--user", uid, "--role", "staff"}, // the last staff member
 		{"admin", "add-building", "--community", cid, "--name", "1幢"},
+		{"admin", "locate-community", "--community", cid, "--lat", "119.8923", "--lng", "29.4519"}, // swapped
+		{"admin", "locate-community", "--community", cid, "--lat", "29.4519"},
+		{"admin", "locate-community", "--community", "999999", "--lat", "29.4519", "--lng", "119.8923"},
+		{"admin", "create-community", "--name", "西街社区", "--lat", "north", "--lng", "119.8923"},
 		{"admin", "explode"},
 		{"nonsense"},
 		{},

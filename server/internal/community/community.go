@@ -19,8 +19,11 @@ var (
 
 // Community is one community; every record of the product belongs to one.
 type Community struct {
-	ID        int64
-	Name      string
+	ID   int64
+	Name string
+	// Lat and Lng place the community (its service centre) on the map, so a visitor can find the
+	// nearest; nil until set.
+	Lat, Lng  *float64
 	CreatedAt time.Time
 }
 
@@ -60,6 +63,19 @@ func (s *Service) Create(ctx context.Context, name string) (Community, error) {
 	c := Community{Name: name, CreatedAt: s.now().UTC()}
 	c.ID, err = s.store.insertCommunity(ctx, c)
 	return c, err
+}
+
+// Locate puts a community on the map (both lat and lng, within China), or off it (both nil).
+func (s *Service) Locate(ctx context.Context, id int64, lat, lng *float64) (Community, error) {
+	errs := validation.Errors{}
+	errs.Point(lat, lng)
+	if err := errs.Err(); err != nil {
+		return Community{}, err
+	}
+	if err := s.store.locate(ctx, id, lat, lng); err != nil {
+		return Community{}, err
+	}
+	return s.Get(ctx, id)
 }
 
 // AddBuilding adds a building to a community.

@@ -17,9 +17,10 @@ type store struct {
 const (
 	qInsertCommunity = `INSERT INTO communities (name, created_at) VALUES (?, ?)`
 	qInsertBuilding  = `INSERT INTO buildings (community_id, name, created_at) VALUES (?, ?, ?)`
-	qCommunity       = `SELECT id, name, created_at FROM communities WHERE id = ?`
+	qCommunity       = `SELECT id, name, lat, lng, created_at FROM communities WHERE id = ?`
+	qLocate          = `UPDATE communities SET lat = ?, lng = ? WHERE id = ?`
 	qBuilding        = `SELECT id, community_id, name, created_at FROM buildings WHERE id = ? AND community_id = ?`
-	qCommunities     = `SELECT id, name, created_at FROM communities WHERE %s ORDER BY created_at, id LIMIT ?`
+	qCommunities     = `SELECT id, name, lat, lng, created_at FROM communities WHERE %s ORDER BY created_at, id LIMIT ?`
 	qBuildings       = `SELECT id, community_id, name, created_at FROM buildings WHERE community_id = ? AND %s ORDER BY created_at, id LIMIT ?`
 )
 
@@ -45,9 +46,23 @@ func (s *store) insertBuilding(ctx context.Context, b Building) (int64, error) {
 	return res.LastInsertId()
 }
 
+// scanCommunity reads the columns of qCommunity and qCommunities.
+func scanCommunity(row interface{ Scan(...any) error }) (Community, error) {
+	var (
+		c        Community
+		lat, lng sql.NullFloat64
+	)
+	if err := row.Scan(&c.ID, &c.Name, &lat, &lng, &c.CreatedAt); err != nil {
+		return Community{}, err
+	}
+	if lat.Valid && lng.Valid {
+		c.Lat, c.Lng = &lat.Float64, &lng.Float64
+	}
+	return c, nil
+}
+
 func (s *store) community(ctx context.Context, id int64) (Community, error) {
-	var c Community
-	err := s.db.QueryRowContext(ctx, qCommunity, id).Scan(&c.ID, &c.Name, &c.CreatedAt)
+	c, err := scanCommunity(s.db.QueryRowContext(ctx, qCommunity, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Community{}, ErrNotFound
 	}
@@ -55,6 +70,26 @@ func (s *store) community(ctx context.Context, id int64) (Community, error) {
 		return Community{}, fmt.Errorf("community %d: %w", id, err)
 	}
 	return c, nil
+}
+
+func (s *store) locate(ctx context.Context, id int64, lat, lng *float64) error {
+	res, err := s.db.ExecContext(ctx, qLocate, nullFloat(lat), nullFloat(lng), id)
+	if err != nil {
+		return fmt.Errorf("locate community %d: %w", id, err)
+	}
+	// A community located where it already was changes no row: tell it apart from none.
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		_, err = s.community(ctx, id)
+		return err
+	}
+	return nil
+}
+
+func nullFloat(f *float64) any {
+	if f == nil {
+		return nil
+	}
+	return *f
 }
 
 func (s *store) building(ctx context.Context, communityID, id int64) (Building, error) {
@@ -78,8 +113,8 @@ func (s *store) communities(ctx context.Context, p paging.Page) ([]Community, er
 	defer rows.Close()
 	out := []Community{}
 	for rows.Next() {
-		var c Community
-		if err := rows.Scan(&c.ID, &c.Name, &c.CreatedAt); err != nil {
+		c, err := scanCommunity(rows)
+		if err != nil {
 			return nil, fmt.Errorf("list communities: %w", err)
 		}
 		out = append(out, c)

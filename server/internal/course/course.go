@@ -596,8 +596,8 @@ func (s *Service) promote(ctx context.Context, tx *sql.Tx, courseID, community i
 		}
 		if err := s.tell(ctx, tx, personID, fmt.Sprintf("course_promoted:%d", id), notify.Message{
 			CommunityID: community, Kind: "course", Title: "候补成功", Body: fmt.Sprintf("您候补的“%s”有名额了，已为您报名。", title),
-			Page: coursePage, CreatedAt: now,
-		}, &notify.Push{TemplateKey: "course_update", Page: coursePage, Data: map[string]string{
+			Page: minePage(id), CreatedAt: now,
+		}, &notify.Push{TemplateKey: "course_update", Page: minePage(id), Data: map[string]string{
 			"thing1": title, "phrase2": "候补成功", "time3": now.In(cst.Zone).Format("2006-01-02 15:04"),
 		}}); err != nil {
 			return moved, err

@@ -35,8 +35,13 @@ const (
 	qActiveOf         = `SELECT id, person_id FROM enrollments WHERE course_id = ? AND status IN ('enrolled', 'waitlisted') ORDER BY queue_no FOR UPDATE`
 	qCancelCourse     = `UPDATE courses SET cancelled_at = ?, cancel_reason = ?, enrolled = 0, updated_at = ? WHERE id = ?`
 	qCancelAllOf      = `UPDATE enrollments SET status = 'cancelled', is_active = NULL, updated_at = ? WHERE course_id = ? AND status IN ('enrolled', 'waitlisted')`
-	coursePage        = "/pages/course/index"
 )
+
+// minePage is where a course's messages open: 我的报名, with the enrolment they are about
+// picked out (its check-in code is there).
+func minePage(enrollmentID int64) string {
+	return fmt.Sprintf("/pages/course/mine/index?highlight=%d", enrollmentID)
+}
 
 // Edit changes a course under its row's lock. A larger capacity moves that many up from the
 // waiting list; a session that already has attendance cannot be dropped; when sessions' times
@@ -97,8 +102,8 @@ func (s *Service) Edit(ctx context.Context, communityID, courseID int64, p Patch
 			first := in.Sessions[0].StartsAt.In(cst.Zone).Format("2006-01-02 15:04")
 			return s.tellActive(ctx, tx, courseID, in.Title, fmt.Sprintf("course_moved:%d:%d", courseID, now.UnixNano()), notify.Message{
 				CommunityID: communityID, Kind: "course", Title: "课程时间或地点有变",
-				Body: fmt.Sprintf("“%s”的上课时间或地点有调整，第一次课 %s，地点 %s。请在“我的报名”中查看。", in.Title, first, in.Sessions[0].Place),
-				Page: coursePage, CreatedAt: now,
+				Body:      fmt.Sprintf("“%s”的上课时间或地点有调整，第一次课 %s，地点 %s。请在“我的报名”中查看。", in.Title, first, in.Sessions[0].Place),
+				CreatedAt: now,
 			}, "时间调整", now)
 		}
 		return nil
@@ -186,7 +191,7 @@ func (s *Service) CancelCourse(ctx context.Context, communityID, courseID int64,
 		// Tell first: it reads the enrolments still active.
 		if err := s.tellActive(ctx, tx, courseID, l.title, fmt.Sprintf("course_cancelled:%d", courseID), notify.Message{
 			CommunityID: communityID, Kind: "course", Title: "课程已取消",
-			Body: fmt.Sprintf("很抱歉，“%s”已取消：%s。您的报名已自动取消。", l.title, reason), Page: coursePage, CreatedAt: now,
+			Body: fmt.Sprintf("很抱歉，“%s”已取消：%s。您的报名已自动取消。", l.title, reason), CreatedAt: now,
 		}, "课程取消", now); err != nil {
 			return err
 		}
@@ -205,7 +210,8 @@ func (s *Service) CancelCourse(ctx context.Context, communityID, courseID int64,
 }
 
 // tellActive tells the persons enrolled or waiting on a course (and their guardians), inside the
-// caller's transaction, which holds the course's lock. dedup makes the message once per person.
+// caller's transaction, which holds the course's lock; each message opens their enrolment in 我的报名.
+// dedup makes the message once per person.
 func (s *Service) tellActive(ctx context.Context, tx *sql.Tx, courseID int64, title, dedup string, m notify.Message, phrase string, now time.Time) error {
 	type active struct{ id, person int64 }
 	rows, err := database.Collect(ctx, tx, qActiveOf, []any{courseID}, func(r database.Scanner) (active, error) {
@@ -216,7 +222,8 @@ func (s *Service) tellActive(ctx context.Context, tx *sql.Tx, courseID int64, ti
 		return fmt.Errorf("enrolments of course %d: %w", courseID, err)
 	}
 	for _, a := range rows {
-		push := &notify.Push{TemplateKey: "course_update", Page: coursePage, Data: map[string]string{
+		m.Page = minePage(a.id)
+		push := &notify.Push{TemplateKey: "course_update", Page: m.Page, Data: map[string]string{
 			"thing1": title, "phrase2": phrase, "time3": now.In(cst.Zone).Format("2006-01-02 15:04"),
 		}}
 		if err := s.tell(ctx, tx, a.person, fmt.Sprintf("%s:%d", dedup, a.id), m, push); err != nil {

@@ -148,8 +148,8 @@ func (s *Service) Remind(ctx context.Context) (int, error) {
 			err := database.InTx(ctx, s.db, func(tx *sql.Tx) error {
 				return s.tell(ctx, tx, en[1], fmt.Sprintf("course_reminder:%d:%d", en[0], d.index), notify.Message{
 					CommunityID: d.community, Kind: "course", Title: "明天上课",
-					Body: fmt.Sprintf("“%s”第 %d 次课 %s 在%s上课。", d.title, d.index, when, d.place), Page: "/pages/course/index", CreatedAt: now,
-				}, &notify.Push{TemplateKey: "course_update", Page: "/pages/course/index", Data: map[string]string{
+					Body: fmt.Sprintf("“%s”第 %d 次课 %s 在%s上课。", d.title, d.index, when, d.place), Page: minePage(en[0]), CreatedAt: now,
+				}, &notify.Push{TemplateKey: "course_update", Page: minePage(en[0]), Data: map[string]string{
 					"thing1": d.title, "phrase2": "明天上课", "time3": d.starts.In(cst.Zone).Format("2006-01-02 15:04"),
 				}})
 			})

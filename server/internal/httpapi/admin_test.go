@@ -20,6 +20,18 @@ func TestCommunitiesPublic(t *testing.T) {
 	if got := strings.Join(e.walk("/api/v1/communities?limit=2", "", "name"), ","); got != "社区0,社区1,社区2" {
 		t.Errorf("communities = %s", got)
 	}
+	// A community placed on the map carries its point, the others null (a visitor finds the nearest).
+	lat, lng := 29.4519, 119.8923
+	if _, err := e.app.Communities.Locate(context.Background(), 2, &lat, &lng); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.app.Communities.Locate(context.Background(), 2, &lng, &lat); err == nil {
+		t.Error("a point with lat and lng swapped was taken")
+	}
+	got := e.do("GET", "/api/v1/communities", "", nil)
+	if want := `"id":1,"name":"社区0","lat":null,"lng":null},{"id":2,"name":"社区1","lat":29.4519,"lng":119.8923}`; !strings.Contains(string(got.Raw), want) {
+		t.Errorf("communities = %s, want %s", got.Raw, want)
+	}
 	r := e.do("GET", "/api/v1/communities/1/buildings?limit=2", "", nil)
 	e.want(r, 200, "")
 	if len(r.Body["items"].([]any)) != 2 || r.Body["next_cursor"] == "" {

@@ -49,6 +49,14 @@ func TestAnonymousReportsCarryNoTraceOfTheReporter(t *testing.T) {
 			}
 		}
 	}
+	// The task opened whole, timeline included.
+	for id, tok := range map[int64]string{minor: w.volunteer, major: w.worker} {
+		r := w.do("GET", fmt.Sprintf("/api/v1/worker/tasks/%d", id), tok, nil)
+		if r.Status != 200 || len(r.Body["timeline"].([]any)) == 0 {
+			t.Fatalf("task %d opened: %d %s", id, r.Status, r.Raw)
+		}
+		leaks("task", r.Body)
+	}
 	// The answers to each step of the work.
 	leaks("claim", w.do("POST", fmt.Sprintf("/api/v1/worker/tasks/%d/claim", minor), w.volunteer, nil).Body)
 	leaks("accept", w.do("POST", fmt.Sprintf("/api/v1/worker/tasks/%d/accept", major), w.worker, nil).Body)

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -812,4 +813,42 @@ func TestBookingsWrittenInBatches(t *testing.T) {
 	if err := w.db.QueryRow(`SELECT booked FROM meal_slots WHERE id = ?`, slot).Scan(&booked); err != nil || booked != 12 {
 		t.Errorf("slot booked = %d, %v", booked, err)
 	}
+}
+
+// TestStaffDeliverToo: staff may ride (the mini-program's 我的 offers them 送餐任务): they get the
+// delivery list, the read audited in their capacity as rider, and record a delivery. Canteen
+// staff, who cook, do not.
+func TestStaffDeliverToo(t *testing.T) {
+	w := newCanteenWorld(t)
+	today := time.Now().In(cst.Zone).Format(time.DateOnly)
+	slot := w.slot(map[string]any{"date": today, "capacity": 10, "book_by": time.Now().Add(time.Hour).Format(time.RFC3339)})
+	order := w.id(w.book(w.resident, slot, w.mother, "delivery"))
+	staffID := int64(w.do("GET", "/api/v1/me", w.staff, nil).Body["id"].(float64))
+
+	r := w.do("GET", "/api/v1/worker/deliveries", w.staff, nil)
+	w.want(r, 200, "")
+	var list struct {
+		Buildings []struct {
+			Orders []struct {
+				OrderID    int64  `json:"order_id"`
+				PersonName string `json:"person_name"`
+			} `json:"orders"`
+		} `json:"buildings"`
+	}
+	if err := json.Unmarshal(r.Raw, &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Buildings) != 1 || len(list.Buildings[0].Orders) != 1 || list.Buildings[0].Orders[0].OrderID != order {
+		t.Fatalf("staff's delivery list = %s", r.Raw)
+	}
+	r = w.do("GET", fmt.Sprintf("/api/v1/admin/persons/%d/audit", w.mother), w.staff, nil)
+	if it := r.Body["items"].([]any)[0].(map[string]any); it["action"] != "phone_read" || it["capacity"] != "rider" || it["actor_user_id"] != float64(staffID) {
+		t.Errorf("audit after staff's read = %v", it)
+	}
+	r = w.do("POST", fmt.Sprintf("/api/v1/worker/deliveries/%d/delivered", order), w.staff, nil)
+	w.want(r, 200, "")
+	if r.Body["status"] != "delivered" {
+		t.Errorf("delivered by staff = %s", r.Raw)
+	}
+	w.want(w.do("GET", "/api/v1/worker/deliveries", w.kitchen, nil), 403, "forbidden")
 }

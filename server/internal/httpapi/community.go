@@ -14,6 +14,9 @@ import (
 type communityJSON struct {
 	ID   int64  `json:"id"`
 	Name string `json:"name"`
+	// Lat and Lng are where the community is, for finding the nearest; null when not set.
+	Lat *float64 `json:"lat"`
+	Lng *float64 `json:"lng"`
 }
 
 type buildingJSON struct {
@@ -33,7 +36,7 @@ func (s *Server) listCommunities(c *gin.Context) {
 	}
 	rows, next, err := s.Communities.List(c.Request.Context(), p)
 	replyList(c, rows, next, err, func(x community.Community) communityJSON {
-		return communityJSON{ID: x.ID, Name: x.Name}
+		return communityJSON{ID: x.ID, Name: x.Name, Lat: x.Lat, Lng: x.Lng}
 	})
 }
 

@@ -157,6 +157,16 @@ func TestCourseFlow(t *testing.T) {
 	if pushed != 1 {
 		t.Errorf("promotion pushes to the resident = %d: %v", pushed, fake.Messages()[before:])
 	}
+	// The message opens 我的报名 with the enrolment picked out (its check-in code is there).
+	minePage := fmt.Sprintf("/pages/course/mine/index?highlight=%d", selfEnrollment)
+	for _, m := range fake.Messages()[before:] {
+		if m.ToUser == w.openid("resident") && m.Data["phrase2"] == "候补成功" && m.Page != strings.TrimPrefix(minePage, "/") {
+			t.Errorf("the promotion push opens %q, want %q", m.Page, minePage)
+		}
+	}
+	if pages := w.walk("/api/v1/me/messages?limit=5", w.resident, "page"); len(pages) == 0 || pages[0] != minePage {
+		t.Errorf("the promotion message opens %v, want %s", pages, minePage)
+	}
 
 	// Leaving the waiting list moves those behind up and frees no seat.
 	other := w.course(map[string]any{"title": "满员的课", "capacity": 1})
@@ -224,7 +234,7 @@ func TestCourseFlow(t *testing.T) {
 	tomorrow := time.Now().Add(24 * time.Hour)
 	soon := w.course(map[string]any{"title": "明天的课", "sessions": []map[string]any{
 		{"starts_at": tomorrow.Format(time.RFC3339), "ends_at": tomorrow.Add(time.Hour).Format(time.RFC3339), "place": "活动室"}}})
-	w.want(w.do("POST", fmt.Sprintf("/api/v1/courses/%d/enrollments", soon), w.resident, map[string]any{"person_id": w.self}), 201, "")
+	soonEnrollment := w.id(w.do("POST", fmt.Sprintf("/api/v1/courses/%d/enrollments", soon), w.resident, map[string]any{"person_id": w.self}))
 	for range 2 {
 		if _, err := w.app.Courses.Remind(context.Background()); err != nil {
 			t.Fatal(err)
@@ -234,6 +244,9 @@ func TestCourseFlow(t *testing.T) {
 	sort.Strings(titles)
 	if got := strings.Count(strings.Join(titles, ","), "明天上课"); got != 1 {
 		t.Errorf("reminders = %v", titles)
+	}
+	if pages := w.walk("/api/v1/me/messages?limit=5", w.resident, "page"); pages[0] != fmt.Sprintf("/pages/course/mine/index?highlight=%d", soonEnrollment) {
+		t.Errorf("the reminder opens %s", pages[0])
 	}
 
 	// Bad courses.

@@ -2,12 +2,14 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/linli/linli/server/internal/account"
+	"github.com/linli/linli/server/internal/validation"
 )
 
 // reportWorld is a community with a grid (building 1, worker on duty), a building in no grid,
@@ -292,5 +294,102 @@ func TestReportClaimUrgentContentAndEscalation(t *testing.T) {
 	w.want(w.do("POST", fmt.Sprintf("/api/v1/reports/%d/cancel", major), w.resident, nil), 409, "invalid_transition")
 	if got := w.walk("/api/v1/reports?limit=2", w.resident, "status"); len(got) < 5 {
 		t.Errorf("my reports = %v", got)
+	}
+}
+
+// TestWorkerOpensTaskAndCallsReporter: the worker a report is assigned to opens it whole (place,
+// map point, timeline) with the reporter's number in full to call, and that read is on the
+// audit trail; a worker it is not assigned to, or a resident, gets nothing, and an open report
+// shows the number masked to whoever may claim it.
+func TestWorkerOpensTaskAndCallsReporter(t *testing.T) {
+	w := newReportWorld(t)
+	id := w.id(w.submit(w.resident, map[string]any{"location_text": "东门菜场入口", "lat": 29.4519, "lng": 119.8923}))
+	w.dispatch()
+	type task struct {
+		Status       string   `json:"status"`
+		PersonID     *int64   `json:"person_id"`
+		LocationText string   `json:"location_text"`
+		Lat          *float64 `json:"lat"`
+		Reporter     *string  `json:"reporter_name"`
+		Phone        *string  `json:"reporter_phone"`
+		Timeline     []struct {
+			Actor  string `json:"actor"`
+			Action string `json:"action"`
+		} `json:"timeline"`
+	}
+	open := func(tok string, id int64) task {
+		t.Helper()
+		r := w.do("GET", fmt.Sprintf("/api/v1/worker/tasks/%d", id), tok, nil)
+		w.want(r, 200, "")
+		var got task
+		if err := json.Unmarshal(r.Raw, &got); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	me := w.do("GET", "/api/v1/me", w.resident, nil)
+	phone := me.Body["phone"].(string) // masked in /me too
+
+	got := open(w.worker, id)
+	if got.Status != "assigned" || got.LocationText != "东门菜场入口" || got.Lat == nil || *got.Lat != 29.4519 {
+		t.Errorf("task = %+v", got)
+	}
+	if got.Reporter == nil || *got.Reporter != "王小明" || got.Phone == nil || !validation.Mobile(*got.Phone) ||
+		(*got.Phone)[:3] != phone[:3] || (*got.Phone)[7:] != phone[7:] {
+		t.Errorf("reporter to call = %v %v, want 王小明 and the whole of %s", got.Reporter, got.Phone, phone)
+	}
+	var steps []string
+	for _, st := range got.Timeline {
+		steps = append(steps, st.Actor+" "+st.Action)
+	}
+	if s := strings.Join(steps, ","); s != "王小明 submitted,系统 assigned" {
+		t.Errorf("timeline = %s", s)
+	}
+	// The read is on the trail of the person the report is for (the resident's own record).
+	r := w.do("GET", fmt.Sprintf("/api/v1/admin/persons/%d/audit", *got.PersonID), w.staff, nil)
+	w.want(r, 200, "")
+	var audit struct {
+		Items []struct {
+			Action   string   `json:"action"`
+			Capacity string   `json:"capacity"`
+			Actor    *int64   `json:"actor_user_id"`
+			Fields   []string `json:"fields"`
+			Note     string   `json:"note"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(r.Raw, &audit); err != nil {
+		t.Fatal(err)
+	}
+	if len(audit.Items) == 0 || audit.Items[0].Action != "phone_read" || audit.Items[0].Capacity != "worker" ||
+		audit.Items[0].Actor == nil || *audit.Items[0].Actor != w.workerID || fmt.Sprint(audit.Items[0].Fields) != "[reporter_phone]" ||
+		!strings.Contains(audit.Items[0].Note, fmt.Sprint(id)) {
+		t.Errorf("audit after the worker's read = %s", r.Raw)
+	}
+	reads := len(audit.Items)
+
+	// The worker's message opens this page.
+	if pages := w.walk("/api/v1/me/messages?limit=5", w.worker, "page"); len(pages) != 1 || pages[0] != fmt.Sprintf("/pages/report/task/detail/index?id=%d", id) {
+		t.Errorf("the worker's message opens %v", pages)
+	}
+	// Nobody else's: a volunteer (not assigned, not a minor report), a resident, a stranger.
+	w.want(w.do("GET", fmt.Sprintf("/api/v1/worker/tasks/%d", id), w.volunteer, nil), 404, "not_found")
+	w.want(w.do("GET", fmt.Sprintf("/api/v1/worker/tasks/%d", id), w.resident, nil), 403, "forbidden")
+	w.want(w.do("GET", "/api/v1/worker/tasks/999999", w.worker, nil), 404, "not_found")
+
+	// A minor report open to claiming: the volunteer may look before claiming, number masked, no read audited.
+	minor := w.id(w.submit(w.resident, map[string]any{"category": "sanitation", "description": "垃圾没清"}))
+	w.dispatch()
+	got = open(w.volunteer, minor)
+	if got.Phone == nil || !strings.Contains(*got.Phone, "****") {
+		t.Errorf("open task's number = %v, want it masked", got.Phone)
+	}
+	r = w.do("GET", fmt.Sprintf("/api/v1/admin/persons/%d/audit", *got.PersonID), w.staff, nil)
+	if err := json.Unmarshal(r.Raw, &audit); err != nil || len(audit.Items) != reads {
+		t.Errorf("reads audited after an open task was looked at = %d, want %d (%v)", len(audit.Items), reads, err)
+	}
+	// Once the volunteer claims it, it is theirs: the number is whole.
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/worker/tasks/%d/claim", minor), w.volunteer, nil), 200, "")
+	if got = open(w.volunteer, minor); got.Phone == nil || strings.Contains(*got.Phone, "****") {
+		t.Errorf("claimed task's number = %v, want it whole", got.Phone)
 	}
 }

@@ -145,6 +145,7 @@ func (s *Server) routes(e *gin.Engine) {
 	// Reports: grid workers, volunteers (who may claim minor reports) and staff.
 	tasks := me.Group("/worker", s.requireRole(account.RoleGridWorker, account.RoleVolunteer, account.RoleStaff))
 	tasks.GET("/tasks", s.workerTasks)
+	tasks.GET("/tasks/:id", s.workerTask)
 	tasks.GET("/open-tasks", s.workerOpenTasks)
 	s.routesWorkerActions(tasks)
 }

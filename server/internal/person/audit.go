@@ -26,7 +26,8 @@ const (
 	CapSystem Capacity = "system"
 	// CapRider reads a delivery list (a volunteer of 小巷骑兵, or canteen staff).
 	CapRider Capacity = "rider"
-	// CapWorker is a grid worker reading an elder's number on a safety alert.
+	// CapWorker is a grid worker reading an elder's number on a safety alert, or the worker a
+	// report is assigned to reading its reporter's number.
 	CapWorker Capacity = "worker"
 )
 
@@ -173,12 +174,18 @@ func consentNote(note string, consented bool, changed []string) string {
 // RecordReads audits that an actor read the full phone numbers of persons (the delivery lists,
 // the one place they are shown unmasked).
 func (s *Service) RecordReads(ctx context.Context, actorID, communityID int64, capacity Capacity, personIDs []int64, note string) error {
-	now := s.now().UTC()
 	for _, id := range personIDs {
-		if err := audit(ctx, s.store.db, Entry{CommunityID: communityID, PersonID: id, ActorUserID: actorID, Capacity: capacity,
-			Action: ActPhoneRead, Fields: []string{"phone"}, Note: note, At: now}); err != nil {
+		if err := s.RecordRead(ctx, actorID, communityID, capacity, id, "phone", note); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// RecordRead audits on a person's trail that an actor read a phone number in full: the
+// person's own (field "phone"), or one that concerns them, such as the number of whoever
+// reported a problem for them (field "reporter_phone").
+func (s *Service) RecordRead(ctx context.Context, actorID, communityID int64, capacity Capacity, personID int64, field, note string) error {
+	return audit(ctx, s.store.db, Entry{CommunityID: communityID, PersonID: personID, ActorUserID: actorID, Capacity: capacity,
+		Action: ActPhoneRead, Fields: []string{field}, Note: note, At: s.now().UTC()})
 }

@@ -317,11 +317,7 @@ func (s *Service) Submit(ctx context.Context, a Actor, in Input) (Report, error)
 	if in.Urgency != UrgencyNormal && in.Urgency != UrgencyUrgent {
 		errs.Add("urgency", "应为 normal 或 urgent")
 	}
-	if (in.Lat == nil) != (in.Lng == nil) {
-		errs.Add("lat", "lat 和 lng 须同时填写")
-	} else if in.Lat != nil && (*in.Lat < 3 || *in.Lat > 54 || *in.Lng < 73 || *in.Lng > 136) {
-		errs.Add("lat", "坐标不在中国境内")
-	}
+	errs.Point(in.Lat, in.Lng)
 	if in.BuildingID == 0 && in.Lat == nil && in.LocationText == "" {
 		errs.Add("building_id", "请选择楼栋，或在地图上选点，或描述位置")
 	}
@@ -487,7 +483,7 @@ func reportMessage(r Report, title, body string, now time.Time) notify.Message {
 
 func tellAssigned(ctx context.Context, tx *sql.Tx, r Report, worker int64, now time.Time) error {
 	m := reportMessage(r, "新的报事任务", fmt.Sprintf("%s：%s", r.CategoryName, r.Description), now)
-	m.Page = fmt.Sprintf("/pages/report/task/index?id=%d", r.ID)
+	m.Page = fmt.Sprintf("/pages/report/task/detail/index?id=%d", r.ID)
 	return notify.Tell(ctx, tx, worker, fmt.Sprintf("report_assigned:%d:%d:%d", r.ID, worker, now.UnixNano()), m, &notify.Push{
 		TemplateKey: "report_assigned", Page: m.Page,
 		Data: map[string]string{"thing1": r.CategoryName, "thing2": r.Description, "time3": now.In(shanghai).Format("2006-01-02 15:04")},

@@ -80,6 +80,28 @@ func (s *Service) mayWork(ctx context.Context, workerID int64, l locked) error {
 	return nil
 }
 
+// ForWorker is one report as a worker opens it: one assigned to them while they still hold a
+// worker role in its community (assigned is true), or a minor one of the community they work in
+// (communityID) still open to claiming. Anything else is ErrNotFound.
+func (s *Service) ForWorker(ctx context.Context, workerID, communityID, id int64) (r Report, assigned bool, err error) {
+	r, err = s.Get(ctx, id)
+	if err != nil {
+		return Report{}, false, err
+	}
+	if r.AssigneeID == workerID {
+		ok, err := s.holds(ctx, workerID, r.CommunityID, workerRoles...)
+		if err != nil {
+			return Report{}, false, err
+		}
+		if ok {
+			return r, true, nil
+		}
+	} else if r.CommunityID == communityID && r.Level == LevelMinor && (r.Status == StatusSubmitted || r.Status == StatusAssigned) {
+		return r, false, nil
+	}
+	return Report{}, false, ErrNotFound
+}
+
 const (
 	qLeaveGrids  = `DELETE FROM grid_workers WHERE user_id = ? AND community_id = ?`
 	qOffDuty     = `SELECT id FROM grids WHERE on_duty_user_id = ? AND community_id = ? FOR UPDATE`

@@ -65,3 +65,14 @@ func (e Errors) Merge(err error) error {
 	}
 	return e.Err()
 }
+
+// Point checks a map point given as lat and lng, both or neither (then it records nothing): it
+// must lie within China's bounds, which also catches the two swapped.
+func (e Errors) Point(lat, lng *float64) {
+	switch {
+	case (lat == nil) != (lng == nil):
+		e.Add("lat", "lat 和 lng 须同时填写")
+	case lat != nil && (*lat < 3 || *lat > 54 || *lng < 73 || *lng > 136):
+		e.Add("lat", "坐标不在中国境内")
+	}
+}

@@ -1,7 +1,10 @@
 // Book a meal: for oneself or a family member living where the canteen is, with the price
-// breakdown before confirming. The tap asks consent for the meal notices first (delivery
-// outcome, slot closed, safety alert), then books whatever the answer.
+// breakdown and how to pay before confirming. The tap asks consent for the meal notices first
+// (delivery outcome, slot closed, safety alert), then books whatever the answer. The persons are
+// read again when the page shows: coming back from filling in the address, or from "+ 添加家人"
+// (the family member just added is picked).
 const pageBehavior = require('../../../behaviors/page');
+const refreshBehavior = require('../../../behaviors/refresh');
 const api = require('../../../utils/api');
 const community = require('../../../utils/community');
 const subscribe = require('../../../utils/subscribe');
@@ -13,7 +16,7 @@ const words = require('../../../utils/canteen');
 const CONSENT = ['meal_notice', 'safety_alert'];
 
 Component({
-  behaviors: [pageBehavior],
+  behaviors: [pageBehavior, refreshBehavior],
   data: {
     loading: true,
     failed: false,
@@ -28,6 +31,7 @@ Component({
     note: '',
     quote: null,
     quoting: false,
+    payWay: '',
   },
   methods: {
     onLoad() {
@@ -41,11 +45,15 @@ Component({
         slot,
         modes: slot.modes.map((m) => ({ value: m, label: words.MODES[m] })),
       });
-      this.load();
+    },
+    onShow() {
+      if (this.data.slot) {
+        this.refresh();
+      }
     },
     async load() {
       subscribe.load().then(() => this.showConsent());
-      const ok = await this.loadWith(async () => {
+      const ok = await this.again(async () => {
         const res = await api.get('/persons', { silent: true });
         // Only those who live where the canteen is can eat there.
         const persons = community.within(labels.pickable(res.items), this.data.slot.community_id);
@@ -72,7 +80,14 @@ Component({
         this.setData({ quote: null });
       } finally {
         this.setData({ quoting: false });
+        this.showPayWay();
       }
+    },
+    // showPayWay says how and where the meal will be paid, for the mode picked.
+    showPayWay() {
+      const q = this.data.quote;
+      const mode = this.data.modes[this.data.modeIndex];
+      this.setData({ payWay: q && mode ? words.payWay({ mode: mode.value, pay_fen: q.pay_fen, canteen_name: this.data.slot.canteen_name }) : '' });
     },
     showConsent() {
       this.setData({ consentNote: subscribe.note(CONSENT, 'book') });
@@ -84,6 +99,7 @@ Component({
     },
     pickMode(e) {
       this.setData({ modeIndex: Number(e.detail.value) });
+      this.showPayWay();
     },
     onNote(e) {
       this.setData({ note: e.detail.value });
@@ -91,8 +107,9 @@ Component({
     fillProfile() {
       wx.navigateTo({ url: '/pages/onboarding/index' });
     },
+    // addFamily registers a family member and comes back here with them picked.
     addFamily() {
-      wx.navigateTo({ url: '/pages/family/form/index' });
+      wx.navigateTo({ url: '/pages/family/form/index?pick=1' });
     },
     backToMenu() {
       wx.navigateBack();

@@ -1,11 +1,13 @@
-// 取餐核销 (canteen staff): scan or type a pick-up code to close the order, and today's prep list.
+// 取餐核销 (canteen staff): scan the resident's QR code (or type the code under it) to close the
+// order, and today's prep list, read again when pulled down.
 const pageBehavior = require('../../../behaviors/page');
+const refreshBehavior = require('../../../behaviors/refresh');
 const api = require('../../../utils/api');
 const denied = require('../../../utils/denied');
 const words = require('../../../utils/canteen');
 
 Component({
-  behaviors: [pageBehavior],
+  behaviors: [pageBehavior, refreshBehavior],
   data: {
     canteenID: 0,
     code: '',
@@ -18,10 +20,10 @@ Component({
   methods: {
     onLoad(query) {
       this.setData({ canteenID: Number((query && query.canteen_id) || 0) });
-      this.loadPrep();
+      this.load();
     },
-    loadPrep() {
-      return this.loadWith(async () => {
+    load() {
+      return this.again(async () => {
         const res = await api.get('/admin/canteens/' + this.data.canteenID + '/prep-list', { silent: true });
         const slots = res.slots.map((s) => Object.assign({}, s, {
           mealName: words.MEALS[s.meal],
@@ -38,7 +40,11 @@ Component({
         scanType: ['qrCode', 'barCode'],
         fail: (err) => denied.explain('scan', err, '也可以直接输入 6 位取餐码。'),
         success: (res) => {
-          const code = String(res.result || '').replace(/\D/g, '');
+          const code = words.pickupCode(res.result);
+          if (!code) {
+            wx.showToast({ title: '这不是取餐码，请扫订单上的二维码', icon: 'none' });
+            return;
+          }
           this.setData({ code });
           this.redeem();
         },
@@ -54,7 +60,10 @@ Component({
       try {
         const o = await api.post('/admin/canteens/' + this.data.canteenID + '/redeem', { pickup_code: code }, { loading: '核销中' });
         this.setData({
-          served: Object.assign({}, o, { mealName: words.MEALS[o.meal], modeName: words.MODES[o.mode], pay: words.yuan(o.pay_fen) }),
+          served: Object.assign({}, o, {
+            mealName: words.MEALS[o.meal], modeName: words.MODES[o.mode], pay: words.yuan(o.pay_fen),
+            payWay: Number(o.pay_fen) > 0 && o.mode !== 'delivery' ? '请收取 ' + words.yuan(o.pay_fen) : '',
+          }),
           code: '',
         });
         wx.showToast({ title: '核销成功', icon: 'success' });

@@ -1,5 +1,5 @@
-// 我的订餐: orders for oneself and family, the pick-up code shown large, cancel before the
-// cut-off.
+// 我的订餐: orders for oneself and family, the pick-up code shown large and as a QR code for the
+// counter's 扫码核销, how and where to pay, cancel before the cut-off.
 const pageBehavior = require('../../../behaviors/page');
 const paged = require('../../../behaviors/paged');
 const api = require('../../../utils/api');
@@ -14,6 +14,8 @@ function decorate(o) {
     subsidy: words.yuan(o.subsidy_fen),
     pay: words.yuan(o.pay_fen),
     showCode: o.status === 'booked' && o.mode !== 'delivery',
+    qr: words.pickupQR(o.pickup_code),
+    payWay: o.status === 'booked' ? words.payWay(o) : '',
   });
 }
 
@@ -31,7 +33,7 @@ Component({
       this.setData({ highlight: Number((query && query.highlight) || 0) });
     },
     onShow() {
-      this.load();
+      this.refresh();
     },
     cancel(e) {
       const id = Number(e.currentTarget.dataset.id);

@@ -1,6 +1,8 @@
 // 送餐任务 (riders, 小巷骑兵): today's deliveries by building; delivered, or nobody answered the
-// door, which alerts the family and the grid worker at once.
+// door, which alerts the family and the grid worker at once. Volunteers and staff both ride;
+// the list is read again on show and when pulled down.
 const pageBehavior = require('../../../behaviors/page');
+const refreshBehavior = require('../../../behaviors/refresh');
 const api = require('../../../utils/api');
 const denied = require('../../../utils/denied');
 const words = require('../../../utils/canteen');
@@ -16,7 +18,7 @@ function decorate(list) {
 }
 
 Component({
-  behaviors: [pageBehavior],
+  behaviors: [pageBehavior, refreshBehavior],
   data: {
     loading: true,
     failed: false,
@@ -25,10 +27,10 @@ Component({
   },
   methods: {
     onShow() {
-      this.load();
+      this.refresh();
     },
     load() {
-      return this.loadWith(async () => {
+      return this.again(async () => {
         const res = await api.get('/worker/deliveries', { silent: true });
         this.setData({ buildings: decorate(res) });
       });

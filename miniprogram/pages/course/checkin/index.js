@@ -1,6 +1,8 @@
 // 上课签到 (staff): pick a course and its session, then scan each enrolment's QR code or tick
-// the person on the roster. Attendance and certificates show as they change.
+// the person on the roster. Attendance and certificates show as they change; pulling down reads
+// the courses and the roster again.
 const pageBehavior = require('../../../behaviors/page');
+const refreshBehavior = require('../../../behaviors/refresh');
 const api = require('../../../utils/api');
 const denied = require('../../../utils/denied');
 const words = require('../../../utils/course');
@@ -13,7 +15,7 @@ function line(l, sessionIndex) {
 }
 
 Component({
-  behaviors: [pageBehavior],
+  behaviors: [pageBehavior, refreshBehavior],
   data: {
     loading: true,
     failed: false,
@@ -39,6 +41,10 @@ Component({
       if (ok && this.data.courses.length) {
         await this.pickCourse({ detail: { value: this.nearest(this.data.courses) } });
       }
+    },
+    // refresh reads the roster of the course shown again (or everything, when none is).
+    refresh() {
+      return this.data.courseIndex >= 0 ? this.loadRoster() : this.load();
     },
     // nearest is the course whose next session is soonest (today's class, usually).
     nearest(courses) {

@@ -1,7 +1,11 @@
 // A course: its sessions and seats, and enrolment for oneself or a family member living in the
-// course's community (the waiting list when it is full). The enrol tap asks consent for the
-// course notices first (a seat from the waiting list, a change), then enrols whatever the answer.
+// course's community (the waiting list when it is full), in one tap: the persons are read with
+// the course, and again when the page shows (back from filling in the address, or from
+// "+ 添加家人" / "+ 添加孩子", which comes back with the one just added picked). The enrol tap asks
+// consent for the course notices first (a seat from the waiting list, a change), then enrols
+// whatever the answer. A course can be shared with relatives.
 const pageBehavior = require('../../../behaviors/page');
+const refreshBehavior = require('../../../behaviors/refresh');
 const api = require('../../../utils/api');
 const community = require('../../../utils/community');
 const labels = require('../../../utils/person');
@@ -11,7 +15,7 @@ const words = require('../../../utils/course');
 const CONSENT = ['course_update'];
 
 Component({
-  behaviors: [pageBehavior],
+  behaviors: [pageBehavior, refreshBehavior],
   data: {
     id: 0,
     loading: true,
@@ -29,13 +33,18 @@ Component({
       const id = Number((query && query.id) || 0);
       const cached = wx.getStorageSync('linli.course');
       this.setData({ id, course: cached && cached.id === id ? cached : null });
-      this.load();
+    },
+    onShow() {
+      this.refresh();
     },
     load() {
       subscribe.load().then(() => this.showConsent());
-      return this.loadWith(async () => {
+      return this.again(async () => {
         const c = await api.get('/courses/' + this.data.id, { auth: false, silent: true });
         this.setData({ course: words.decorate(c) });
+        if (this.data.course.open) {
+          await this.loadPersons();
+        }
       });
     },
     showConsent() {
@@ -63,8 +72,16 @@ Component({
     fillProfile() {
       wx.navigateTo({ url: '/pages/onboarding/index' });
     },
+    // addFamily registers a family member (a child, for a children's course) and comes back here
+    // with them picked.
     addFamily() {
-      wx.navigateTo({ url: '/pages/family/form/index' });
+      const child = this.data.course && this.data.course.audience === 'children';
+      wx.navigateTo({ url: '/pages/family/form/index?pick=1' + (child ? '&kind=child' : '') });
+    },
+    // A relative forwards the course; it opens here.
+    onShareAppMessage() {
+      const c = this.data.course;
+      return { title: (c ? c.title + '｜' : '') + '家长大学', path: '/pages/course/detail/index?id=' + this.data.id };
     },
     async enroll() {
       if (!this.data.personsLoaded) {

@@ -19,7 +19,7 @@ Component({
       this.setData({ highlight: Number((query && query.highlight) || 0) });
     },
     onShow() {
-      this.load();
+      this.refresh();
     },
     cancel(e) {
       const id = Number(e.currentTarget.dataset.id);

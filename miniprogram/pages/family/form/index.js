@@ -1,10 +1,18 @@
 // Add a family member (an elder), or edit a person the user acts for (?id=). The elder may live
 // in any community, the user's or another. Adding asks consent for the meal notices first (the
-// user will book for the elder and should hear of a delivery nobody answered).
+// user will book for the elder and should hear of a delivery nobody answered). ?kind=child is
+// the form for a child (for the parent university's children's courses): no living alone, care
+// level or emergency contact, and the address starts as the user's own. ?pick=1 comes from a
+// booking or course page's "+ 添加家人": the person added becomes the one the user acts for, so
+// that page shows them picked on return.
 const pageBehavior = require('../../../behaviors/page');
 const api = require('../../../utils/api');
 const subscribe = require('../../../utils/subscribe');
+const community = require('../../../utils/community');
 const labels = require('../../../utils/person');
+
+// The relations a child can be to the user.
+const CHILD_RELATIONS = labels.RELATIONS.filter((r) => r.value === 'child' || r.value === 'grandchild');
 
 // safety_alert is asked with it once the server names that template (API.md: the rider's "no
 // answer" may move to it); until then it is skipped, having no template id.
@@ -64,6 +72,8 @@ Component({
   behaviors: [pageBehavior],
   data: {
     id: 0,
+    child: false,
+    pick: false,
     own: false,
     loading: true,
     failed: false,
@@ -88,8 +98,9 @@ Component({
   methods: {
     onLoad(query) {
       const id = Number((query && query.id) || 0);
-      this.setData({ id });
-      wx.setNavigationBarTitle({ title: id ? '修改资料' : '添加家人' });
+      const child = !id && !!query && query.kind === 'child';
+      this.setData({ id, child, pick: !!query && query.pick === '1', relations: child ? CHILD_RELATIONS : labels.RELATIONS });
+      wx.setNavigationBarTitle({ title: id ? '修改资料' : child ? '添加孩子' : '添加家人' });
       this.load();
     },
     load() {
@@ -102,7 +113,25 @@ Component({
         } else {
           const res = await api.get('/communities?limit=100', { auth: false, silent: true });
           this.setData({ communities: res.items });
+          if (this.data.child) {
+            await this.startAtHome();
+          }
         }
+      });
+    },
+    // startAtHome fills a child's address with the user's own: a child mostly lives with them.
+    async startAtHome() {
+      const persons = await api.get('/persons', { silent: true });
+      const own = persons.items.find((p) => p.guardianship === 'self');
+      const communityIndex = own ? this.data.communities.findIndex((c) => c.id === own.community_id) : -1;
+      if (communityIndex < 0) return;
+      const res = await api.get('/communities/' + own.community_id + '/buildings?limit=100', { auth: false, silent: true });
+      this.setData({
+        communityIndex,
+        buildings: res.items,
+        buildingIndex: res.items.findIndex((b) => b.id === own.building_id),
+        'form.unit': own.unit || '',
+        'form.room': own.room || '',
       });
     },
     async loadPerson() {
@@ -181,7 +210,7 @@ Component({
       if (adding && this.data.communityIndex < 0) errors.community_id = '请选择社区';
       if (this.data.buildingIndex < 0) errors.building_id = '请选择楼栋';
       if (adding && this.data.relationIndex < 0) errors.relation = '请选择TA是您的什么人';
-      if (this.data.careIndex < 0) errors.care_level = '请选择';
+      if (this.data.careIndex < 0 && !this.data.child) errors.care_level = '请选择';
       const idCard = text('id_card').toUpperCase();
       if (idCard && idCardProblem(idCard)) errors.id_card = idCardProblem(idCard);
       if (!this.data.own && !idCard && !this.data.maskedIDCard) {
@@ -206,8 +235,9 @@ Component({
         building_id: this.data.buildings[this.data.buildingIndex].id,
         unit: t('unit'),
         room: t('room'),
-        living_alone: !!f.living_alone,
-        care_level: labels.CARE_LEVELS[this.data.careIndex].value,
+        // A child neither lives alone nor needs care the register records.
+        living_alone: !this.data.child && !!f.living_alone,
+        care_level: this.data.child ? 'self_care' : labels.CARE_LEVELS[this.data.careIndex].value,
         diet_notes: t('diet_notes'),
       };
       if (this.data.genderIndex >= 0) body.gender = labels.GENDERS[this.data.genderIndex].value;
@@ -221,7 +251,7 @@ Component({
         body.emergency_contacts = [];
       }
       if (!this.data.id) {
-        body.relation = labels.RELATIONS[this.data.relationIndex].value;
+        body.relation = this.data.relations[this.data.relationIndex].value;
       }
       if (this.needsConsent()) {
         body.consent = true;
@@ -247,7 +277,10 @@ Component({
           await api.patch('/persons/' + this.data.id, body, { loading: '保存中', silent: true });
           wx.showToast({ title: '已保存', icon: 'success' });
         } else {
-          await api.post('/persons', body, { loading: '提交中', silent: true });
+          const added = await api.post('/persons', body, { loading: '提交中', silent: true });
+          if (this.data.pick) {
+            community.choose(added);
+          }
           wx.showToast({ title: '已提交，等待社区审核', icon: 'none', duration: 2500 });
         }
         wx.navigateBack();

@@ -8,11 +8,9 @@ function decorate(r) {
   return Object.assign({}, r, {
     statusName: words.STATUSES[r.status] || r.status,
     levelName: words.LEVELS[r.level],
-    place: [r.building_name, r.unit, r.location_text].filter(Boolean).join(' '),
-    steps: (r.timeline || []).map((s) => Object.assign({}, s, {
-      what: words.ACTIONS[s.action] || s.action,
-      when: s.at.slice(5, 16).replace('T', ' '),
-    })),
+    place: words.placeOf(r),
+    onMap: words.onMap(r),
+    steps: words.steps(r),
     canConfirm: r.status === 'resolved',
     canReopen: r.status === 'resolved' || r.status === 'closed',
     canCancel: r.status === 'submitted' || r.status === 'assigned',
@@ -86,6 +84,9 @@ Component({
           }
         },
       });
+    },
+    openMap() {
+      words.openMap(this.data.report);
     },
     preview(e) {
       const urls = this.data.report.photos.map((p) => p.url);

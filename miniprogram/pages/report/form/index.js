@@ -1,8 +1,11 @@
-// The report form: what (category, words, photos), where (building and unit), how urgent, for
-// whom, and whether to stay anonymous to the worker. For a family member, the buildings and
-// categories are those of the member's community, wherever the user lives. The submit tap asks
-// consent for the progress message first, then submits whatever the answer.
+// The report form: what (category, words, photos), where (the building and unit, starting from
+// where the person lives; or instead a point picked on the map, for roads, parks and markets), how
+// urgent, for whom, and whether to stay anonymous to the worker. For a family member, the
+// buildings and categories are those of the member's community, wherever the user lives. The
+// persons are read again when the page shows. The submit tap asks consent for the progress
+// message first, then submits whatever the answer.
 const pageBehavior = require('../../../behaviors/page');
+const refreshBehavior = require('../../../behaviors/refresh');
 const api = require('../../../utils/api');
 const denied = require('../../../utils/denied');
 const session = require('../../../utils/session');
@@ -12,6 +15,8 @@ const labels = require('../../../utils/person');
 
 const MAX_PHOTOS = 9;
 const MAX_WORDS = 500;
+// The API's longest location_text.
+const MAX_PLACE = 64;
 const CONSENT = ['report_updated'];
 
 function label(p) {
@@ -21,7 +26,7 @@ function label(p) {
 }
 
 Component({
-  behaviors: [pageBehavior],
+  behaviors: [pageBehavior, refreshBehavior],
   data: {
     loading: true,
     failed: false,
@@ -36,6 +41,7 @@ Component({
     showPerson: false,
     description: '',
     unit: '',
+    location: null,
     urgent: false,
     anonymous: false,
     photos: [],
@@ -44,12 +50,12 @@ Component({
     errors: {},
   },
   methods: {
-    onLoad() {
-      this.load();
+    onShow() {
+      this.refresh();
     },
     load() {
       subscribe.load().then(() => this.showConsent());
-      return this.loadWith(async () => {
+      return this.again(async () => {
         const res = await api.get('/persons', { silent: true });
         const persons = res.items.map(label);
         this.setData({
@@ -72,15 +78,39 @@ Component({
         api.get('/communities/' + cid + '/buildings?limit=100', { auth: false, silent: true }),
       ]);
       const picked = this.data.categories[this.data.categoryIndex];
+      // Where the person lives, to start with.
+      const home = person && person.building_id ? buildings.items.findIndex((b) => b.id === person.building_id) : -1;
       this.setData({
         communityID: cid,
         categories: cats.items,
         categoryIndex: picked ? cats.items.findIndex((c) => c.key === picked.key) : -1,
         buildings: buildings.items,
-        // Where the person lives, to start with.
-        buildingIndex: person && person.building_id ? buildings.items.findIndex((b) => b.id === person.building_id) : -1,
+        buildingIndex: home,
+        unit: home >= 0 ? person.unit || '' : '',
         'errors.building_id': '',
       });
+    },
+    // chooseLocation picks a point on the map, for what is not in a building (a road, a park, a
+    // market); the name of the place is sent with it. Cancelling changes nothing; a refusal is
+    // explained.
+    chooseLocation() {
+      const at = this.data.location;
+      wx.chooseLocation(Object.assign(at ? { latitude: at.lat, longitude: at.lng } : {}, {
+        success: (res) => {
+          const text = String(res.name || res.address || '').trim().slice(0, MAX_PLACE);
+          // The point is the place: the report no longer names a building.
+          this.setData({
+            location: { lat: res.latitude, lng: res.longitude, text: text || '地图上选的位置' },
+            buildingIndex: -1,
+            unit: '',
+            'errors.building_id': '',
+          });
+        },
+        fail: (err) => denied.explain('location', err, '可以改为选择楼栋，或在问题描述里写清位置。'),
+      }));
+    },
+    clearLocation() {
+      this.setData({ location: null });
     },
     showConsent() {
       this.setData({ consentNote: subscribe.note(CONSENT, 'report') });
@@ -92,8 +122,9 @@ Component({
         this.warnUrgent();
       }
     },
+    // pickBuilding places the report in a building, instead of a point on the map.
     pickBuilding(e) {
-      this.setData({ buildingIndex: Number(e.detail.value), 'errors.building_id': '' });
+      this.setData({ buildingIndex: Number(e.detail.value), location: null, 'errors.building_id': '' });
     },
     async pickPerson(e) {
       this.setData({ personIndex: Number(e.detail.value) });
@@ -163,7 +194,7 @@ Component({
       if (this.data.categoryIndex < 0) errors.category = '请选择类别';
       if (!text) errors.description = '请说说是什么问题';
       if (text.length > MAX_WORDS) errors.description = '最多 500 字';
-      if (this.data.buildingIndex < 0) errors.building_id = '请选择楼栋';
+      if (this.data.buildingIndex < 0 && !this.data.location) errors.building_id = '请选择楼栋，或在地图上选位置';
       this.setData({ errors });
       return Object.keys(errors).length === 0;
     },
@@ -177,12 +208,19 @@ Component({
       const body = {
         category: this.data.categories[this.data.categoryIndex].key,
         description: this.data.description.trim(),
-        building_id: this.data.buildings[this.data.buildingIndex].id,
-        unit: String(this.data.unit || '').trim(),
         urgency: this.data.urgent ? 'urgent' : 'normal',
         photo_ids: this.data.photos.map((p) => p.id),
         anonymous: this.data.anonymous,
       };
+      // A building routes the report to its grid worker; a map point alone goes to staff.
+      if (this.data.buildingIndex >= 0) {
+        body.building_id = this.data.buildings[this.data.buildingIndex].id;
+        body.unit = String(this.data.unit || '').trim();
+      }
+      const at = this.data.location;
+      if (at) {
+        Object.assign(body, { lat: at.lat, lng: at.lng, location_text: at.text });
+      }
       if (person && person.guardianship !== 'self') {
         body.person_id = person.id;
       }
