@@ -84,7 +84,10 @@ module.exports = [
       'GET /app-config': subscribeTemplates,
       'GET /meal-quote': () => [200, { price_fen: 1500, subsidy_fen: 500, pay_fen: 1000, subsidy_note: '80岁以上每餐补贴5.00元' }],
     },
-    open: (c) => c.instance.onLoad({ slot_id: '11' }),
+    open: (c) => {
+      c.instance.onLoad({ slot_id: '11' });
+      c.instance.onShow();
+    },
   },
   {
     name: 'canteen/orders',
@@ -123,7 +126,7 @@ module.exports = [
     },
     // Two photos chosen and sent, as the 添加照片 tap does.
     async open(c) {
-      c.instance.onLoad();
+      c.instance.onShow();
       await new Promise((r) => setTimeout(r, 20));
       let n = 0;
       wx.chooseMedia.mockImplementation(({ success }) => success({ tempFiles: [{ tempFilePath: 'wxfile://a.jpg' }, { tempFilePath: 'wxfile://b.jpg' }] }));

@@ -44,7 +44,8 @@ su.transformRpx = rpx;
 // app.json's components, for every page (paths from the project root, as WeChat resolves them).
 const appComponents = {};
 Object.keys(app.usingComponents).forEach((tag) => {
-  appComponents[tag] = '/miniprogram_npm/' + app.usingComponents[tag];
+  const at = app.usingComponents[tag];
+  appComponents[tag] = at.startsWith('/') ? at : '/miniprogram_npm/' + at;
 });
 const readJson = su.readJson;
 su.readJson = (file) => {
@@ -56,11 +57,12 @@ su.readJson = (file) => {
 };
 
 // miniprogram-simulate runs a component's js with require and then deletes it from require's
-// cache so that the next page registers it again; jest keeps its own registry, so TDesign's
-// components, registered again for each page, run isolated instead. A page runs once, with the
-// modules of the app (utils/session.js, required at launch, gives the API client its tokens).
-const npmDir = path.join(root, 'miniprogram_npm') + path.sep;
-su.runJs = (file) => (file.startsWith(npmDir) ? jest.isolateModules(() => require(file)) : require(file));
+// cache so that the next page registers it again; jest keeps its own registry, so the components
+// (TDesign's and the app's own), registered again for each page, run isolated instead. A page
+// runs once, with the modules of the app (utils/session.js, required at launch, gives the API
+// client its tokens).
+const componentDirs = [path.join(root, 'miniprogram_npm') + path.sep, path.join(root, 'components') + path.sep];
+su.runJs = (file) => (componentDirs.some((d) => file.startsWith(d)) ? jest.isolateModules(() => require(file)) : require(file));
 
 // A virtual host's `class` goes to its external class `class`, as in WeChat.
 (function passClassOn() {
