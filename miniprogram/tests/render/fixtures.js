@@ -232,4 +232,41 @@ module.exports = [
     },
     open: (c) => c.instance.onShow(),
   },
+  {
+    name: 'report/task/detail',
+    storage: signedIn(worker),
+    routes: {
+      'GET /me': () => [200, worker],
+      'GET /app-config': subscribeTemplates,
+      'GET /worker/tasks/41': () => [200, report({
+        reporter_phone: '13857900000',
+        timeline: [
+          { at: '2026-11-26T10:00:00+08:00', actor: '王小明', role: 'resident', action: 'submitted', note: '' },
+          { at: '2026-11-26T10:01:00+08:00', actor: '系统', role: 'system', action: 'assigned', note: '派给 张网格' },
+        ],
+      })],
+    },
+    open: (c) => {
+      c.instance.onLoad({ id: '41' });
+      c.instance.onShow();
+    },
+  },
+  {
+    name: 'community',
+    storage: {},
+    routes: {
+      'GET /communities': list([
+        { id: 7, name: '中埂社区', lat: 29.4519, lng: 119.8923 },
+        { id: 8, name: '西山社区', lat: 29.46, lng: 119.9 },
+        { id: 9, name: '江南社区', lat: null, lng: null },
+      ]),
+    },
+    open: (c) => c.instance.onLoad({}),
+  },
+  {
+    name: 'privacy',
+    storage: signedIn(me),
+    routes: {},
+    open: (c) => (c.instance.onLoad ? c.instance.onLoad({}) : undefined),
+  },
 ];
