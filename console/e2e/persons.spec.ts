@@ -31,8 +31,8 @@ test('staff search the register and export it as CSV', async ({ page }) => {
   await expect(page).toHaveURL(/\/console\/persons$/)
   await expect(page.getByRole('link', { name: '王秀英' })).toBeVisible()
 
-  // A part of a name finds the person; others drop out.
-  await page.getByLabel('搜索居民').fill('秀英')
+  // The start of a name finds the person; others drop out.
+  await page.getByLabel('搜索居民').fill('王秀')
   await page.getByLabel('搜索居民').press('Enter')
   await expect(page.getByRole('link', { name: '赵奶奶' })).toHaveCount(0)
   await expect(page.getByRole('link', { name: '王秀英' })).toBeVisible()
@@ -48,6 +48,11 @@ test('staff search the register and export it as CSV', async ({ page }) => {
   await page.getByLabel('搜索居民').fill('王')
   await page.getByRole('button', { name: '查询' }).click()
   await expect(page.getByRole('link', { name: '王秀英' })).toBeVisible()
+  // So do its pinyin initials, typed on a keyboard without Chinese input.
+  await page.getByLabel('搜索居民').fill('wxy')
+  await page.getByRole('button', { name: '查询' }).click()
+  await expect(page.getByRole('link', { name: '王秀英' })).toBeVisible()
+  await expect(page.getByRole('link', { name: '赵奶奶' })).toHaveCount(0)
 
   // The server turns the register around: the latest registered first.
   const names = async () => (await page.locator('.t-table tbody tr td:first-child a').allTextContents()).map((t) => t.trim())
