@@ -8,7 +8,7 @@ export LINLI_WECHAT_FAKE ?= 1
 export LINLI_MYSQL_DSN ?= linli:linli@tcp(127.0.0.1:3306)/linli
 export LINLI_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test services vet staticcheck go-test mp-test mp-render mp-deps build fmt bench-canteen bench-reports bench-uploads \
+.PHONY: run test services vet staticcheck go-test mp-test mp-render mp-deps build fmt bench-canteen bench-reports bench-uploads bench-history \
 	console console-deps console-test browser
 
 run: services console
@@ -78,3 +78,8 @@ bench-reports: services
 # first (docs/performance.md). BENCH_FLAGS="-n 10".
 bench-uploads: services
 	$(GO) run ./server/cmd/bench-uploads $(BENCH_FLAGS)
+
+# What two years of history cost: the burst, every everyday list and the sweeps, with empty tables
+# and with the history seeded (docs/performance.md). BENCH_FLAGS="-scale 1 -v".
+bench-history: services
+	$(GO) run ./server/cmd/bench-history $(BENCH_FLAGS)

@@ -9,8 +9,11 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"os"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -20,6 +23,7 @@ import (
 	"github.com/linli/linli/server/internal/app"
 	"github.com/linli/linli/server/internal/config"
 	"github.com/linli/linli/server/internal/database"
+	"github.com/linli/linli/server/internal/person"
 	"github.com/linli/linli/server/internal/redisconn"
 	"github.com/linli/linli/server/internal/wechat"
 )
@@ -56,7 +60,9 @@ type Env struct {
 	App   *app.App
 	// Fake is the fake WeChat; its Messages are the pushes the app sent.
 	Fake *wechat.Fake
-	undo []func()
+	// DataKey is the app's personal-data key (made afresh for each Env).
+	DataKey []byte
+	undo    []func()
 }
 
 // Open makes the database, connects to Redis, starts the fake WeChat and wires the app.
@@ -107,6 +113,7 @@ func Open(ctx context.Context, o Options) (e *Env, err error) {
 	if _, err := rand.Read(key); err != nil {
 		return nil, err
 	}
+	e.DataKey = key
 	app.LimitMemory(os.Getenv)
 	uploads, err := os.MkdirTemp("", "linli-bench-uploads-")
 	if err != nil {
@@ -143,4 +150,56 @@ func cleanRedis(rdb *redis.Client, prefix string) {
 	for iter.Next(ctx) {
 		rdb.Del(ctx, iter.Val())
 	}
+}
+
+// Resident is a user with a record of their own and a session.
+type Resident struct {
+	UserID, PersonID int64
+	Token            string
+}
+
+// Residents makes n residents of pr's community as a new user would become one (sign-in, then
+// their profile), each named pr.Name and a number, with WeChat openids starting with prefix, and
+// a session each; 16 at a time.
+func Residents(ctx context.Context, a *app.App, pr person.Profile, n int, prefix string) ([]Resident, error) {
+	out := make([]Resident, n)
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+		next  atomic.Int64
+	)
+	for range 16 {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				err := func() error {
+					uid, err := a.Accounts.UserIDByOpenID(ctx, fmt.Sprintf("%s%d", prefix, i))
+					if err != nil {
+						return err
+					}
+					p := pr
+					p.Name, p.Room = fmt.Sprintf("%s%d", pr.Name, i), fmt.Sprint(i)
+					own, err := a.Persons.SaveOwn(ctx, uid, p)
+					if err != nil {
+						return err
+					}
+					tok, _, err := a.Accounts.Sessions().Create(ctx, uid)
+					out[i] = Resident{UserID: uid, PersonID: own.ID, Token: tok}
+					return err
+				}()
+				if err != nil {
+					mu.Lock()
+					first = err
+					mu.Unlock()
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return out, first
 }

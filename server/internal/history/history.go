@@ -3,7 +3,7 @@
 // persons, 1,000,000 meal orders over two years of meal slots, 100,000 reports with about
 // 480,000 steps on their timelines, 50,000 course enrolments, 190,000 inbox messages, and what
 // comes with them (users and roles, guardians and their requests, the audit trail, subsidy
-// rules, grids, uploads, safety alerts, the event outbox and the push queue).
+// rules, grids, uploads, safety alerts, subscribe consents, the event outbox and the push queue).
 //
 // It is a seeding tool, and as such the one place that writes every domain's tables itself:
 // going through the services would take hours. The rows are the ones the services would have
@@ -85,7 +85,7 @@ const (
 )
 
 // seeded lists the tables Seed writes, analysed at the end.
-var seeded = []string{"communities", "buildings", "users", "user_roles", "role_events", "persons", "guardians", "guardian_requests",
+var seeded = []string{"communities", "buildings", "users", "user_roles", "role_events", "subscription_consents", "persons", "guardians", "guardian_requests",
 	"person_audit", "canteens", "meal_slots", "meal_orders", "subsidy_rules", "grids", "grid_buildings", "grid_workers", "reports",
 	"report_timeline", "uploads", "outbox", "messages", "push_outbox", "courses", "course_sessions", "enrollments", "attendance",
 	"safety_alerts", "safety_alert_steps"}
@@ -127,7 +127,7 @@ func Seed(ctx context.Context, db *sql.DB, o Options) (Stats, error) {
 	var (
 		gens   sync.WaitGroup
 		meals  = make(chan mealsDone, 1)
-		inbox  = newInbox()
+		inbox  = newInbox(o.Scale)
 		failMu sync.Mutex
 		genErr error
 	)

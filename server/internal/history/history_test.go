@@ -83,6 +83,7 @@ func TestSeedVolumes(t *testing.T) {
 		{"uploads", 1000, 3000},
 		{"safety_alerts", 1, 100},
 		{"attendance", 500, 5000},
+		{"subscription_consents", 200, 300},
 	}
 	for _, tt := range tests {
 		got := count(t, db, "SELECT COUNT(*) FROM "+tt.table)

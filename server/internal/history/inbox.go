@@ -31,12 +31,26 @@ type inbox struct {
 	list []message
 }
 
-func newInbox() *inbox { return &inbox{} }
+// newInbox is an inbox for the messages of a history of the scale: about three for each one
+// kept in the end.
+func newInbox(scale float64) *inbox {
+	return &inbox{list: make([]message, 0, 3*scaled(volMessages, scale, 1))}
+}
 
 func (in *inbox) add(ms []message) {
 	in.mu.Lock()
 	in.list = append(in.list, ms...)
 	in.mu.Unlock()
+}
+
+// spill hands a generator's messages over once there are many, and answers the slice to go on
+// with: appending to a long slice would copy it again and again.
+func (in *inbox) spill(ms []message) []message {
+	if len(ms) < 4096 {
+		return ms
+	}
+	in.add(ms)
+	return ms[:0]
 }
 
 // keepAll is how far back every message is kept: an inbox's first pages are whole.

@@ -10,7 +10,7 @@ import (
 )
 
 var (
-	tPersons = newTable("persons", "id", "community_id", "owner_user_id", "name", "gender", "birth_date", "building_id", "unit", "room",
+	tPersons = newTable("persons", "id", "community_id", "owner_user_id", "name", "name_initials", "gender", "birth_date", "building_id", "unit", "room",
 		"created_at", "updated_at", "id_card_enc", "id_card_hash", "phone_enc", "phone_hash", "living_alone", "care_level", "diet_notes",
 		"contacts_enc", "created_by", "verified_at", "verified_by", "subsidy_status", "no_shows")
 	tAudit = newTable("person_audit", "id", "community_id", "person_id", "actor_user_id", "capacity", "action", "fields", "note", "created_at")
@@ -67,7 +67,8 @@ func (w *world) writePersons(s *sink, md mealsDone) error {
 			}
 		case kindGuarded:
 			g := p.guardians[0]
-			a.add(p.comm, pi, g.user, person.CapPendingGuardian, person.ActCreated, filled(p), "", p.createdAt)
+			// The relative confirmed the person's consent to give their ID card and health details.
+			a.add(p.comm, pi, g.user, person.CapPendingGuardian, person.ActCreated, filled(p), person.ConsentNote, p.createdAt)
 		case kindWalkIn:
 			a.add(p.comm, pi, p.createdBy, person.CapStaff, person.ActCreated, filled(p), "窗口登记", p.createdAt)
 		}
@@ -120,7 +121,7 @@ func (w *world) writePersons(s *sink, md mealsDone) error {
 		if p.verifiedBy >= 0 {
 			verifiedBy = w.users[p.verifiedBy].id
 		}
-		ps.Row().Int(p.id).Int(c.id).ID(owner).Str(p.name).Str(p.gender).Date(p.birth).Int(c.buildings[p.building].id).Str(p.unit).Str(p.room).
+		ps.Row().Int(p.id).Int(c.id).ID(owner).Str(p.name).Str(person.Initials(p.name)).Str(p.gender).Date(p.birth).Int(c.buildings[p.building].id).Str(p.unit).Str(p.room).
 			Time(p.createdAt).Time(updated).Bin(idCard).Bin(idHash).Bin(phone).Bin(phoneHash).Bool(p.livingAlone).Str(p.care).Str(p.diet).
 			Bin(contacts).Int(w.users[p.createdBy].id).Time(p.verifiedAt).ID(verifiedBy).Str(p.subsidy).Int(int64(md.noShows[pi])).End()
 	}

@@ -145,6 +145,7 @@ func (w *world) writeReports(s *sink, in *inbox, md mealsDone) {
 		if chance(r, 0.03) {
 			w.upload(r, ub, f.reporter, 0, "", f.at.Add(-minutes(10)))
 		}
+		told = in.spill(told)
 	}
 	// A few events whose handling kept failing wait in the dead letters.
 	for _, c := range w.comms {

@@ -126,6 +126,8 @@ func (w *world) elder(p *personRec) bool { return p.born.Before(w.now.AddDate(-6
 
 func newWorld(o Options, box *pii.Box, ids ids) *world {
 	w := &world{o: o, box: box, ids: ids, now: o.Now, start: o.Now.AddDate(0, 0, -days)}
+	w.persons = make([]personRec, 0, scaled(volPersons, o.Scale, 0)+8*o.Communities)
+	w.users = make([]userRec, 0, scaled(volResidents, o.Scale, 0)+100*o.Communities)
 	r := rng(1)
 	cards := idCards{}
 	for c := range o.Communities {
@@ -187,13 +189,7 @@ func (w *world) plan(r *rand.Rand, c int, cards idCards) {
 	for range n(12, 2) {
 		cm.riders = append(cm.riders, staff(account.RoleVolunteer, cm.staff[0]))
 	}
-	cm.rules = []canteen.Rule{
-		{MinAge: 60, MaxAge: 69, SubsidyFen: 200, DailyLimit: 1},
-		{MinAge: 70, MaxAge: 79, SubsidyFen: 300, DailyLimit: 2},
-		{MinAge: 80, SubsidyFen: 500, DailyLimit: 2},
-		{Status: person.StatusDibao, Percent: 50, DailyLimit: 3},
-		{Status: person.StatusTekun, Percent: 80, DailyLimit: 3},
-	}
+	cm.rules = SubsidyRules()
 
 	persons, residents, guardians := n(volPersons, 8), n(volResidents, 4), n(volGuardians, 2)
 	year := w.now.Year()
@@ -301,6 +297,18 @@ func (w *world) plan(r *rand.Rand, c int, cards idCards) {
 	}
 }
 
+// SubsidyRules are the meal subsidies of every community the history makes: by age from 60, and
+// by status (低保, 特困) at any age.
+func SubsidyRules() []canteen.Rule {
+	return []canteen.Rule{
+		{MinAge: 60, MaxAge: 69, SubsidyFen: 200, DailyLimit: 1},
+		{MinAge: 70, MaxAge: 79, SubsidyFen: 300, DailyLimit: 2},
+		{MinAge: 80, SubsidyFen: 500, DailyLimit: 2},
+		{Status: person.StatusDibao, Percent: 50, DailyLimit: 3},
+		{Status: person.StatusTekun, Percent: 80, DailyLimit: 3},
+	}
+}
+
 // fillPerson gives p a name, birth date, ID card (with probability cardP), phone (phoneP), and
 // what an elder's record holds.
 func (w *world) fillPerson(r *rand.Rand, p *personRec, year int, male bool, cards idCards, cardP, phoneP float64) {
@@ -354,10 +362,11 @@ func minTime(a, b time.Time) time.Time {
 }
 
 var (
-	tCommunities = newTable("communities", "id", "name", "created_at")
+	tCommunities = newTable("communities", "id", "name", "lat", "lng", "created_at")
 	tBuildings   = newTable("buildings", "id", "community_id", "name", "created_at")
 	tUsers       = newTable("users", "id", "community_id", "openid", "name", "phone_enc", "phone_hash", "person_id", "created_at", "updated_at")
 	tRoles       = newTable("user_roles", "community_id", "user_id", "role", "granted_by", "created_at")
+	tConsents    = newTable("subscription_consents", "user_id", "template_id", "remaining", "updated_at")
 	tRoleEvents  = newTable("role_events", "id", "community_id", "user_id", "role", "action", "actor_user_id", "created_at")
 	tGrids       = newTable("grids", "id", "community_id", "name", "on_duty_user_id", "created_at", "updated_at")
 	tGridBuild   = newTable("grid_buildings", "building_id", "grid_id", "community_id")
@@ -375,8 +384,10 @@ var (
 func (w *world) writePlaces(s *sink, in *inbox) {
 	comms, builds, grids, gb, gw := s.batch(tCommunities), s.batch(tBuildings), s.batch(tGrids), s.batch(tGridBuild), s.batch(tGridWorkers)
 	cans, rules := s.batch(tCanteens), s.batch(tRules)
-	for _, c := range w.comms {
-		comms.Row().Int(c.id).Str(c.name).Time(c.createdAt).End()
+	for ci, c := range w.comms {
+		// Service centres a few streets apart.
+		comms.Row().Int(c.id).Str(c.name).Str(fmt.Sprintf("%.6f", 30.27+0.01*float64(ci))).Str(fmt.Sprintf("%.6f", 120.15+0.01*float64(ci))).
+			Time(c.createdAt).End()
 		for _, b := range c.buildings {
 			builds.Row().Int(b.id).Int(c.id).Str(b.name).Time(c.createdAt.Add(time.Minute)).End()
 		}
@@ -407,8 +418,14 @@ func (w *world) writePlaces(s *sink, in *inbox) {
 	w.writeGuardians(s, in)
 }
 
+// consentTemplates are the subscribe templates each role accepts when the mini-program asks:
+// the booking's meal notices, the worker's tasks, staff's report updates. Their ids are the
+// template keys, as with the fake WeChat (make run, tests, benches).
+var consentTemplates = map[account.Role]string{account.RoleResident: "meal_notice", account.RoleGridWorker: "report_assigned",
+	account.RoleVolunteer: "report_assigned", account.RoleStaff: "report_updated", account.RoleCanteenStaff: "meal_notice"}
+
 func (w *world) writeUsers(s *sink) {
-	users, roles, events := s.batch(tUsers), s.batch(tRoles), s.batch(tRoleEvents)
+	users, roles, events, consents := s.batch(tUsers), s.batch(tRoles), s.batch(tRoleEvents), s.batch(tConsents)
 	r := rng(2)
 	for _, u := range w.users {
 		c := w.comms[u.comm]
@@ -429,10 +446,14 @@ func (w *world) writeUsers(s *sink) {
 		at := u.createdAt.Add(time.Second)
 		roles.Row().Int(c.id).Int(u.id).Str(string(u.role)).ID(by).Time(at).End()
 		events.Row().Int(w.ids.next("role_events")).Int(c.id).Int(u.id).Str(string(u.role)).Str("grant").ID(by).Time(at).End()
+		if chance(r, 0.6) {
+			consents.Row().Int(u.id).Str(consentTemplates[u.role]).Int(int64(r.IntN(4))).Time(between(r, u.createdAt, w.now)).End()
+		}
 	}
 	users.Flush()
 	roles.Flush()
 	events.Flush()
+	consents.Flush()
 }
 
 func (w *world) writeGuardians(s *sink, in *inbox) {
