@@ -3,9 +3,12 @@ package canteen
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
+	"strconv"
 	"time"
 
+	"github.com/linli/linli/server/internal/cst"
 	"github.com/linli/linli/server/internal/database"
 )
 
@@ -88,17 +91,106 @@ func (s *Service) Board(ctx context.Context, communityID int64, date string) ([]
 }
 
 // DayCounts counts the orders taken for each day from from to to (YYYY-MM-DD, inclusive); days
-// without orders are absent.
+// without orders are absent. A day's count is final once the day before yesterday is past (an
+// order is cancelled only before its slot's cut-off, and whatever happens to it later keeps it
+// taken), so those days are counted once and kept in Redis: a chart of weeks reads the index of
+// its last two days only, not of every order of the weeks. Without Redis every day is counted.
 func (s *Service) DayCounts(ctx context.Context, communityID int64, from, to string) ([]DayCount, error) {
-	out, err := database.Collect(ctx, s.db, qDayCounts, []any{communityID, from, to}, func(r database.Scanner) (DayCount, error) {
-		var d DayCount
-		var day time.Time
-		err := r.Scan(&day, &d.Count)
-		d.Date = day.Format(time.DateOnly)
-		return d, err
+	settled := cst.Today(s.now().AddDate(0, 0, -1)) // days before it are final
+	counts := map[string]int{}
+	var missing []string
+	if from < settled {
+		last := min(to, dayBefore(settled))
+		days := daysBetween(from, last)
+		keys := make([]string, len(days))
+		for i, d := range days {
+			keys[i] = s.dayCountKey(communityID, d)
+		}
+		vals, err := s.gate.rdb.MGet(ctx, keys...).Result()
+		if err != nil {
+			vals = make([]any, len(days))
+		}
+		for i, v := range vals {
+			n, ok := v.(string)
+			if c, err := strconv.Atoi(n); ok && err == nil {
+				counts[days[i]] = c
+			} else {
+				missing = append(missing, days[i])
+			}
+		}
+	}
+	if len(missing) > 0 {
+		// The settled days not kept yet, in one read, each kept (a day with none as 0).
+		got, err := s.countDays(ctx, communityID, missing[0], missing[len(missing)-1])
+		if err != nil {
+			return nil, err
+		}
+		pipe := s.gate.rdb.Pipeline()
+		for _, d := range missing {
+			counts[d] = got[d]
+			pipe.Set(ctx, s.dayCountKey(communityID, d), got[d], dayCountTTL)
+		}
+		_, _ = pipe.Exec(ctx) // without Redis, counted again next time
+	}
+	if to >= settled {
+		got, err := s.countDays(ctx, communityID, max(from, settled), to)
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(counts, got)
+	}
+	out := []DayCount{}
+	for _, d := range slices.Sorted(maps.Keys(counts)) {
+		if counts[d] > 0 {
+			out = append(out, DayCount{Date: d, Count: counts[d]})
+		}
+	}
+	return out, nil
+}
+
+// dayCountTTL is how long a settled day's count is kept: longer than any chart looks back.
+const dayCountTTL = 40 * 24 * time.Hour
+
+func (s *Service) dayCountKey(communityID int64, day string) string {
+	return s.gate.prefix + "canteen:daycount:" + strconv.FormatInt(communityID, 10) + ":" + day
+}
+
+// countDays counts the orders taken per day from from to to, read from MySQL.
+func (s *Service) countDays(ctx context.Context, communityID int64, from, to string) (map[string]int, error) {
+	out := map[string]int{}
+	_, err := database.Collect(ctx, s.db, qDayCounts, []any{communityID, from, to}, func(r database.Scanner) (struct{}, error) {
+		var (
+			day time.Time
+			n   int
+		)
+		err := r.Scan(&day, &n)
+		out[day.Format(time.DateOnly)] = n
+		return struct{}{}, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("orders per day: %w", err)
 	}
 	return out, nil
+}
+
+// daysBetween lists the days from from to to (YYYY-MM-DD, inclusive).
+func daysBetween(from, to string) []string {
+	var out []string
+	d, err1 := time.Parse(time.DateOnly, from)
+	end, err2 := time.Parse(time.DateOnly, to)
+	if err1 != nil || err2 != nil {
+		return nil
+	}
+	for ; !d.After(end); d = d.AddDate(0, 0, 1) {
+		out = append(out, d.Format(time.DateOnly))
+	}
+	return out
+}
+
+func dayBefore(day string) string {
+	d, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return day
+	}
+	return d.AddDate(0, 0, -1).Format(time.DateOnly)
 }

@@ -1,6 +1,7 @@
 package canteen
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -117,8 +118,7 @@ type Stop struct {
 
 const qDeliveries = `SELECT o.id, COALESCE(c.name, ''), COALESCE(s.meal, ''), o.person_id, o.note, o.status FROM meal_orders o
 	LEFT JOIN canteens c ON c.id = o.canteen_id LEFT JOIN meal_slots s ON s.id = o.slot_id
-	WHERE o.community_id = ? AND o.meal_date = ? AND o.mode = 'delivery' AND (o.canteen_id = ? OR ? = 0) AND ` + live + `
-	ORDER BY o.id`
+	WHERE o.community_id = ? AND o.meal_date = ? AND o.mode = 'delivery' AND (o.canteen_id = ? OR ? = 0) AND ` + live
 
 // Deliveries lists a day's delivery orders of a community (or of one canteen), sorted by
 // building, unit and room, and audits that the reader saw each person's phone.
@@ -141,23 +141,30 @@ func (s *Service) Deliveries(ctx context.Context, readerID, communityID, canteen
 		return nil, err
 	}
 	seen := []int64{}
-	for i := range stops {
-		p, err := s.persons.InCommunity(ctx, communityID, stops[i].PersonID)
-		if err != nil && !errors.Is(err, person.ErrNotFound) {
-			return nil, err
+	for _, st := range stops {
+		if !slices.Contains(seen, st.PersonID) {
+			seen = append(seen, st.PersonID)
 		}
+	}
+	persons, err := s.persons.ManyInCommunity(ctx, communityID, seen)
+	if err != nil {
+		return nil, err
+	}
+	for i := range stops {
 		st := &stops[i]
+		p := persons[st.PersonID]
 		st.PersonName, st.BuildingID, st.BuildingName, st.Unit, st.Room = p.Name, p.BuildingID, p.BuildingName, p.Unit, p.Room
 		st.Phone, st.DietNotes = p.Phone, p.DietNotes
 		if len(p.Contacts) > 0 {
 			st.ContactName, st.ContactPhone = p.Contacts[0].Name, p.Contacts[0].Phone
 		}
-		if !slices.Contains(seen, st.PersonID) {
-			seen = append(seen, st.PersonID)
-		}
 	}
-	slices.SortStableFunc(stops, func(a, b Stop) int {
-		return strings.Compare(a.BuildingName+"\x00"+a.Unit+"\x00"+a.Room, b.BuildingName+"\x00"+b.Unit+"\x00"+b.Room)
+	// By address, and in the order booked within one.
+	slices.SortFunc(stops, func(a, b Stop) int {
+		if c := strings.Compare(a.BuildingName+"\x00"+a.Unit+"\x00"+a.Room, b.BuildingName+"\x00"+b.Unit+"\x00"+b.Room); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.OrderID, b.OrderID)
 	})
 	if err := s.persons.RecordReads(ctx, readerID, communityID, capacity, seen, "送餐名单 "+date); err != nil {
 		return nil, err

@@ -192,3 +192,41 @@ func TestStaffReadsAReportAndAPersonsLists(t *testing.T) {
 		w.want(w.do("GET", strings.Replace(path, "%d", "abc", 1), w.resident, nil), 404, "not_found")
 	}
 }
+
+// The meals per day of days before yesterday are counted once and kept (they are final): the
+// chart reads the orders of its last days only. Yesterday and today stay live.
+func TestOverviewKeepsSettledDays(t *testing.T) {
+	w := newCanteenWorld(t)
+	ctx := context.Background()
+	lunch := w.slot(map[string]any{"capacity": 5})
+	w.want(w.book(w.resident, lunch, w.self, "pickup"), 201, "")
+	w.want(w.book(w.resident, lunch, w.mother, "eat_in"), 201, "")
+	now := time.Now().In(cst.Zone)
+	past, yesterday, today := now.AddDate(0, 0, -5).Format(time.DateOnly), now.AddDate(0, 0, -1).Format(time.DateOnly), now.Format(time.DateOnly)
+	move := func(personID int64, day string) {
+		if _, err := w.db.ExecContext(ctx, `UPDATE meal_orders SET meal_date = ? WHERE person_id = ?`, day, personID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	perDay := func() map[string]int {
+		r := w.do("GET", "/api/v1/admin/overview?date="+today, w.staff, nil)
+		w.want(r, 200, "")
+		out := map[string]int{}
+		for _, d := range into[overviewJSON](t, r).MealsPerDay {
+			out[d.Date] = d.Count
+		}
+		return out
+	}
+	move(w.self, past)
+	move(w.mother, yesterday)
+	if got := perDay(); got[past] != 1 || got[yesterday] != 1 {
+		t.Fatalf("meals per day = %v, want 1 on %s and on %s", got, past, yesterday)
+	}
+	// Orders of both days go (as no order of a settled day would): the settled day keeps its
+	// count, yesterday's is read again.
+	move(w.self, w.tomorrow)
+	move(w.mother, w.tomorrow)
+	if got := perDay(); got[past] != 1 || got[yesterday] != 0 {
+		t.Errorf("meals per day = %v, want 1 kept on %s and 0 on %s", got, past, yesterday)
+	}
+}

@@ -172,11 +172,17 @@ func consentNote(note string, consented bool, changed []string) string {
 }
 
 // RecordReads audits that an actor read the full phone numbers of persons (the delivery lists,
-// the one place they are shown unmasked).
+// the one place they are shown unmasked): one entry per person, written a hundred to a statement.
 func (s *Service) RecordReads(ctx context.Context, actorID, communityID int64, capacity Capacity, personIDs []int64, note string) error {
-	for _, id := range personIDs {
-		if err := s.RecordRead(ctx, actorID, communityID, capacity, id, "phone", note); err != nil {
-			return err
+	now := s.now().UTC()
+	for batch := range slices.Chunk(personIDs, 100) {
+		args := make([]any, 0, len(batch)*8)
+		for _, id := range batch {
+			args = append(args, communityID, id, nullID(actorID), capacity, ActPhoneRead, "phone", note, now)
+		}
+		q := qAudit + strings.Repeat(", (?, ?, ?, ?, ?, ?, ?, ?)", len(batch)-1)
+		if _, err := s.store.db.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("audit the phone reads of %d persons: %w", len(batch), err)
 		}
 	}
 	return nil
