@@ -480,6 +480,18 @@ func TestKitchenDeliveryAndPickup(t *testing.T) {
 	if it := r.Body["items"].([]any)[0].(map[string]any); it["action"] != "phone_read" || it["capacity"] != "rider" || it["actor_user_id"] != float64(riderID) {
 		t.Errorf("audit after the rider's read = %v", it)
 	}
+	// The rider opens the day's list again: the read of the day is on the trail once.
+	reads := func() int {
+		var n int
+		if err := w.db.QueryRow(`SELECT COUNT(*) FROM person_audit WHERE person_id = ? AND action = 'phone_read' AND actor_user_id = ?`, w.mother, riderID).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	w.want(w.do("GET", "/api/v1/worker/deliveries", rider, nil), 200, "")
+	if n := reads(); n != 1 {
+		t.Errorf("the rider's reads of the day's list on the trail: %d, want 1", n)
+	}
 	r = w.do("GET", fmt.Sprintf("/api/v1/admin/canteens/%d/delivery-list", w.canteenID), w.kitchen, nil)
 	w.want(r, 200, "")
 

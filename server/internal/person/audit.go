@@ -5,8 +5,11 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/linli/linli/server/internal/paging"
 )
@@ -172,20 +175,59 @@ func consentNote(note string, consented bool, changed []string) string {
 }
 
 // RecordReads audits that an actor read the full phone numbers of persons (the delivery lists,
-// the one place they are shown unmasked): one entry per person, written a hundred to a statement.
+// the one place they are shown unmasked): one entry per person, written a hundred to a
+// statement. A list the actor opens again with the same note (the day's list: its note names the
+// day) adds entries only for the persons new on it, which Redis remembers for a day and a half;
+// without Redis every read is written.
 func (s *Service) RecordReads(ctx context.Context, actorID, communityID int64, capacity Capacity, personIDs []int64, note string) error {
 	now := s.now().UTC()
-	for batch := range slices.Chunk(personIDs, 100) {
+	for batch := range slices.Chunk(s.unaudited(ctx, actorID, capacity, note, personIDs), 100) {
 		args := make([]any, 0, len(batch)*8)
 		for _, id := range batch {
 			args = append(args, communityID, id, nullID(actorID), capacity, ActPhoneRead, "phone", note, now)
 		}
 		q := qAudit + strings.Repeat(", (?, ?, ?, ?, ?, ?, ?, ?)", len(batch)-1)
 		if _, err := s.store.db.ExecContext(ctx, q, args...); err != nil {
+			s.forgetAudited(ctx, actorID, capacity, note)
 			return fmt.Errorf("audit the phone reads of %d persons: %w", len(batch), err)
 		}
 	}
 	return nil
+}
+
+// auditedFor is how long the persons of a list an actor read are remembered as audited.
+const auditedFor = 36 * time.Hour
+
+func (s *Service) auditedKey(actorID int64, capacity Capacity, note string) string {
+	return s.prefix + "person:audited:" + strconv.FormatInt(actorID, 10) + ":" + string(capacity) + ":" + note
+}
+
+// unaudited answers those of ids whose read by the actor under note is not audited yet, and
+// marks them so.
+func (s *Service) unaudited(ctx context.Context, actorID int64, capacity Capacity, note string, ids []int64) []int64 {
+	key := s.auditedKey(actorID, capacity, note)
+	pipe := s.rdb.Pipeline()
+	added := make([]*redis.IntCmd, len(ids))
+	for i, id := range ids {
+		added[i] = pipe.SAdd(ctx, key, id)
+	}
+	pipe.Expire(ctx, key, auditedFor)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return ids
+	}
+	var out []int64
+	for i, id := range ids {
+		if added[i].Val() == 1 {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// forgetAudited drops what unaudited marked when the entries could not be written, so the next
+// read writes them.
+func (s *Service) forgetAudited(ctx context.Context, actorID int64, capacity Capacity, note string) {
+	_ = s.rdb.Del(context.WithoutCancel(ctx), s.auditedKey(actorID, capacity, note)).Err()
 }
 
 // RecordRead audits on a person's trail that an actor read a phone number in full: the
