@@ -69,9 +69,10 @@ var keyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
 
 // Service runs grids, categories and reports.
 type Service struct {
-	db   *sql.DB
-	now  func() time.Time
-	deps Deps
+	db    *sql.DB
+	now   func() time.Time
+	deps  Deps
+	stats statsCache
 }
 
 // NewService returns the service over db.

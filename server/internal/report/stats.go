@@ -3,6 +3,8 @@ package report
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/linli/linli/server/internal/database"
@@ -72,7 +74,13 @@ func (s *Service) OpenCounts(ctx context.Context, communityID int64, now time.Ti
 }
 
 // CategoryStats is what each category's reports made in [from, to) came to, most reported first.
+// The figures of a period are reused for statsFor (the overview's chart of 30 days is a
+// dashboard that staff keep open and refresh; it reads a month of reports each time otherwise).
 func (s *Service) CategoryStats(ctx context.Context, communityID int64, from, to time.Time) ([]CategoryStat, error) {
+	key := statsKey{communityID, from.UnixNano(), to.UnixNano()}
+	if out, ok := s.stats.get(key, s.now()); ok {
+		return out, nil
+	}
 	out, err := database.Collect(ctx, s.db, qCategoryStats, []any{communityID, from.UTC(), to.UTC()}, func(r database.Scanner) (CategoryStat, error) {
 		var c CategoryStat
 		var avg float64
@@ -86,5 +94,43 @@ func (s *Service) CategoryStats(ctx context.Context, communityID int64, from, to
 	if err != nil {
 		return nil, fmt.Errorf("reports per category: %w", err)
 	}
+	s.stats.put(key, out, s.now())
 	return out, nil
+}
+
+// statsFor is how long CategoryStats reuses a period's figures.
+const statsFor = 5 * time.Minute
+
+type statsKey struct {
+	community, from, to int64
+}
+
+type statsEntry struct {
+	at    time.Time
+	stats []CategoryStat
+}
+
+// statsCache keeps the figures of the periods asked for lately, in this process.
+type statsCache struct {
+	mu sync.Mutex
+	m  map[statsKey]statsEntry
+}
+
+func (c *statsCache) get(k statsKey, now time.Time) ([]CategoryStat, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[k]
+	if !ok || now.Sub(e.at) >= statsFor || now.Before(e.at) {
+		return nil, false
+	}
+	return slices.Clone(e.stats), true
+}
+
+func (c *statsCache) put(k statsKey, stats []CategoryStat, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= 1000 {
+		c.m = map[statsKey]statsEntry{} // a process sees few periods; a full cache starts over
+	}
+	c.m[k] = statsEntry{now, slices.Clone(stats)}
 }
