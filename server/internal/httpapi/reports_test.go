@@ -27,8 +27,8 @@ type reportWorld struct {
 	mother        int64
 }
 
-func newReportWorld(t *testing.T) *reportWorld {
-	e := newEnv(t)
+func newReportWorld(t *testing.T, opts ...options) *reportWorld {
+	e := newEnv(t, opts...)
 	w := &reportWorld{testEnv: e}
 	w.cid, w.bs = e.community("中埂社区", "1幢", "2幢")
 	w.staff, _ = e.staff("staff", w.cid)
@@ -295,6 +295,131 @@ func TestReportClaimUrgentContentAndEscalation(t *testing.T) {
 	if got := w.walk("/api/v1/reports?limit=2", w.resident, "status"); len(got) < 5 {
 		t.Errorf("my reports = %v", got)
 	}
+}
+
+// TestReportHandedOutAgainGetsFreshClocks: every hand-off starts the category's clocks again
+// (repair: 60 minutes to accept, 2 days to resolve), so a report staff assign after it escalated,
+// one accepted after its first resolve_by, one reopened and one claimed late are not escalated
+// again by the next sweep (30 s later) but can be worked over a realistic time; each escalation
+// is one step and one message to staff.
+func TestReportHandedOutAgainGetsFreshClocks(t *testing.T) {
+	clk := &clock{t: time.Now()}
+	w := newReportWorld(t, options{now: clk.Now})
+	ctx := context.Background()
+	sweep := func(want int) {
+		t.Helper()
+		clk.Add(31 * time.Second)
+		if n, err := w.app.Reports.Escalate(ctx); err != nil || n != want {
+			t.Fatalf("escalated %d, %v; want %d", n, err, want)
+		}
+	}
+	path := func(format string, id int64) string { return fmt.Sprintf(format, id) }
+	is := func(id int64, status string, assignee int64) {
+		t.Helper()
+		r := w.do("GET", path("/api/v1/admin/reports/%d", id), w.staff, nil)
+		w.want(r, 200, "")
+		if r.Body["status"] != status || (assignee != 0 && r.Body["assignee_user_id"] != float64(assignee)) {
+			t.Fatalf("report %d = %s; want %s to %d", id, r.Raw, status, assignee)
+		}
+	}
+	assign := func(id int64) {
+		t.Helper()
+		r := w.do("POST", path("/api/v1/admin/reports/%d/assign", id), w.staff, map[string]any{"worker_user_id": w.workerID})
+		w.want(r, 200, "")
+		// Both clocks run from now (stamps are to the second).
+		for field, window := range map[string]time.Duration{"accept_by": time.Hour, "resolve_by": 2 * 24 * time.Hour} {
+			at, err := time.Parse(time.RFC3339, r.Body[field].(string))
+			if want := clk.Now().Add(window); err != nil || at.After(want) || want.Sub(at) >= time.Second {
+				t.Errorf("%s after assigning = %v (%v); want %s", field, r.Body[field], err, want)
+			}
+		}
+	}
+
+	id := w.id(w.submit(w.resident, nil))
+	w.dispatch()
+	is(id, "assigned", w.workerID)
+	// Not accepted within the hour: escalated, staff told.
+	clk.Add(time.Hour)
+	sweep(1)
+	is(id, "escalated", 0)
+	// Staff give it back to the worker: the next sweep leaves it with them.
+	assign(id)
+	sweep(0)
+	is(id, "assigned", w.workerID)
+	clk.Add(20 * time.Minute)
+	sweep(0)
+	w.want(w.do("POST", path("/api/v1/worker/tasks/%d/accept", id), w.worker, nil), 200, "")
+	sweep(0)
+	// Not resolved within the 2 days from the hand-off: escalated again, staff told again.
+	clk.Add(2 * 24 * time.Hour)
+	sweep(1)
+	is(id, "escalated", 0)
+	// Assigned once more and accepted after its old resolve_by: a fresh 2 days.
+	assign(id)
+	clk.Add(10 * time.Minute)
+	sweep(0)
+	w.want(w.do("POST", path("/api/v1/worker/tasks/%d/accept", id), w.worker, nil), 200, "")
+	sweep(0)
+	clk.Add(5 * time.Hour)
+	sweep(0)
+	is(id, "accepted", w.workerID)
+	w.want(w.do("POST", path("/api/v1/worker/tasks/%d/resolve", id), w.worker, map[string]any{"note": "已修好"}), 200, "")
+	// Reopened three days later: the worker has a fresh hour to accept.
+	clk.Add(3 * 24 * time.Hour)
+	w.want(w.do("POST", path("/api/v1/reports/%d/reopen", id), w.resident, map[string]any{"reason": "又坏了"}), 200, "")
+	sweep(0)
+	is(id, "assigned", w.workerID)
+	w.want(w.do("POST", path("/api/v1/worker/tasks/%d/accept", id), w.worker, nil), 200, "")
+	clk.Add(time.Hour)
+	sweep(0)
+	w.want(w.do("POST", path("/api/v1/worker/tasks/%d/resolve", id), w.worker, nil), 200, "")
+
+	r := w.do("GET", path("/api/v1/reports/%d", id), w.resident, nil)
+	var actions []string
+	for _, st := range r.Body["timeline"].([]any) {
+		actions = append(actions, st.(map[string]any)["action"].(string))
+	}
+	if got := strings.Join(actions, ","); got != "submitted,assigned,escalated,assigned,accepted,escalated,assigned,accepted,resolved,reopened,accepted,resolved" {
+		t.Errorf("timeline = %s", got)
+	}
+	if got := w.titles(w.worker); got != "新的报事任务,新的报事任务,新的报事任务,新的报事任务" {
+		t.Errorf("worker inbox = %s", got)
+	}
+	if got := w.titles(w.staff); got != "有待分派的报事,有待分派的报事" {
+		t.Errorf("staff inbox = %s", got)
+	}
+
+	// A minor report nobody routes (building 2 is in no grid) claimed after its resolve_by (a
+	// day): the claimer has a day from the claim.
+	minor := w.id(w.submit(w.resident, map[string]any{"category": "sanitation", "building_id": w.bs[1], "description": "垃圾没清"}))
+	w.dispatch()
+	clk.Add(25 * time.Hour)
+	w.want(w.do("POST", path("/api/v1/worker/tasks/%d/claim", minor), w.volunteer, nil), 200, "")
+	sweep(0)
+	is(minor, "accepted", w.volunteerID)
+	clk.Add(23 * time.Hour)
+	sweep(0)
+	w.want(w.do("POST", path("/api/v1/worker/tasks/%d/resolve", minor), w.volunteer, nil), 200, "")
+
+	// The worker's role taken back two hours into an accepted report: it goes back to dispatch,
+	// and the next grid worker of the grid has a fresh hour to accept.
+	_, second := w.login("worker-2")
+	if _, err := w.app.Accounts.Grant(ctx, w.cid, second, account.RoleGridWorker, 0); err != nil {
+		t.Fatal(err)
+	}
+	grid := int64(w.do("GET", "/api/v1/admin/grids", w.staff, nil).Body["items"].([]any)[0].(map[string]any)["id"].(float64))
+	w.want(w.do("PUT", path("/api/v1/admin/grids/%d", grid), w.staff, map[string]any{"name": "第一网格", "building_ids": []int64{w.bs[0]},
+		"worker_user_ids": []int64{w.workerID, second}, "on_duty_user_id": w.workerID}), 200, "")
+	held := w.id(w.submit(w.resident, map[string]any{"description": "水管漏水"}))
+	w.dispatch()
+	w.want(w.do("POST", path("/api/v1/worker/tasks/%d/accept", held), w.worker, nil), 200, "")
+	clk.Add(2 * time.Hour)
+	sweep(0)
+	w.want(w.do("DELETE", path("/api/v1/admin/members/%d/grid_worker", w.workerID), w.staff, nil), 204, "")
+	w.events()
+	is(held, "assigned", second)
+	sweep(0)
+	is(held, "assigned", second)
 }
 
 // TestWorkerOpensTaskAndCallsReporter: the worker a report is assigned to opens it whole (place,

@@ -374,11 +374,12 @@ func (s *Service) Submit(ctx context.Context, a Actor, in Input) (Report, error)
 		level = LevelUrgent
 	}
 	now := s.now().UTC()
+	acceptBy, resolveBy := cat.deadlines(now)
 	var id int64
 	err = database.InTx(ctx, s.db, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, qInsertReport, communityID, a.UserID, nullID(personID), cat.Key, cat.Name, level, in.Urgency,
 			in.Description, nullID(in.BuildingID), in.Unit, in.LocationText, nullFloat(in.Lat), nullFloat(in.Lng), in.Anonymous, flagged,
-			now.Add(time.Duration(cat.AcceptMinutes)*time.Minute), now.Add(time.Duration(cat.ResolveMinutes)*time.Minute), now, now)
+			acceptBy, resolveBy, now, now)
 		if err != nil {
 			return fmt.Errorf("insert report: %w", err)
 		}
@@ -503,7 +504,10 @@ func (s *Service) tellStaff(ctx context.Context, tx *sql.Tx, r Report, now time.
 	}
 	m := reportMessage(r, title, fmt.Sprintf("%s：%s", r.CategoryName, r.Description), now)
 	for _, uid := range staff {
-		if err := notify.Tell(ctx, tx, uid, fmt.Sprintf("report_staff:%d:%d:%s", r.ID, uid, r.Status), m, &notify.Push{
+		// Once per state the report reaches, each time it reaches it (a report escalated again
+		// after staff handed it out anew is news again).
+		key := fmt.Sprintf("report_staff:%d:%d:%s:%d", r.ID, uid, r.Status, r.UpdatedAt.UnixMicro())
+		if err := notify.Tell(ctx, tx, uid, key, m, &notify.Push{
 			TemplateKey: "report_updated", Page: m.Page,
 			Data: map[string]string{"thing1": title, "thing2": r.Description, "time3": now.In(shanghai).Format("2006-01-02 15:04")},
 		}); err != nil {
@@ -595,20 +599,29 @@ func allowed(l locked, from ...string) error {
 	return nil
 }
 
-// Accept is the assigned worker taking the report on.
+// Accept is the assigned worker taking the report on. The resolve clock keeps running from the
+// hand-off, unless it has already run out (clocks.go).
 func (s *Service) Accept(ctx context.Context, workerID, id int64) (Report, error) {
 	now := s.now().UTC()
+	cat, err := s.clockOf(ctx, id)
+	if err != nil {
+		return Report{}, err
+	}
 	return s.move(ctx, id, func(l locked) error {
 		if err := s.mayWork(ctx, workerID, l); err != nil {
 			return err
 		}
 		return allowed(l, StatusAssigned)
-	}, "status = 'accepted', accepted_at = ?", []any{now}, workerID, "worker", "accepted", "", nil)
+	}, "status = 'accepted', accepted_at = ?, "+restartOverdueResolve, append([]any{now}, cat.overdueResolveArgs(now)...), workerID, "worker", "accepted", "", nil)
 }
 
 // Claim is a volunteer taking a minor report nobody has accepted.
 func (s *Service) Claim(ctx context.Context, volunteerID, communityID, id int64) (Report, error) {
 	now := s.now().UTC()
+	cat, err := s.clockOf(ctx, id)
+	if err != nil {
+		return Report{}, err
+	}
 	return s.move(ctx, id, func(l locked) error {
 		switch {
 		case l.community != communityID || l.level != LevelMinor:
@@ -617,7 +630,8 @@ func (s *Service) Claim(ctx context.Context, volunteerID, communityID, id int64)
 			return ErrAlreadyClaimed
 		}
 		return allowed(l, StatusSubmitted, StatusAssigned)
-	}, "status = 'accepted', assignee_user_id = ?, assignee_role = 'volunteer', accepted_at = ?", []any{volunteerID, now}, volunteerID, "volunteer", "claimed", "", nil)
+	}, "status = 'accepted', assignee_user_id = ?, assignee_role = 'volunteer', accepted_at = ?, "+restartOverdueResolve,
+		append([]any{volunteerID, now}, cat.overdueResolveArgs(now)...), volunteerID, "volunteer", "claimed", "", nil)
 }
 
 // Resolve is the assigned worker done, with a note and photos; the reporter is told.
@@ -664,7 +678,7 @@ func (s *Service) tellStaffTx(ctx context.Context) func(tx *sql.Tx, r Report, no
 }
 
 // Assign is staff giving the report to a worker (grid worker, volunteer or staff of the
-// community).
+// community): a new hand-off, so both clocks start again from now.
 func (s *Service) Assign(ctx context.Context, staffID, communityID, id, workerID int64) (Report, error) {
 	role, err := s.workerRole(ctx, workerID, communityID)
 	if err != nil {
@@ -673,12 +687,18 @@ func (s *Service) Assign(ctx context.Context, staffID, communityID, id, workerID
 	if role == "" {
 		return Report{}, validation.Field("worker_user_id", "应为本社区的网格员、志愿者或工作人员")
 	}
+	cat, err := s.clockOf(ctx, id)
+	if err != nil {
+		return Report{}, err
+	}
+	acceptBy, resolveBy := cat.deadlines(s.now().UTC())
 	return s.move(ctx, id, func(l locked) error {
 		if l.community != communityID {
 			return ErrNotFound
 		}
 		return allowed(l, StatusSubmitted, StatusAssigned, StatusReturned, StatusEscalated, StatusAccepted)
-	}, "status = 'assigned', assignee_user_id = ?, assignee_role = ?, accepted_at = NULL", []any{workerID, string(role)}, staffID, "staff", "assigned",
+	}, "status = 'assigned', assignee_user_id = ?, assignee_role = ?, accepted_at = NULL, "+restartClocks,
+		[]any{workerID, string(role), acceptBy, resolveBy}, staffID, "staff", "assigned",
 		fmt.Sprintf("派给 %d", workerID), func(tx *sql.Tx, r Report, now time.Time) error { return tellAssigned(ctx, tx, r, workerID, now) })
 }
 
@@ -706,10 +726,16 @@ func (s *Service) Reopen(ctx context.Context, userID, id int64, reason string) (
 	if err := noteText.Check("reason", &reason); err != nil {
 		return Report{}, err
 	}
-	if err := s.mustSee(ctx, userID, id); err != nil {
+	r, err := s.visible(ctx, userID, id)
+	if err != nil {
 		return Report{}, err
 	}
 	now := s.now().UTC()
+	cat, err := s.window(ctx, r.CommunityID, r.CategoryKey)
+	if err != nil {
+		return Report{}, err
+	}
+	acceptBy, resolveBy := cat.deadlines(now)
 	var worker int64
 	return s.move(ctx, id, func(l locked) error {
 		if l.status == StatusClosed && now.Sub(l.resolvedAt) > ReopenWindow {
@@ -717,7 +743,8 @@ func (s *Service) Reopen(ctx context.Context, userID, id int64, reason string) (
 		}
 		worker = l.assignee
 		return allowed(l, StatusResolved, StatusClosed)
-	}, "status = 'assigned', closed_at = NULL, resolved_at = NULL, accepted_at = NULL, rating = NULL", nil, userID, "resident", "reopened", reason,
+	}, "status = 'assigned', closed_at = NULL, resolved_at = NULL, accepted_at = NULL, rating = NULL, "+restartClocks, []any{acceptBy, resolveBy},
+		userID, "resident", "reopened", reason,
 		func(tx *sql.Tx, r Report, now time.Time) error {
 			if worker == 0 {
 				return s.tellStaff(ctx, tx, r, now)
@@ -736,14 +763,20 @@ func (s *Service) Cancel(ctx context.Context, userID, id int64) (Report, error) 
 }
 
 func (s *Service) mustSee(ctx context.Context, userID, id int64) error {
+	_, err := s.visible(ctx, userID, id)
+	return err
+}
+
+// visible is the report when the user may see it, else ErrNotFound.
+func (s *Service) visible(ctx context.Context, userID, id int64) (Report, error) {
 	r, err := s.Get(ctx, id)
 	if err != nil {
-		return err
+		return Report{}, err
 	}
 	if !s.CanSee(ctx, userID, r) {
-		return ErrNotFound
+		return Report{}, ErrNotFound
 	}
-	return nil
+	return r, nil
 }
 
 // The reports escalation moves, a batch at a time, each through its index on (status, deadline):

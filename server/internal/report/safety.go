@@ -29,9 +29,9 @@ type SafetyInput struct {
 // that escalates the alert), and publishes it for dispatch like any report.
 func (s *Service) FileSafetyCheck(ctx context.Context, tx *sql.Tx, in SafetyInput, now time.Time) (int64, error) {
 	cat := SafetyCheck
+	acceptBy, resolveBy := cat.deadlines(now)
 	res, err := tx.ExecContext(ctx, qInsertReport, in.CommunityID, in.ReporterID, nullID(in.PersonID), cat.Key, cat.Name, cat.Level, UrgencyUrgent,
-		in.Description, nullID(in.BuildingID), in.Unit, "", nil, nil, false, false,
-		now.Add(time.Duration(cat.AcceptMinutes)*time.Minute), now.Add(time.Duration(cat.ResolveMinutes)*time.Minute), now, now)
+		in.Description, nullID(in.BuildingID), in.Unit, "", nil, nil, false, false, acceptBy, resolveBy, now, now)
 	if err != nil {
 		return 0, fmt.Errorf("file safety check: %w", err)
 	}

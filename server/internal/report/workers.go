@@ -106,15 +106,15 @@ const (
 	qLeaveGrids  = `DELETE FROM grid_workers WHERE user_id = ? AND community_id = ?`
 	qOffDuty     = `SELECT id FROM grids WHERE on_duty_user_id = ? AND community_id = ? FOR UPDATE`
 	qNextOnDuty  = `UPDATE grids SET on_duty_user_id = (SELECT MIN(w.user_id) FROM grid_workers w WHERE w.grid_id = ?), updated_at = ? WHERE id = ?`
-	qOpenTasksOf = `SELECT id, assignee_role FROM reports WHERE assignee_user_id = ? AND community_id = ? AND status IN ('assigned', 'accepted') FOR UPDATE`
+	qOpenTasksOf = `SELECT id, assignee_role, category_key FROM reports WHERE assignee_user_id = ? AND community_id = ? AND status IN ('assigned', 'accepted') FOR UPDATE`
 	qReleaseTask = `UPDATE reports SET status = 'submitted', assignee_user_id = NULL, assignee_role = '', grid_id = NULL, accepted_at = NULL,
-		updated_at = ? WHERE id = ?`
+		` + restartClocks + `, updated_at = ? WHERE id = ?`
 )
 
 // ReleaseWorker handles a revoked role (account.TopicRoleRevoked), in the event's transaction:
 // a user who is no longer a grid worker of the community leaves its grids (the next worker of
 // each grid goes on duty), and every open report they held in a role they no longer hold goes
-// back to dispatch, staff told.
+// back to dispatch, staff told, its clocks started again.
 func (s *Service) ReleaseWorker(ctx context.Context, tx *sql.Tx, e events.Event) error {
 	var p account.RoleRevoked
 	if err := e.Decode(&p); err != nil {
@@ -142,10 +142,11 @@ func (s *Service) ReleaseWorker(ctx context.Context, tx *sql.Tx, e events.Event)
 	type task struct {
 		id   int64
 		role account.Role
+		key  string
 	}
 	tasks, err := database.Collect(ctx, tx, qOpenTasksOf, []any{p.UserID, e.CommunityID}, func(r database.Scanner) (task, error) {
 		var t task
-		return t, r.Scan(&t.id, &t.role)
+		return t, r.Scan(&t.id, &t.role, &t.key)
 	})
 	if err != nil {
 		return fmt.Errorf("open tasks of user %d: %w", p.UserID, err)
@@ -156,7 +157,12 @@ func (s *Service) ReleaseWorker(ctx context.Context, tx *sql.Tx, e events.Event)
 		if held[t.role] || (t.role == "" && (held[account.RoleGridWorker] || held[account.RoleVolunteer] || held[account.RoleStaff])) {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, qReleaseTask, now, t.id); err != nil {
+		cat, err := s.window(ctx, e.CommunityID, t.key)
+		if err != nil {
+			return err
+		}
+		acceptBy, resolveBy := cat.deadlines(now)
+		if _, err := tx.ExecContext(ctx, qReleaseTask, acceptBy, resolveBy, now, t.id); err != nil {
 			return fmt.Errorf("release report %d: %w", t.id, err)
 		}
 		if err := step(ctx, tx, t.id, e.CommunityID, 0, "system", "released", "处理人已不再担任该角色，重新派单", now); err != nil {
