@@ -605,6 +605,18 @@ func TestSubsidyReportAndCopyWeek(t *testing.T) {
 		}
 	}
 	w.want(w.do("GET", "/api/v1/admin/subsidy-report?format=csv&month=2026-13", w.staff, nil), 400, "invalid_request")
+
+	// The month's totals are kept a while (they read the whole month); the CSV reads it now.
+	if _, err := w.db.Exec(`UPDATE meal_orders SET subsidy_fen = subsidy_fen + 100 WHERE id = ?`, served); err != nil {
+		t.Fatal(err)
+	}
+	r = w.do("GET", "/api/v1/admin/subsidy-report?month="+month, w.staff, nil)
+	if r.Body["total_subsidy_fen"] != float64(2600) || r.Body["items"].([]any)[0].(map[string]any)["subsidy_fen"] != float64(600) {
+		t.Errorf("report after a change = %s", r.Raw)
+	}
+	if r = w.do("GET", "/api/v1/admin/subsidy-report?format=csv&month="+month, w.staff, nil); !strings.Contains(string(r.Raw), "合计,,,,4,60.00,27.00") {
+		t.Errorf("report csv after a change = %s", r.Raw)
+	}
 	w.want(w.do("GET", "/api/v1/admin/subsidy-report?month=2026-13", w.staff, nil), 400, "invalid_request")
 	w.want(w.do("GET", "/api/v1/admin/subsidy-report", w.kitchen, nil), 403, "forbidden")
 
