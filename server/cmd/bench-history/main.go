@@ -450,7 +450,7 @@ func measureLists(ctx context.Context, o options, a *app.App, db *sql.DB, c *cas
 		{"staff: GET /admin/alerts", "/api/v1/admin/alerts", staff},
 		{"staff: GET /admin/courses", "/api/v1/admin/courses", staff},
 		{"staff: GET /admin/courses/{id}/roster", fmt.Sprintf("/api/v1/admin/courses/%d/roster", s.course), staff},
-		{"staff: GET /admin/subsidy-report (last month)", "/api/v1/admin/subsidy-report?month=" + month, staff},
+		{"staff: GET /admin/subsidy-report (last month, a page)", "/api/v1/admin/subsidy-report?limit=20&month=" + month, staff},
 		{"staff: GET /admin/members", "/api/v1/admin/members", staff},
 	}
 	conns := make([]*benchload.Conn, o.concurrent)

@@ -145,7 +145,10 @@ type Service struct {
 	checkingFirst [64]atomic.Int32
 	persons       *person.Service
 	alerts        Alerts
-	now           func() time.Time
+	// rdb keeps each month's subsidy totals a while (SubsidyTotals), under prefix.
+	rdb    redis.UniversalClient
+	prefix string
+	now    func() time.Time
 }
 
 // Alerts raises the safety alert of a delivery nobody answered (safety.Service), inside the
@@ -156,7 +159,7 @@ type Alerts interface {
 
 // NewService returns the service; Redis holds the seat gates (keys start with prefix).
 func NewService(db *sql.DB, rdb redis.UniversalClient, prefix string, persons *person.Service, alerts Alerts, now func() time.Time) *Service {
-	return &Service{db: db, gate: newGate(rdb, prefix), persons: persons, alerts: alerts, now: now,
+	return &Service{db: db, gate: newGate(rdb, prefix), persons: persons, alerts: alerts, rdb: rdb, prefix: prefix, now: now,
 		bookings: ratelimit.New(rdb, prefix+"book:", BookingsPerMinute, time.Minute, now)}
 }
 

@@ -11,7 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/linli/linli/server/internal/cst"
 	"github.com/linli/linli/server/internal/database"
+	"github.com/linli/linli/server/internal/paging"
 	"github.com/linli/linli/server/internal/person"
 	"github.com/linli/linli/server/internal/safety"
 	"github.com/linli/linli/server/internal/validation"
@@ -325,48 +327,108 @@ type ReportLine struct {
 	SubsidyFen int
 }
 
-const qReport = `SELECT o.person_id, COUNT(*), SUM(o.price_fen), SUM(o.subsidy_fen) FROM meal_orders o
-	WHERE o.community_id = ? AND o.meal_date BETWEEN ? AND ? AND o.subsidy_fen > 0 AND o.status IN ('served', 'delivered')
-	GROUP BY o.person_id ORDER BY o.person_id`
+// The subsidy report counts a month's orders served or delivered with a subsidy. Its pages walk
+// idx_meal_orders_report (community_id, person_id, meal_date, status, subsidy_fen, price_fen) in
+// person order, so GROUP BY ends after LIMIT persons, having read their orders in the index
+// alone; the optimizer, which sees the month's range on idx_meal_orders_day as smaller, is told.
+const (
+	reportWhere = `o.community_id = ? AND o.meal_date BETWEEN ? AND ? AND o.subsidy_fen > 0 AND o.status IN ('served', 'delivered')`
+	qReport     = `SELECT o.person_id, COUNT(*), SUM(o.price_fen), SUM(o.subsidy_fen)
+	FROM meal_orders o FORCE INDEX (idx_meal_orders_report)
+	WHERE ` + reportWhere + ` AND o.person_id > ?
+	GROUP BY o.person_id ORDER BY o.person_id LIMIT ?`
+	qReportTotals = `SELECT COUNT(DISTINCT o.person_id), COUNT(*), COALESCE(SUM(o.price_fen), 0), COALESCE(SUM(o.subsidy_fen), 0)
+	FROM meal_orders o FORCE INDEX (idx_meal_orders_day) WHERE ` + reportWhere
+)
 
-// SubsidyReport is a community's subsidised meals of a month (YYYY-MM), per person: the meals
-// served or delivered with a subsidy, which the community claims from the subsidy funds.
-func (s *Service) SubsidyReport(ctx context.Context, communityID int64, month string) ([]ReportLine, error) {
+// A month's subsidy totals read the whole month's orders (tens of thousands in a large
+// community, about 100 ms), so they are kept in Redis: briefly while the month is open or has
+// just ended (meals of its last day are still being served, delivered or swept), an hour after.
+const (
+	totalsOpenTTL    = time.Minute
+	totalsSettledTTL = time.Hour
+	// totalsSettleDays is how long after its last day a month's totals may still change.
+	totalsSettleDays = 2
+)
+
+// ReportTotals are a month's subsidised meals in all: the persons, their meals, prices and
+// subsidies.
+type ReportTotals struct {
+	Persons    int
+	Meals      int
+	PriceFen   int
+	SubsidyFen int
+}
+
+// reportMonth reads a month (YYYY-MM) as its first and last day.
+func (s *Service) reportMonth(month string) (string, string, error) {
 	errs := validation.Errors{}
 	start, ok := validation.Records(s.now()).Month(errs, "month", month)
 	if !ok {
-		return nil, errs.Err()
+		return "", "", errs.Err()
 	}
-	end := start.AddDate(0, 1, -1)
-	rows, err := s.db.QueryContext(ctx, qReport, communityID, start.Format(time.DateOnly), end.Format(time.DateOnly))
+	return start.Format(time.DateOnly), start.AddDate(0, 1, -1).Format(time.DateOnly), nil
+}
+
+// SubsidyReport is a page of a community's subsidised meals of a month (YYYY-MM), per person in
+// person order: the meals served or delivered with a subsidy, which the community claims from
+// the subsidy funds. It answers the cursor of the next page ("" after the last).
+func (s *Service) SubsidyReport(ctx context.Context, communityID int64, month string, p paging.ByID) ([]ReportLine, string, error) {
+	from, to, err := s.reportMonth(month)
 	if err != nil {
-		return nil, fmt.Errorf("subsidy report: %w", err)
+		return nil, "", err
 	}
-	out := []ReportLine{}
-	for rows.Next() {
-		var l ReportLine
-		if err := rows.Scan(&l.PersonID, &l.Meals, &l.PriceFen, &l.SubsidyFen); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, l)
+	out, err := database.Collect(ctx, s.db, qReport, []any{communityID, from, to, p.After, p.Limit + 1}, func(r database.Scanner) (l ReportLine, err error) {
+		return l, r.Scan(&l.PersonID, &l.Meals, &l.PriceFen, &l.SubsidyFen)
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("subsidy report: %w", err)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
+	out, next := paging.TrimByID(out, p.Limit, func(l ReportLine) int64 { return l.PersonID })
 	ids := make([]int64, len(out))
 	for i, l := range out {
 		ids[i] = l.PersonID
 	}
 	persons, err := s.persons.ManyInCommunity(ctx, communityID, ids)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	for i := range out {
 		p := persons[out[i].PersonID]
 		out[i].Name, out[i].IDCard = p.Name, p.IDCard
 		out[i].Address = strings.TrimSpace(p.BuildingName + " " + p.Unit + " " + p.Room)
 	}
-	return out, nil
+	return out, next, nil
+}
+
+// SubsidyTotals are the totals of a month's subsidy report, as counted at most totalsOpenTTL ago
+// (totalsSettledTTL for a settled month). Without Redis they are counted each time.
+func (s *Service) SubsidyTotals(ctx context.Context, communityID int64, month string) (ReportTotals, error) {
+	from, to, err := s.reportMonth(month)
+	if err != nil {
+		return ReportTotals{}, err
+	}
+	key := fmt.Sprintf("%ssubsidy-totals:%d:%s", s.prefix, communityID, from)
+	var t ReportTotals
+	if v, err := s.rdb.Get(ctx, key).Result(); err == nil {
+		if _, err := fmt.Sscan(v, &t.Persons, &t.Meals, &t.PriceFen, &t.SubsidyFen); err == nil {
+			return t, nil
+		}
+	}
+	v, err, _ := s.rebuilds.Do(key, func() (any, error) {
+		var t ReportTotals
+		err := s.db.QueryRowContext(ctx, qReportTotals, communityID, from, to).Scan(&t.Persons, &t.Meals, &t.PriceFen, &t.SubsidyFen)
+		return t, err
+	})
+	if err != nil {
+		return ReportTotals{}, fmt.Errorf("subsidy totals: %w", err)
+	}
+	t = v.(ReportTotals)
+	ttl := totalsSettledTTL
+	if last, _ := time.ParseInLocation(time.DateOnly, to, cst.Zone); s.now().Before(last.AddDate(0, 0, 1+totalsSettleDays)) {
+		ttl = totalsOpenTTL
+	}
+	// A Redis that cannot keep them only costs the next call a count.
+	_ = s.rdb.Set(ctx, key, fmt.Sprint(t.Persons, t.Meals, t.PriceFen, t.SubsidyFen), ttl).Err()
+	return t, nil
 }

@@ -553,20 +553,81 @@ func TestSubsidyReportAndCopyWeek(t *testing.T) {
 		{"min_age": 80, "subsidy_fen": 500, "daily_limit": 1}}}), 200, "")
 	slot := w.slot(map[string]any{"date": today, "capacity": 10, "book_by": time.Now().Add(time.Hour).Format(time.RFC3339)})
 	r := w.book(w.resident, slot, w.mother, "pickup")
+	served := w.id(r)
 	w.want(w.do("POST", fmt.Sprintf("/api/v1/admin/canteens/%d/redeem", w.canteenID), w.kitchen, map[string]any{"pickup_code": r.Body["pickup_code"]}), 200, "")
 	w.want(w.book(w.resident, slot, w.self, "pickup"), 201, "") // not subsidised: not in the report
-
-	month := today[:7]
-	r = w.do("GET", "/api/v1/admin/subsidy-report?month="+month, w.staff, nil)
-	w.want(r, 200, "")
-	persons := r.Body["persons"].([]any)
-	if len(persons) != 1 || persons[0].(map[string]any)["name"] != "王秀英" || r.Body["total_subsidy_fen"] != float64(500) ||
-		persons[0].(map[string]any)["id_card"] != "330702********0022" {
-		t.Errorf("report = %s", r.Raw)
+	// Three more persons had the same meal served, with subsidies of 5, 6 and 7 yuan.
+	for i, name := range []string{"甲老人", "乙老人", "丙老人"} {
+		tok, _ := w.login(fmt.Sprintf("report-elder-%d", i))
+		pid := w.onboard(tok, name)
+		if _, err := w.db.Exec(`INSERT INTO meal_orders (community_id, canteen_id, slot_id, meal_date, person_id, booked_by, capacity, mode,
+			status, is_active, price_fen, subsidy_fen, pay_fen, pickup_code, created_at, updated_at)
+			SELECT community_id, canteen_id, slot_id, meal_date, ?, booked_by, capacity, mode, status, is_active, price_fen, subsidy_fen + ?,
+			pay_fen - ?, ?, created_at, updated_at FROM meal_orders WHERE id = ?`, pid, (i+1)*100, (i+1)*100, fmt.Sprintf("9%05d", i), served); err != nil {
+			t.Fatal(err)
+		}
 	}
+
+	// Walked a page of two persons at a time, the report gives each person once, in order, and
+	// every page the month's totals.
+	month := today[:7]
+	var lines []map[string]any
+	cursor, pages := "", 0
+	for {
+		r = w.do("GET", "/api/v1/admin/subsidy-report?limit=2&month="+month+"&cursor="+cursor, w.staff, nil)
+		w.want(r, 200, "")
+		pages++
+		if r.Body["month"] != month || r.Body["total_persons"] != float64(4) || r.Body["total_meals"] != float64(4) ||
+			r.Body["total_price_fen"] != float64(6000) || r.Body["total_subsidy_fen"] != float64(2600) {
+			t.Errorf("page %d totals = %s", pages, r.Raw)
+		}
+		for _, l := range r.Body["items"].([]any) {
+			lines = append(lines, l.(map[string]any))
+		}
+		cursor = r.Body["next_cursor"].(string)
+		if cursor == "" || pages > 3 {
+			break
+		}
+	}
+	if pages != 2 || len(lines) != 4 {
+		t.Fatalf("walked %d pages, %d lines: %v", pages, len(lines), lines)
+	}
+	subsidy := 0.0
+	for i, l := range lines {
+		if i > 0 && l["person_id"].(float64) <= lines[i-1]["person_id"].(float64) {
+			t.Errorf("lines out of order: %v", lines)
+		}
+		subsidy += l["subsidy_fen"].(float64)
+	}
+	if l := lines[0]; l["name"] != "王秀英" || l["id_card"] != "330702********0022" || l["meals"] != float64(1) || l["price_fen"] != float64(1500) || subsidy != 2600 {
+		t.Errorf("lines = %v", lines)
+	}
+	r = w.do("GET", "/api/v1/admin/subsidy-report?month="+month, w.staff, nil)
+	if len(r.Body["items"].([]any)) != 4 || r.Body["next_cursor"] != "" {
+		t.Errorf("one page of the default size = %s", r.Raw)
+	}
+	w.want(w.do("GET", "/api/v1/admin/subsidy-report?limit=101&month="+month, w.staff, nil), 400, "invalid_request")
+	w.want(w.do("GET", "/api/v1/admin/subsidy-report?cursor=bm8.&month="+month, w.staff, nil), 400, "invalid_request")
+
+	// The CSV is the whole month, its totals row the sum of its lines.
 	r = w.do("GET", "/api/v1/admin/subsidy-report?format=csv&month="+month, w.staff, nil)
-	if !strings.Contains(string(r.Raw), "王秀英") || !strings.Contains(string(r.Raw), "合计,,,,1,15.00,5.00") {
-		t.Errorf("report csv = %s", r.Raw)
+	for _, want := range []string{"王秀英", "甲老人", "乙老人", "丙老人", "合计,,,,4,60.00,26.00"} {
+		if !strings.Contains(string(r.Raw), want) {
+			t.Errorf("report csv lacks %q: %s", want, r.Raw)
+		}
+	}
+	w.want(w.do("GET", "/api/v1/admin/subsidy-report?format=csv&month=2026-13", w.staff, nil), 400, "invalid_request")
+
+	// The month's totals are kept a while (they read the whole month); the CSV reads it now.
+	if _, err := w.db.Exec(`UPDATE meal_orders SET subsidy_fen = subsidy_fen + 100 WHERE id = ?`, served); err != nil {
+		t.Fatal(err)
+	}
+	r = w.do("GET", "/api/v1/admin/subsidy-report?month="+month, w.staff, nil)
+	if r.Body["total_subsidy_fen"] != float64(2600) || r.Body["items"].([]any)[0].(map[string]any)["subsidy_fen"] != float64(600) {
+		t.Errorf("report after a change = %s", r.Raw)
+	}
+	if r = w.do("GET", "/api/v1/admin/subsidy-report?format=csv&month="+month, w.staff, nil); !strings.Contains(string(r.Raw), "合计,,,,4,60.00,27.00") {
+		t.Errorf("report csv after a change = %s", r.Raw)
 	}
 	w.want(w.do("GET", "/api/v1/admin/subsidy-report?month=2026-13", w.staff, nil), 400, "invalid_request")
 	w.want(w.do("GET", "/api/v1/admin/subsidy-report", w.kitchen, nil), 403, "forbidden")

@@ -35,14 +35,11 @@ type Page struct {
 
 // Parse reads limit and cursor as the query string gives them.
 func Parse(limit, cursor string) (Page, error) {
-	p := Page{Limit: DefaultLimit}
-	if limit != "" {
-		n, err := strconv.Atoi(limit)
-		if err != nil || n < 1 || n > MaxLimit {
-			return Page{}, validation.Field("limit", "应为 1 到 100 之间的整数")
-		}
-		p.Limit = n
+	n, err := parseLimit(limit)
+	if err != nil {
+		return Page{}, err
 	}
+	p := Page{Limit: n}
 	if cursor != "" {
 		c, ok := decode(cursor)
 		if !ok {
@@ -51,6 +48,57 @@ func Parse(limit, cursor string) (Page, error) {
 		p.After = &c
 	}
 	return p, nil
+}
+
+func parseLimit(limit string) (int, error) {
+	if limit == "" {
+		return DefaultLimit, nil
+	}
+	n, err := strconv.Atoi(limit)
+	if err != nil || n < 1 || n > MaxLimit {
+		return 0, validation.Field("limit", "应为 1 到 100 之间的整数")
+	}
+	return n, nil
+}
+
+// ByID is what a list keyed by an id asks for: one that is not a stream of rows in time but a
+// set of keys (a month's report per person, say), where the id alone orders it. After is 0 on
+// the first page.
+type ByID struct {
+	Limit int
+	After int64
+}
+
+// ParseByID reads limit and cursor as the query string gives them, for a list keyed by an id.
+func ParseByID(limit, cursor string) (ByID, error) {
+	n, err := parseLimit(limit)
+	if err != nil {
+		return ByID{}, err
+	}
+	p := ByID{Limit: n}
+	if cursor != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(cursor)
+		id, err2 := strconv.ParseInt(string(raw), 36, 64)
+		if err != nil || err2 != nil || id < 1 {
+			return ByID{}, validation.Field("cursor", validation.Invalid)
+		}
+		p.After = id
+	}
+	return p, nil
+}
+
+// IDCursor encodes the id of a page's last item for next_cursor.
+func IDCursor(id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(id, 36)))
+}
+
+// TrimByID is Trim for a list keyed by an id.
+func TrimByID[T any](rows []T, limit int, id func(T) int64) ([]T, string) {
+	if len(rows) <= limit {
+		return rows, ""
+	}
+	rows = rows[:limit]
+	return rows, IDCursor(id(rows[limit-1]))
 }
 
 // String encodes the cursor for next_cursor.

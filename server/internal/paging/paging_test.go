@@ -53,6 +53,34 @@ func TestTrim(t *testing.T) {
 	}
 }
 
+func TestParseByID(t *testing.T) {
+	tests := []struct {
+		limit, cursor string
+		want          ByID
+		wantErr       bool
+	}{
+		{"", "", ByID{Limit: DefaultLimit}, false},
+		{"7", IDCursor(123456789), ByID{Limit: 7, After: 123456789}, false},
+		{"101", "", ByID{}, true},
+		{"", "!!", ByID{}, true},
+		{"", IDCursor(0), ByID{}, true},
+		{"", Cursor{At: time.Unix(1, 0), ID: 2}.String(), ByID{}, true}, // a time cursor is no id
+	}
+	for _, tt := range tests {
+		got, err := ParseByID(tt.limit, tt.cursor)
+		if (err != nil) != tt.wantErr || (err == nil && got != tt.want) {
+			t.Errorf("ParseByID(%q, %q) = %+v, %v; want %+v, error %v", tt.limit, tt.cursor, got, err, tt.want, tt.wantErr)
+		}
+	}
+	rows, next := TrimByID([]int64{4, 9, 12}, 2, func(i int64) int64 { return i })
+	if len(rows) != 2 || next != IDCursor(9) {
+		t.Errorf("TrimByID = %v, %q; want [4 9] and the cursor of 9", rows, next)
+	}
+	if rows, next = TrimByID([]int64{4}, 2, func(i int64) int64 { return i }); len(rows) != 1 || next != "" {
+		t.Errorf("TrimByID at end = %v, %q", rows, next)
+	}
+}
+
 // OfEach merges each key's page into one, in either order, keeps a row two keys share once and
 // pages on: walking it gives every row once, whatever the page size.
 func TestOfEach(t *testing.T) {

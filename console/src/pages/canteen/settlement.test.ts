@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addMonths, monthSpan, sumLines } from './settlement'
+import { addMonths, monthSpan } from './settlement'
 
 describe('monthSpan', () => {
   it('gives the first and last day, leap years included', () => {
@@ -14,12 +14,5 @@ describe('addMonths', () => {
     expect(addMonths('2026-12', 1)).toBe('2027-01')
     expect(addMonths('2026-01', -1)).toBe('2025-12')
     expect(addMonths('2026-06', 0)).toBe('2026-06')
-  })
-})
-
-describe('sumLines', () => {
-  it('adds meals, prices and subsidies', () => {
-    expect(sumLines([{ meals: 2, price_fen: 3000, subsidy_fen: 1000 }, { meals: 1, price_fen: 1200, subsidy_fen: 240 }])).toEqual({ meals: 3, price_fen: 4200, subsidy_fen: 1240 })
-    expect(sumLines([])).toEqual({ meals: 0, price_fen: 0, subsidy_fen: 0 })
   })
 })
