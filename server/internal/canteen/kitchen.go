@@ -142,12 +142,12 @@ func (s *Service) Deliveries(ctx context.Context, readerID, communityID, canteen
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	seen := []int64{}
+	seen := make([]int64, 0, len(stops))
 	for _, st := range stops {
-		if !slices.Contains(seen, st.PersonID) {
-			seen = append(seen, st.PersonID)
-		}
+		seen = append(seen, st.PersonID)
 	}
+	slices.Sort(seen)
+	seen = slices.Compact(seen)
 	persons, err := s.persons.ManyInCommunity(ctx, communityID, seen)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ package database
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -56,13 +57,18 @@ func Open(cfg *mysql.Config) (*sql.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mysql connector: %w", err)
 	}
+	return pool(conn), nil
+}
+
+// pool opens the pool over a connector with the server's settings.
+func pool(conn driver.Connector) *sql.DB {
 	db := sql.OpenDB(conn)
 	db.SetMaxOpenConns(40)
 	// As many idle as open: a burst must not close and reopen connections.
 	db.SetMaxIdleConns(40)
 	db.SetConnMaxLifetime(30 * time.Minute)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	return db, nil
+	return db
 }
 
 // EnsureDatabase creates cfg's database when it is missing.

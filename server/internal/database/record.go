@@ -86,7 +86,7 @@ func OpenRecorded(cfg *mysql.Config, rec *Recorder) (*sql.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mysql connector: %w", err)
 	}
-	return sql.OpenDB(recConnector{conn, rec}), nil
+	return pool(recConnector{conn, rec}), nil
 }
 
 type recConnector struct {

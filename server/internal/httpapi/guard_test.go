@@ -48,22 +48,18 @@ func guard(stmts []database.Statement) int {
 	if _, err := history.Seed(ctx, db, history.Options{Scale: guardScale}); err != nil {
 		return fail("seed history: %v", err)
 	}
-	found, explained, err := querycheck.Check(ctx, db, stmts)
+	res, err := querycheck.Check(ctx, db, stmts)
 	if err != nil {
 		return fail("%v", err)
 	}
-	if len(found) > 0 {
-		msg := fmt.Sprintf("%d of %d statements have plans that grow with history:", len(found), explained)
-		for _, f := range found {
+	if len(res.Findings) > 0 {
+		msg := fmt.Sprintf("%d of %d statements have plans that grow with history:", len(res.Findings), res.Explained)
+		for _, f := range res.Findings {
 			msg += "\n    " + f.String()
 		}
 		return fail("%s", msg)
 	}
-	few, err := querycheck.Unjudged(ctx, db)
-	if err != nil {
-		return fail("%v", err)
-	}
 	fmt.Printf("query guard: %d statements sent by the tests, %d explained against history (scale %v), none grows with it (%s); too few rows to judge: %s\n",
-		len(stmts), explained, guardScale, time.Since(start).Round(time.Millisecond), strings.Join(few, ", "))
+		len(stmts), res.Explained, guardScale, time.Since(start).Round(time.Millisecond), strings.Join(res.Unjudged, ", "))
 	return 0
 }

@@ -79,12 +79,17 @@ const (
 
 // audit writes e in the transaction of the change it records.
 func audit(ctx context.Context, q queryer, e Entry) error {
-	_, err := q.ExecContext(ctx, qAudit, e.CommunityID, e.PersonID, nullID(e.ActorUserID), e.Capacity, e.Action,
-		strings.Join(e.Fields, auditFieldSeparator), e.Note, e.At)
+	_, err := q.ExecContext(ctx, qAudit, e.args()...)
 	if err != nil {
 		return fmt.Errorf("audit %s of person %d: %w", e.Action, e.PersonID, err)
 	}
 	return nil
+}
+
+// args are the values of qAudit's row for the entry.
+func (e Entry) args() []any {
+	return []any{e.CommunityID, e.PersonID, nullID(e.ActorUserID), e.Capacity, e.Action,
+		strings.Join(e.Fields, auditFieldSeparator), e.Note, e.At}
 }
 
 func (s *store) auditTrail(ctx context.Context, communityID, personID int64, p paging.Page) ([]Entry, error) {
@@ -182,9 +187,10 @@ func consentNote(note string, consented bool, changed []string) string {
 func (s *Service) RecordReads(ctx context.Context, actorID, communityID int64, capacity Capacity, personIDs []int64, note string) error {
 	now := s.now().UTC()
 	for batch := range slices.Chunk(s.unaudited(ctx, actorID, capacity, note, personIDs), 100) {
-		args := make([]any, 0, len(batch)*8)
+		var args []any
 		for _, id := range batch {
-			args = append(args, communityID, id, nullID(actorID), capacity, ActPhoneRead, "phone", note, now)
+			args = append(args, Entry{CommunityID: communityID, PersonID: id, ActorUserID: actorID, Capacity: capacity,
+				Action: ActPhoneRead, Fields: []string{"phone"}, Note: note, At: now}.args()...)
 		}
 		q := qAudit + strings.Repeat(", (?, ?, ?, ?, ?, ?, ?, ?)", len(batch)-1)
 		if _, err := s.store.db.ExecContext(ctx, q, args...); err != nil {

@@ -52,36 +52,47 @@ func initialsQuery(q string) bool {
 }
 
 const (
-	qNoInitials  = `SELECT id, name FROM persons WHERE id > ? AND name_initials IS NULL ORDER BY id LIMIT ?`
-	qSetInitials = `UPDATE persons SET name_initials = ? WHERE id = ? AND name = ?`
+	// The communities with persons, from the index's first column alone; and a community's persons
+	// without initials, through idx_persons_initials (its NULLs come first): once every row has
+	// them, a start reads one index entry per community, not the register.
+	qPersonCommunities = `SELECT DISTINCT community_id FROM persons`
+	qNoInitials        = `SELECT id, name FROM persons WHERE community_id = ? AND name_initials IS NULL LIMIT ?`
+	qSetInitials       = `UPDATE persons SET name_initials = ? WHERE id = ? AND name = ?`
 )
 
 // FillInitials writes the initials of persons registered before they were kept, a batch at a
-// time by primary key; the commands run it after migrating (a few seconds for a million rows,
-// nothing once done, as every insert and change of a name writes them).
+// time; the commands run it after migrating (a few seconds for a million rows, an index probe
+// per community once done, as every insert and change of a name writes them).
 func FillInitials(ctx context.Context, db *sql.DB) (int, error) {
-	var after int64
+	communities, err := database.Int64s(ctx, db, qPersonCommunities)
+	if err != nil {
+		return 0, fmt.Errorf("communities of persons: %w", err)
+	}
+	type row struct {
+		id   int64
+		name string
+	}
 	filled := 0
-	for {
-		type row struct {
-			id   int64
-			name string
-		}
-		rows, err := database.Collect(ctx, db, qNoInitials, []any{after, 500}, func(r database.Scanner) (x row, err error) {
-			return x, r.Scan(&x.id, &x.name)
-		})
-		if err != nil {
-			return filled, fmt.Errorf("persons without initials: %w", err)
-		}
-		for _, r := range rows {
-			if _, err := db.ExecContext(ctx, qSetInitials, Initials(r.name), r.id, r.name); err != nil {
-				return filled, fmt.Errorf("initials of person %d: %w", r.id, err)
+	for _, community := range communities {
+		for {
+			rows, err := database.Collect(ctx, db, qNoInitials, []any{community, 500}, func(r database.Scanner) (x row, err error) {
+				return x, r.Scan(&x.id, &x.name)
+			})
+			if err != nil {
+				return filled, fmt.Errorf("persons without initials: %w", err)
 			}
-			after = r.id
-			filled++
-		}
-		if len(rows) < 500 {
-			return filled, nil
+			for _, r := range rows {
+				// A name changed meanwhile got its initials with it; if the name changes again
+				// between the read and this write, the row is read again next batch.
+				if _, err := db.ExecContext(ctx, qSetInitials, Initials(r.name), r.id, r.name); err != nil {
+					return filled, fmt.Errorf("initials of person %d: %w", r.id, err)
+				}
+				filled++
+			}
+			if len(rows) < 500 {
+				break
+			}
 		}
 	}
+	return filled, nil
 }

@@ -57,27 +57,40 @@ func (f Finding) String() string {
 	return fmt.Sprintf("%s on %s\n\t%s", f.Problem, f.Table, oneLine(f.Query))
 }
 
-// Check explains each statement on db (seeded, analysed) and answers what it finds, and how many
-// statements it explained. Tables the seed left with fewer than MinRows are not judged (Unjudged
+// Result is what Check found.
+type Result struct {
+	Findings []Finding
+	// Explained counts the statements explained.
+	Explained int
+	// Unjudged names the growing tables the seed left with fewer than MinRows rows (and their
+	// sizes), whose plans are not judged.
+	Unjudged []string
+}
+
+// Check explains each statement on db (seeded, analysed) and answers what it finds. Tables the seed left with fewer than MinRows are not judged (Unjudged
 // names them). Statements that write by primary key or insert values have no plan
 // worth checking and are skipped, as are those Allow lets through.
-func Check(ctx context.Context, db *sql.DB, stmts []database.Statement) ([]Finding, int, error) {
+func Check(ctx context.Context, db *sql.DB, stmts []database.Statement) (Result, error) {
 	sizes, err := tableSizes(ctx, db)
 	if err != nil {
-		return nil, 0, err
+		return Result{}, err
+	}
+	var res Result
+	for _, t := range Growing {
+		if sizes[t] < MinRows {
+			res.Unjudged = append(res.Unjudged, fmt.Sprintf("%s (%d rows)", t, sizes[t]))
+		}
 	}
 
-	var out []Finding
-	explained := 0
 	for _, st := range stmts {
 		if !explainable(st.Query) || allowed(st.Query) {
 			continue
 		}
 		plan, err := explain(ctx, db, st)
 		if err != nil {
-			return nil, explained, fmt.Errorf("explain %s: %w", oneLine(st.Query), err)
+			return res, fmt.Errorf("explain %s: %w", oneLine(st.Query), err)
 		}
-		explained++
+		res.Explained++
 		aliases := tablesOf(st.Query)
 		limited := limit.MatchString(st.Query)
 		for _, row := range plan {
@@ -96,17 +109,17 @@ func Check(ctx context.Context, db *sql.DB, stmts []database.Statement) ([]Findi
 			stops := limited && !sorts
 			switch {
 			case row["type"] == "ALL":
-				out = append(out, Finding{st.Query, table, "full scan"})
+				res.Findings = append(res.Findings, Finding{st.Query, table, "full scan"})
 			case row["type"] == "index" && !stops:
-				out = append(out, Finding{st.Query, table, "full scan of an index (" + row["key"] + ")"})
+				res.Findings = append(res.Findings, Finding{st.Query, table, "full scan of an index (" + row["key"] + ")"})
 			case sorts && rows > PageRows:
-				out = append(out, Finding{st.Query, table, fmt.Sprintf("sorts about %d rows", rows)})
+				res.Findings = append(res.Findings, Finding{st.Query, table, fmt.Sprintf("sorts about %d rows", rows)})
 			case !stops && rows > 1000 && rows*10 > sizes[table]:
-				out = append(out, Finding{st.Query, table, fmt.Sprintf("reads about %d of its %d rows", rows, sizes[table])})
+				res.Findings = append(res.Findings, Finding{st.Query, table, fmt.Sprintf("reads about %d of its %d rows", rows, sizes[table])})
 			}
 		}
 	}
-	return out, explained, nil
+	return res, nil
 }
 
 var limit = regexp.MustCompile(`(?is)\bLIMIT\s+(\?|\d+)\s*(FOR UPDATE)?\s*$`)
@@ -172,21 +185,6 @@ func tablesOf(q string) map[string]string {
 		}
 	}
 	return out
-}
-
-// Unjudged names the growing tables of db with fewer than MinRows rows, and their sizes.
-func Unjudged(ctx context.Context, db *sql.DB) ([]string, error) {
-	sizes, err := tableSizes(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	var few []string
-	for _, t := range Growing {
-		if sizes[t] < MinRows {
-			few = append(few, fmt.Sprintf("%s (%d rows)", t, sizes[t]))
-		}
-	}
-	return few, nil
 }
 
 func tableSizes(ctx context.Context, db *sql.DB) (map[string]int64, error) {

@@ -31,11 +31,11 @@ func TestCheck(t *testing.T) {
 		"events by topic": stmt(`SELECT id FROM outbox WHERE topic = ?`, "report.submitted"),
 	}
 	for name, st := range bad {
-		found, n, err := Check(ctx, db, []database.Statement{st})
-		if err != nil || n != 1 {
-			t.Fatalf("%s: explained %d, %v", name, n, err)
+		res, err := Check(ctx, db, []database.Statement{st})
+		if err != nil || res.Explained != 1 {
+			t.Fatalf("%s: explained %d, %v", name, res.Explained, err)
 		}
-		if len(found) == 0 {
+		if len(res.Findings) == 0 {
 			t.Errorf("%s: the guard found nothing", name)
 		}
 	}
@@ -48,11 +48,11 @@ func TestCheck(t *testing.T) {
 		"an insert":                 stmt(`INSERT INTO messages (user_id) VALUES (?)`, 1),
 	}
 	for name, st := range good {
-		found, _, err := Check(ctx, db, []database.Statement{st})
+		res, err := Check(ctx, db, []database.Statement{st})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		for _, f := range found {
+		for _, f := range res.Findings {
 			t.Errorf("%s: %s", name, f)
 		}
 	}
