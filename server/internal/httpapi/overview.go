@@ -93,7 +93,8 @@ func (s *Server) adminOverview(c *gin.Context) {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) { board, err = s.Canteens.Board(gctx, cid, date); return })
 	g.Go(func() (err error) {
-		perDay, err = s.Canteens.DayCounts(gctx, cid, from.Format(time.DateOnly), date)
+		// The day itself is counted from its board (the same orders), not read twice.
+		perDay, err = s.Canteens.DayCounts(gctx, cid, from.Format(time.DateOnly), day.AddDate(0, 0, -1).Format(time.DateOnly))
 		return
 	})
 	g.Go(func() (err error) { counts, err = s.Reports.OpenCounts(gctx, cid, now); return })
@@ -121,9 +122,12 @@ func (s *Server) adminOverview(c *gin.Context) {
 		out.Meals = append(out.Meals, boardSlotJSON{CanteenID: b.CanteenID, CanteenName: b.CanteenName, SlotID: b.SlotID, Meal: b.Meal,
 			Capacity: b.Capacity, Booked: b.Booked, Served: b.Served, Closed: b.Closed, ByMode: b.ByMode})
 	}
-	counted := make(map[string]int, len(perDay))
+	counted := make(map[string]int, len(perDay)+1)
 	for _, d := range perDay {
 		counted[d.Date] = d.Count
+	}
+	for _, b := range board {
+		counted[date] += b.Booked
 	}
 	for d := from; !d.After(day); d = d.AddDate(0, 0, 1) {
 		k := d.Format(time.DateOnly)
