@@ -1,7 +1,9 @@
-// Command bench-history measures what two years of history cost the server: in one run, first
-// with empty tables, then with the history of package history seeded (scale 1.0: 1,000,000 meal
+// Command bench-history measures what two years of history cost the server: in one run, with
+// empty tables and with the history of package history seeded (scale 1.0: 1,000,000 meal
 // orders, 100,000 persons, 100,000 reports...), each in a database of its own, through the real
-// HTTP server with MariaDB (or MySQL) and Redis. For each it measures
+// HTTP server with MariaDB (or MySQL) and Redis. Both databases are open at once and every
+// measure alternates between them (a list on one, then on the other; burst rounds taken in
+// turn), so a busy moment of the shared machine falls on both. For each it measures
 //
 //   - the booking burst (bench-canteen's) on the plain path and on the subsidised one (verified
 //     residents aged 60 and over, whom a subsidy rule matches);
@@ -27,6 +29,9 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
+	"runtime/pprof"
+	"slices"
 	"strings"
 	"time"
 
@@ -53,12 +58,17 @@ func main() {
 
 type options struct {
 	scale                         float64
-	users, seats, rounds          int
+	users, seats, rounds, warmup  int
 	requests, concurrent, repeats int
 	limit                         time.Duration
 	dsn, redisURL                 string
 	verbose                       bool
+	only                          *regexp.Regexp // measure only the lists, bursts ("burst") and sweeps ("sweep") it matches
+	cpuProfile                    string         // where the seeded run's lists write a CPU profile
 }
+
+// runs says whether the measurement labelled label is to be made.
+func (o options) runs(label string) bool { return o.only == nil || o.only.MatchString(label) }
 
 // Goals (issue 13).
 const (
@@ -73,7 +83,8 @@ func run() error {
 	flag.Float64Var(&o.scale, "scale", 1, "volumes of the seeded history (1.0: 1,000,000 meal orders...)")
 	flag.IntVar(&o.users, "users", 1000, "users bursting a slot at once")
 	flag.IntVar(&o.seats, "seats", 100, "seats in each burst's slot")
-	flag.IntVar(&o.rounds, "rounds", 3, "bursts on each path (the median is reported)")
+	flag.IntVar(&o.rounds, "rounds", 5, "bursts on each path (the median is reported)")
+	flag.IntVar(&o.warmup, "warmup", 1, "bursts on each path before those measured, not counted (the first reads cold pages of the residents' history)")
 	flag.IntVar(&o.requests, "n", 200, "requests of each list")
 	flag.IntVar(&o.concurrent, "c", 4, "a list's requests in flight at once")
 	flag.DurationVar(&o.limit, "limit", 10*time.Second, "stop a slow list's requests after this long (once 10 are answered)")
@@ -81,18 +92,54 @@ func run() error {
 	flag.StringVar(&o.dsn, "dsn", benchenv.DSN(), "MySQL DSN; the database name is replaced by linli_bench_history_empty and _seeded")
 	flag.StringVar(&o.redisURL, "redis", benchenv.RedisURL(), "Redis URL")
 	flag.BoolVar(&o.verbose, "v", false, "also print each burst round and each list's request count")
+	only := flag.String("only", "", "measure only what this regular expression matches: list labels, \"burst\", \"sweep\"")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the seeded database's lists to this file")
 	flag.Parse()
+	if *only != "" {
+		re, err := regexp.Compile(*only)
+		if err != nil {
+			return fmt.Errorf("-only: %w", err)
+		}
+		o.only = re
+	}
 	ctx := context.Background()
 
-	fmt.Printf("history benchmark on %d CPUs: empty tables, then the history at scale %g\n", benchload.NumCPU(), o.scale)
-	empty, err := measure(ctx, o, false)
-	if err != nil {
-		return fmt.Errorf("empty: %w", err)
+	fmt.Printf("history benchmark on %d CPUs: empty tables beside the history at scale %g, measured in turn\n", benchload.NumCPU(), o.scale)
+	var sides []*side
+	defer func() {
+		for _, sd := range sides {
+			sd.close()
+		}
+	}()
+	for _, seed := range []bool{false, true} {
+		sd, err := openSide(ctx, o, seed)
+		if sd != nil {
+			sides = append(sides, sd)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", map[bool]string{false: "empty", true: "seeded"}[seed], err)
+		}
 	}
-	seeded, err := measure(ctx, o, true)
-	if err != nil {
-		return fmt.Errorf("seeded: %w", err)
+	// Each measurement is made on both databases one after the other (a list, then a burst's
+	// round), so that what the shared machine is doing weighs on both alike.
+	if err := measureLists(ctx, o, sides); err != nil {
+		return err
 	}
+	if o.runs("burst") {
+		fmt.Println("bursts...")
+		if err := measureBursts(ctx, o, sides); err != nil {
+			return err
+		}
+	}
+	if o.runs("sweep") {
+		for _, sd := range sides {
+			fmt.Printf("%s: sweeps...\n", sd.name)
+			if err := measureSweeps(ctx, o, sd.a, sd.c, sd.addr, sd.f); err != nil {
+				return err
+			}
+		}
+	}
+	empty, seeded := sides[0].f, sides[1].f
 	printTable(o, empty, seeded)
 	if failures := append(empty.failures, seeded.failures...); len(failures) > 0 {
 		for _, f := range failures {
@@ -145,60 +192,68 @@ type cast struct {
 	residents           []benchenv.Resident
 }
 
-func measure(ctx context.Context, o options, seed bool) (*figures, error) {
-	name := map[bool]string{false: "empty", true: "seeded"}[seed]
+// side is one database served by its own server, with its cast and its figures.
+type side struct {
+	name string
+	seed bool
+	env  *benchenv.Env
+	db   *sql.DB
+	a    *app.App
+	addr string
+	c    *cast
+	f    *figures
+	undo []func()
+}
+
+func (sd *side) close() {
+	for i := len(sd.undo) - 1; i >= 0; i-- {
+		sd.undo[i]()
+	}
+}
+
+// openSide makes a database (seeded with the history when seed), serves it on a port of its
+// own and sets up the cast.
+func openSide(ctx context.Context, o options, seed bool) (*side, error) {
+	sd := &side{name: map[bool]string{false: "empty", true: "seeded"}[seed], seed: seed, f: &figures{bursts: map[string]burstFig{}}}
 	tpl := map[string]string{}
 	for _, k := range config.TemplateKeys {
 		tpl[k] = k
 	}
-	env, err := benchenv.Open(ctx, benchenv.Options{DSN: o.dsn, RedisURL: o.redisURL, Database: "linli_bench_history_" + name,
+	env, err := benchenv.Open(ctx, benchenv.Options{DSN: o.dsn, RedisURL: o.redisURL, Database: "linli_bench_history_" + sd.name,
 		Prefix: "benchh:", Templates: tpl})
 	if err != nil {
 		return nil, err
 	}
-	defer env.Close()
-	db, a := env.DB, env.App
-	f := &figures{bursts: map[string]burstFig{}}
+	sd.env, sd.db, sd.a = env, env.DB, env.App
+	sd.undo = append(sd.undo, env.Close)
+	f := sd.f
 	if seed {
 		fmt.Printf("\nseeding the history (scale %g)...\n", o.scale)
-		f.seed, err = history.Seed(ctx, db, history.Options{Scale: o.scale, DataKey: env.DataKey, Now: time.Now()})
+		f.seed, err = history.Seed(ctx, sd.db, history.Options{Scale: o.scale, DataKey: env.DataKey, Now: time.Now()})
 		if err != nil {
-			return nil, err
+			return sd, err
 		}
 		fmt.Printf("seeded in %s: %d meal orders, %d persons, %d reports, %d timeline steps, %d enrolments, %d messages\n",
 			f.seed.Took.Round(time.Second), f.seed.Rows["meal_orders"], f.seed.Rows["persons"], f.seed.Rows["reports"],
 			f.seed.Rows["report_timeline"], f.seed.Rows["enrollments"], f.seed.Rows["messages"])
 	}
-	if err := db.QueryRowContext(ctx, `SELECT COALESCE(SUM(data_length + index_length), 0) FROM information_schema.tables WHERE table_schema = DATABASE()`).Scan(&f.size); err != nil {
-		return nil, err
+	if err := sd.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(data_length + index_length), 0) FROM information_schema.tables WHERE table_schema = DATABASE()`).Scan(&f.size); err != nil {
+		return sd, err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, err
+		return sd, err
 	}
-	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: sd.a.Handler, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
-	addr := ln.Addr().String()
+	sd.undo = append(sd.undo, func() { srv.Close() })
+	sd.addr = ln.Addr().String()
 
-	fmt.Printf("\n%s: setting up the cast...\n", name)
-	c, err := setUp(ctx, a, db, o, seed)
-	if err != nil {
-		return nil, fmt.Errorf("cast: %w", err)
+	fmt.Printf("%s: setting up the cast...\n", sd.name)
+	if sd.c, err = setUp(ctx, sd.a, sd.db, o, seed); err != nil {
+		return sd, fmt.Errorf("cast: %w", err)
 	}
-	fmt.Printf("%s: lists...\n", name)
-	if err := measureLists(ctx, o, a, db, c, addr, f); err != nil {
-		return nil, err
-	}
-	fmt.Printf("%s: bursts...\n", name)
-	if err := measureBursts(ctx, o, a, db, c, addr, f); err != nil {
-		return nil, err
-	}
-	fmt.Printf("%s: sweeps...\n", name)
-	if err := measureSweeps(ctx, o, a, c, addr, f); err != nil {
-		return nil, err
-	}
-	return f, nil
+	return sd, nil
 }
 
 // setUp makes, through the services, what the measurements need in both databases: a
@@ -254,6 +309,9 @@ func setUp(ctx context.Context, a *app.App, db *sql.DB, o options, seed bool) (*
 	}
 
 	// The bursts' residents: verified, 60 and over, booking for themselves.
+	if !o.runs("burst") && !o.runs("sweep") {
+		return c, nil
+	}
 	if seed {
 		// Those who eat at the canteens most: their bookings count the most history.
 		rows, err := db.QueryContext(ctx, `SELECT p.owner_user_id, p.id FROM persons p JOIN meal_orders o ON o.person_id = p.id
@@ -406,15 +464,69 @@ func pickSubjects(ctx context.Context, db *sql.DB, c *cast) (subjects, error) {
 	return s, nil
 }
 
-func measureLists(ctx context.Context, o options, a *app.App, db *sql.DB, c *cast, addr string, f *figures) error {
+// listReq is one list as one side's user asks for it.
+type listReq struct{ label, path, token string }
+
+// measureLists reads each list on the empty database, then on the seeded one, before the next.
+func measureLists(ctx context.Context, o options, sides []*side) error {
+	perSide := make([][]listReq, len(sides))
+	conns := make([][]*benchload.Conn, len(sides))
+	for i, sd := range sides {
+		var err error
+		if perSide[i], err = listsOf(ctx, sd); err != nil {
+			return fmt.Errorf("%s: %w", sd.name, err)
+		}
+		conns[i] = make([]*benchload.Conn, o.concurrent)
+		for j := range conns[i] {
+			if conns[i][j], err = benchload.Dial(sd.addr); err != nil {
+				return err
+			}
+			defer conns[i][j].Close()
+		}
+	}
+	if o.cpuProfile != "" {
+		stop, err := startCPUProfile(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	fmt.Println("lists...")
+	for k := range perSide[0] {
+		if !o.runs(perSide[0][k].label) {
+			continue
+		}
+		for i, sd := range sides {
+			l := perSide[i][k]
+			req := benchload.Get(l.path, l.token)
+			if _, err := conns[i][0].Do(req); err != nil { // warm up
+				return err
+			}
+			res := benchload.Series(conns[i], req, o.requests, 10, o.limit)
+			fig := listFig{label: l.label, p50: res.Pct(50), p99: res.Pct(99), n: len(res.Statuses), not2xx: res.Not2xx()}
+			sd.f.lists = append(sd.f.lists, fig)
+			if fig.not2xx > 0 {
+				sd.f.failures = append(sd.f.failures, fmt.Sprintf("%s: %d of %d answers not 2xx (statuses %v)", l.path, fig.not2xx, fig.n, distinct(res.Statuses)))
+			}
+			if o.verbose {
+				fmt.Printf("  %-8s %-52s n=%d p50 %.1fms p99 %.1fms\n", sd.name, l.label, fig.n, benchload.Ms(fig.p50), benchload.Ms(fig.p99))
+			}
+		}
+	}
+	return nil
+}
+
+// listsOf are the lists of one side, read as its heaviest users.
+func listsOf(ctx context.Context, sd *side) ([]listReq, error) {
+	a, db, c := sd.a, sd.db, sd.c
 	s, err := pickSubjects(ctx, db, c)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	tokens := map[int64]string{}
 	for _, uid := range []int64{s.guardian, s.worker, c.staff, c.rider} {
 		if tokens[uid], _, err = a.Accounts.Sessions().Create(ctx, uid); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	resident, worker, staff, rider := tokens[s.guardian], tokens[s.worker], tokens[c.staff], tokens[c.rider]
@@ -422,7 +534,7 @@ func measureLists(ctx context.Context, o options, a *app.App, db *sql.DB, c *cas
 	today := now.Format(time.DateOnly)
 	month := now.AddDate(0, -1, 0).Format("2006-01")
 	week := fmt.Sprintf("from=%s&to=%s", today, now.AddDate(0, 0, 6).Format(time.DateOnly))
-	lists := []struct{ label, path, token string }{
+	return []listReq{
 		{"resident: GET /meal-orders (self + 3)", "/api/v1/meal-orders", resident},
 		{"resident: GET /reports", "/api/v1/reports", resident},
 		{"resident: GET /enrollments", "/api/v1/enrollments", resident},
@@ -452,30 +564,20 @@ func measureLists(ctx context.Context, o options, a *app.App, db *sql.DB, c *cas
 		{"staff: GET /admin/courses/{id}/roster", fmt.Sprintf("/api/v1/admin/courses/%d/roster", s.course), staff},
 		{"staff: GET /admin/subsidy-report (last month, a page)", "/api/v1/admin/subsidy-report?limit=20&month=" + month, staff},
 		{"staff: GET /admin/members", "/api/v1/admin/members", staff},
+	}, nil
+}
+
+// startCPUProfile profiles the process into path until the returned func is called.
+func startCPUProfile(path string) (func(), error) {
+	out, err := os.Create(path)
+	if err != nil {
+		return nil, err
 	}
-	conns := make([]*benchload.Conn, o.concurrent)
-	for i := range conns {
-		if conns[i], err = benchload.Dial(addr); err != nil {
-			return err
-		}
-		defer conns[i].Close()
+	if err := pprof.StartCPUProfile(out); err != nil {
+		out.Close()
+		return nil, err
 	}
-	for _, l := range lists {
-		req := benchload.Get(l.path, l.token)
-		if _, err := conns[0].Do(req); err != nil { // warm up
-			return err
-		}
-		res := benchload.Series(conns, req, o.requests, 10, o.limit)
-		fig := listFig{label: l.label, p50: res.Pct(50), p99: res.Pct(99), n: len(res.Statuses), not2xx: res.Not2xx()}
-		f.lists = append(f.lists, fig)
-		if fig.not2xx > 0 {
-			f.failures = append(f.failures, fmt.Sprintf("%s: %d of %d answers not 2xx (statuses %v)", l.path, fig.not2xx, fig.n, distinct(res.Statuses)))
-		}
-		if o.verbose {
-			fmt.Printf("  %-52s n=%d p50 %.1fms p99 %.1fms\n", l.label, fig.n, benchload.Ms(fig.p50), benchload.Ms(fig.p99))
-		}
-	}
-	return nil
+	return func() { pprof.StopCPUProfile(); out.Close() }, nil
 }
 
 func distinct(v []int) []int {
@@ -491,70 +593,104 @@ func distinct(v []int) []int {
 }
 
 // measureBursts runs bench-canteen's burst: the plain path with the community's subsidy rules
-// taken away (no subsidy to count), then the subsidised path with them back.
-func measureBursts(ctx context.Context, o options, a *app.App, db *sql.DB, c *cast, addr string, f *figures) error {
-	conns := make([]*benchload.Conn, len(c.residents))
-	var err error
-	for i := range conns {
-		if conns[i], err = benchload.Dial(addr); err != nil {
-			return err
-		}
-		defer conns[i].Close()
-	}
-	n := len(conns)
+// taken away (no subsidy to count), then the subsidised path with them back; each round on the
+// empty database, then on the seeded one.
+func measureBursts(ctx context.Context, o options, sides []*side) error {
+	conns := make([][]*benchload.Conn, len(sides))
 	healthz := benchload.Get("/healthz", "")
-	benchload.Burst(n, func(i int) (int, error) { return conns[i].Do(healthz) })
+	for i, sd := range sides {
+		conns[i] = make([]*benchload.Conn, len(sd.c.residents))
+		for j := range conns[i] {
+			var err error
+			if conns[i][j], err = benchload.Dial(sd.addr); err != nil {
+				return err
+			}
+			defer conns[i][j].Close()
+		}
+		benchload.Burst(len(conns[i]), func(j int) (int, error) { return conns[i][j].Do(healthz) })
+	}
 	day := 0
 	for _, path := range []string{"plain", "subsidised"} {
-		rules := c.rules
-		if path == "plain" {
-			rules = nil
+		p50s, p99s, ratios := make([][]float64, len(sides)), make([][]float64, len(sides)), make([][]float64, len(sides))
+		for _, sd := range sides {
+			rules := sd.c.rules
+			if path == "plain" {
+				rules = nil
+			}
+			if _, err := sd.a.Canteens.SetRules(ctx, sd.c.community, rules); err != nil {
+				return err
+			}
 		}
-		if _, err := a.Canteens.SetRules(ctx, c.community, rules); err != nil {
-			return err
-		}
-		var p50s, p99s, ratios []float64
-		for r := range o.rounds {
+		for r := range o.warmup + o.rounds {
 			day++
-			hz := benchload.Burst(n, func(i int) (int, error) { return conns[i].Do(healthz) })
-			slot, err := burstSlot(ctx, a, c, day, o.seats)
-			if err != nil {
-				return err
-			}
-			reqs := make([][]byte, n)
-			for i := range reqs {
-				body, _ := json.Marshal(map[string]any{"slot_id": slot, "person_id": c.residents[i].PersonID, "mode": "eat_in"})
-				reqs[i] = benchload.Post("/api/v1/meal-orders", c.residents[i].Token, body, false)
-			}
-			res := benchload.Burst(n, func(i int) (int, error) { return conns[i].Do(reqs[i]) })
-			var inDB int
-			if err := db.QueryRowContext(ctx, `SELECT booked FROM meal_slots WHERE id = ?`, slot).Scan(&inDB); err != nil {
-				return err
-			}
-			booked := res.Count(http.StatusCreated)
-			want := min(o.seats, n)
-			// Each path is the one measured: no subsidy on the plain path; on the subsidised one, on all
-			// but the orders of residents who used up the day's subsidised meals in their history.
-			var subsidised int
-			if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM meal_orders WHERE slot_id = ? AND is_active = 1 AND subsidy_fen > 0`, slot).Scan(&subsidised); err != nil {
-				return err
-			}
-			if (path == "plain" && subsidised > 0) || (path == "subsidised" && 2*subsidised < inDB) {
-				f.failures = append(f.failures, fmt.Sprintf("%s burst round %d: %d of %d orders subsidised", path, r+1, subsidised, inDB))
-			}
-			ratio := res.Rate() / hz.Rate()
-			p50s, p99s, ratios = append(p50s, benchload.Ms(res.Pct(50))), append(p99s, benchload.Ms(res.Pct(99))), append(ratios, ratio)
-			if o.verbose {
-				fmt.Printf("  %s round %d: booked %d, p50 %.1fms p99 %.1fms, ratio %.2f\n", path, r+1, booked, benchload.Ms(res.Pct(50)), benchload.Ms(res.Pct(99)), ratio)
-			}
-			if booked != want || inDB != want || res.Server5xx() > 0 || res.Errors > 0 || booked+res.Count(http.StatusConflict) != n {
-				f.failures = append(f.failures, fmt.Sprintf("%s burst round %d: %d booked (%d in MySQL) of %d seats, %d 5xx, %d transport errors, statuses %v",
-					path, r+1, booked, inDB, want, res.Server5xx(), res.Errors, distinct(res.Statuses)))
+			for i, sd := range sides {
+				p50, p99, ratio, err := burstRound(ctx, o, sd, conns[i], path, r-o.warmup, day)
+				if err != nil {
+					return err
+				}
+				if r >= o.warmup {
+					p50s[i], p99s[i], ratios[i] = append(p50s[i], p50), append(p99s[i], p99), append(ratios[i], ratio)
+				}
 			}
 		}
-		f.bursts[path] = burstFig{p50: benchload.Median(p50s), p99: benchload.Median(p99s), ratio: benchload.Median(ratios)}
+		for i, sd := range sides {
+			sd.f.bursts[path] = burstFig{p50: benchload.Median(p50s[i]), p99: benchload.Median(p99s[i]), ratio: benchload.Median(ratios[i])}
+		}
 	}
 	return nil
+}
+
+// burstRound is one burst of every resident of a side on a new slot, day days ahead: its p50
+// and p99 in ms, and its rate over that of a /healthz burst just before. A round r < 0 is a
+// warm-up, checked like the others but not counted.
+func burstRound(ctx context.Context, o options, sd *side, conns []*benchload.Conn, path string, r, day int) (p50, p99, ratio float64, err error) {
+	a, db, c, f := sd.a, sd.db, sd.c, sd.f
+	n := len(conns)
+	healthz := benchload.Get("/healthz", "")
+	hz := benchload.Burst(n, func(i int) (int, error) { return conns[i].Do(healthz) })
+	slot, err := burstSlot(ctx, a, c, day, o.seats)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	reqs := make([][]byte, n)
+	for i := range reqs {
+		body, _ := json.Marshal(map[string]any{"slot_id": slot, "person_id": c.residents[i].PersonID, "mode": "eat_in"})
+		reqs[i] = benchload.Post("/api/v1/meal-orders", c.residents[i].Token, body, false)
+	}
+	res := benchload.Burst(n, func(i int) (int, error) { return conns[i].Do(reqs[i]) })
+	var inDB int
+	if err := db.QueryRowContext(ctx, `SELECT booked FROM meal_slots WHERE id = ?`, slot).Scan(&inDB); err != nil {
+		return 0, 0, 0, err
+	}
+	booked := res.Count(http.StatusCreated)
+	want := min(o.seats, n)
+	// Each path is the one measured: no subsidy on the plain path; on the subsidised one, on all
+	// but the orders of residents who used up the day's subsidised meals in their history.
+	var subsidised int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM meal_orders WHERE slot_id = ? AND is_active = 1 AND subsidy_fen > 0`, slot).Scan(&subsidised); err != nil {
+		return 0, 0, 0, err
+	}
+	if (path == "plain" && subsidised > 0) || (path == "subsidised" && 2*subsidised < inDB) {
+		f.failures = append(f.failures, fmt.Sprintf("%s %s burst %s: %d of %d orders subsidised", sd.name, path, roundName(r), subsidised, inDB))
+	}
+	ratio = res.Rate() / hz.Rate()
+	p50, p99 = benchload.Ms(res.Pct(50)), benchload.Ms(res.Pct(99))
+	if o.verbose {
+		fmt.Printf("  %-8s %s %s: booked %d, p50 %.1fms p99 %.1fms, ratio %.2f\n", sd.name, path, roundName(r), booked, p50, p99, ratio)
+	}
+	if booked != want || inDB != want || res.Server5xx() > 0 || res.Errors > 0 || booked+res.Count(http.StatusConflict) != n {
+		f.failures = append(f.failures, fmt.Sprintf("%s %s burst %s: %d booked (%d in MySQL) of %d seats, %d 5xx, %d transport errors, statuses %v",
+			sd.name, path, roundName(r), booked, inDB, want, res.Server5xx(), res.Errors, distinct(res.Statuses)))
+	}
+	return p50, p99, ratio, nil
+}
+
+// roundName names burst round r (counted from 0; a warm-up below 0).
+func roundName(r int) string {
+	if r < 0 {
+		return "warm-up"
+	}
+	return fmt.Sprintf("round %d", r+1)
 }
 
 // burstSlot is a new lunch of the bursts' canteen, day days ahead.
@@ -689,9 +825,11 @@ func printTable(o options, e, s *figures) {
 		o.scale, s.seed.Rows["meal_orders"], s.seed.Rows["persons"], s.seed.Rows["reports"], s.seed.Rows["report_timeline"],
 		s.seed.Rows["enrollments"], s.seed.Rows["messages"], float64(s.size)/(1<<20), float64(e.size)/(1<<20))
 
-	p("\n")
-	row(fmt.Sprintf("booking burst (%d users, %d seats; median of %d)", o.users, o.seats, o.rounds), "empty: p50    p99 ratio", "seeded: p50    p99 ratio", "goal")
-	for _, path := range []string{"plain", "subsidised"} {
+	if len(s.bursts) > 0 {
+		p("\n")
+		row(fmt.Sprintf("booking burst (%d users, %d seats; median of %d)", o.users, o.seats, o.rounds), "empty: p50    p99 ratio", "seeded: p50    p99 ratio", "goal")
+	}
+	for _, path := range slices.DeleteFunc([]string{"plain", "subsidised"}, func(k string) bool { _, ok := s.bursts[k]; return !ok }) {
 		eb, sb := e.bursts[path], s.bursts[path]
 		goal := ""
 		if path == "subsidised" {
@@ -707,14 +845,18 @@ func printTable(o options, e, s *figures) {
 		row(l.label, pair(e.lists[i].p50, e.lists[i].p99), pair(l.p50, l.p99), verdict(l.p99 < goalList))
 	}
 
-	p("\n")
-	row(fmt.Sprintf("sweep (median of %d calls; first call)", o.repeats), "empty: median   first", "seeded: median   first", "goal: < 10 ms")
+	if len(s.sweeps) > 0 {
+		p("\n")
+		row(fmt.Sprintf("sweep (median of %d calls; first call)", o.repeats), "empty: median   first", "seeded: median   first", "goal: < 10 ms")
+	}
 	for i, sw := range s.sweeps {
 		row(sw.label, pair(e.sweeps[i].med, e.sweeps[i].first), pair(sw.med, sw.first), verdict(sw.med < goalSweep))
 	}
 
-	p("\n")
-	row("a booking during a sweep (at its start, middle, end)", "empty: alone    during", "seeded: alone    during", "goal: waits < 10 ms")
+	if len(s.locks) > 0 {
+		p("\n")
+		row("a booking during a sweep (at its start, middle, end)", "empty: alone    during", "seeded: alone    during", "goal: waits < 10 ms")
+	}
 	for i, l := range s.locks {
 		row(fmt.Sprintf("%s, sweep took %s", strings.SplitN(l.label, " (", 2)[0], ms(l.sweep)), pair(e.locks[i].alone, e.locks[i].during),
 			pair(l.alone, l.during), verdict(l.during-l.alone < goalWait))
