@@ -744,7 +744,7 @@ func measureSweeps(ctx context.Context, o options, a *app.App, c *cast, addr str
 
 	// Bookings alone, then each while a sweep runs: the sweep starts first, the booking a moment
 	// after, on a slot of its own with seats for all.
-	slot, err := burstSlot(ctx, a, c, 2*o.rounds+1, len(c.residents))
+	slot, err := burstSlot(ctx, a, c, 2*(o.warmup+o.rounds)+1, len(c.residents))
 	if err != nil {
 		return err
 	}
