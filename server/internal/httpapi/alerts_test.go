@@ -138,8 +138,14 @@ func TestSafetyAlertClosedByTheFirstWhoConfirms(t *testing.T) {
 	// The daughter got through on the phone: closed, for everyone, who and when said.
 	r = w.do("POST", path+"/acknowledge", w.resident, map[string]any{"outcome": "safe", "note": "在邻居家打牌"})
 	w.want(r, 200, "")
-	if a := into[alertJSON](t, r); a.Status != "closed" || a.ClosedBy == nil || *a.ClosedBy != "王小明" {
+	if a := into[alertJSON](t, r); a.Status != "closed" || a.ClosedBy == nil || *a.ClosedBy != "王小明" || a.PersonPhone != nil || a.Worker != nil {
 		t.Errorf("after safe = %s", r.Raw)
+	}
+	// Closed, nobody is left to call: the numbers are no longer given, to anyone.
+	for who, tok := range map[string]string{"relative": w.relative, "grid worker": w.worker, "staff": w.staff} {
+		if a := into[alertJSON](t, w.do("GET", path, tok, nil)); a.Status != "closed" || a.PersonPhone != nil || a.Worker != nil {
+			t.Errorf("%s reads the closed alert with numbers: %+v", who, a)
+		}
 	}
 	for who, tok := range map[string]string{"relative": w.relative, "grid worker": w.worker} {
 		if got := w.walk("/api/v1/me/messages?limit=10", tok, "body"); !strings.Contains(got[0], "家属") || !strings.Contains(got[0], "已确认王秀英平安") {
