@@ -97,6 +97,30 @@ describe('when to ask', () => {
     expect(subscribe.note(['report_updated'], 'report')).toBe('');
   });
 
+  test('each reason promises only the pushes its template carries', () => {
+    // meal_notice: a meal stopped and a rider finding nobody at the door; no push on delivery.
+    expect(subscribe.REASONS.book).toMatch(/停餐/);
+    expect(subscribe.REASONS.book).toMatch(/无人应答/);
+    expect(subscribe.REASONS.family).toMatch(/停供/);
+    expect(subscribe.REASONS.family).toMatch(/无人应答/);
+    [subscribe.REASONS.book, subscribe.REASONS.family].forEach((text) => {
+      expect(text).toContain('订餐提醒');
+      expect(text).not.toMatch(/送达|取餐|支付|退款/);
+    });
+    // report_updated reaches the reporter once the report is resolved.
+    expect(subscribe.REASONS.report).toContain('报事进度提醒');
+    expect(subscribe.REASONS.report).toMatch(/处理完成/);
+    expect(subscribe.REASONS.report).not.toMatch(/受理|派单|接单/);
+    // course_update: the day before, a freed place, a course moved or cancelled.
+    expect(subscribe.REASONS.course).toContain('课程提醒');
+    expect(subscribe.REASONS.course).toMatch(/上课前一天/);
+    expect(subscribe.REASONS.course).toMatch(/候补/);
+    expect(subscribe.REASONS.course).toMatch(/变动/);
+    // report_assigned: a new task.
+    expect(subscribe.REASONS.task).toContain('派单提醒');
+    expect(subscribe.REASONS.task).toMatch(/新派单/);
+  });
+
   test('the template ids are read again on the next tap when the launch could not', async () => {
     subscribe.reset();
     signIn(me({ subscriptions: undefined }));
