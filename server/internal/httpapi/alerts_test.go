@@ -45,9 +45,15 @@ type alertWorld struct {
 }
 
 func newAlertWorld(t *testing.T) *alertWorld {
+	return newAlertWorldWith(t, options{})
+}
+
+// newAlertWorldWith is newAlertWorld with options; the clock is always the test's.
+func newAlertWorldWith(t *testing.T, o options) *alertWorld {
 	t.Parallel()
 	clk := &clock{t: time.Now()}
-	w := &alertWorld{canteenWorld: newCanteenWorldTB(t, options{now: clk.Now}), clk: clk}
+	o.now = clk.Now
+	w := &alertWorld{canteenWorld: newCanteenWorldTB(t, o), clk: clk}
 	ctx := context.Background()
 	var riderID int64
 	w.rider, riderID = w.login("rider")
