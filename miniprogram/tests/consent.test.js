@@ -383,6 +383,20 @@ describe('我的任务', () => {
     expect(comp.querySelector('#reminder').dom.innerHTML).toContain('还能收到 1 次派单提醒');
   });
 
+  test('refusing at the switch is told where to turn it back on, and the switch stays off', async () => {
+    const { comp, calls } = opened(worker());
+    await settle();
+    answer('reject');
+    const order = wxCalls();
+    const done = comp.instance.toggleReminder({ detail: { value: true } });
+    expect(order()[0]).toBe('requestSubscribeMessage');
+    await done;
+    await settle();
+    expect(wx.showModal.mock.calls[0][0].content).toContain('设置 → 通知管理');
+    expect(calls.some((c) => c.key === 'POST /me/subscriptions')).toBe(false);
+    expect(comp.data.reminder.on).toBe(false);
+  });
+
   test('a long-term consent shows as on; turning it off says where', async () => {
     const { comp } = opened(worker({ subscriptions: subs({ report_assigned: 1 }, ['report_assigned']) }));
     await settle();
