@@ -220,8 +220,19 @@ func TestSafetyAlertNobodyConfirmsEscalates(t *testing.T) {
 	if got := strings.Join(w.walk("/api/v1/me/messages?limit=10", w.worker, "title"), ","); !strings.Contains(got, "新的报事任务") {
 		t.Errorf("worker's inbox = %s", got)
 	}
-	if got := strings.Join(w.walk("/api/v1/me/messages?limit=10", w.staff, "title"), ","); got == "" {
-		t.Errorf("staff were not told")
+	if got := strings.Join(w.walk("/api/v1/me/messages?limit=10", w.staff, "title"), ","); !strings.Contains(got, "紧急报事") {
+		t.Errorf("staff were not told: %s", got)
+	}
+	// Staff's list of escalated alerts holds it, with its report.
+	esc := into[struct {
+		Items []alertJSON `json:"items"`
+	}](t, w.do("GET", "/api/v1/admin/alerts?status=escalated", w.staff, nil))
+	if len(esc.Items) != 1 || esc.Items[0].ID != id || esc.Items[0].ReportID == nil || *esc.Items[0].ReportID != *a.ReportID {
+		t.Errorf("staff's escalated alerts = %+v", esc.Items)
+	}
+	// While escalated, the numbers to call are still given.
+	if got := into[alertJSON](t, w.do("GET", fmt.Sprintf("/api/v1/alerts/%d", id), w.relative, nil)); got.PersonPhone == nil || got.Worker == nil {
+		t.Errorf("an escalated alert without its numbers: %+v", got)
 	}
 	// Escalated, it still closes when someone gets through.
 	r := w.do("POST", fmt.Sprintf("/api/v1/alerts/%d/acknowledge", id), w.worker, map[string]any{"outcome": "safe", "note": "上门见到老人，一切安好"})
