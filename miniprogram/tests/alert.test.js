@@ -13,8 +13,9 @@ const alert = (over) => Object.assign({
   escalate_at: '2026-12-01T12:10:00+08:00', closed_at: null, closed_by_name: null, escalated_at: null, report_id: null,
   steps: [raised], person_phone: '13857900001', worker: { user_id: 20, name: '陈网格', phone: '13957900020' }, your_role: 'guardian',
 }, over);
+// A closed alert, as the server answers it: no numbers to call any more.
 const closedBy = (name, uid, note) => alert({
-  status: 'closed', closed_at: '2026-12-01T11:52:00+08:00', closed_by_name: name,
+  status: 'closed', closed_at: '2026-12-01T11:52:00+08:00', closed_by_name: name, person_phone: null, worker: null,
   steps: [raised, { at: '2026-12-01T11:52:00+08:00', actor: name, actor_user_id: uid, role: 'guardian', action: 'safe', note: note || '' }],
 });
 const error = (status, code, message) => () => [status, { error: { code, message, request_id: 'r' } }];
@@ -127,8 +128,13 @@ describe('安危确认 page', () => {
     expect(html).toContain('已通电话，在家');
     expect(comp.querySelector('#safe')).toBeFalsy();
     expect(comp.querySelector('#going')).toBeFalsy();
-    // The numbers read before stay, though the answer left them out.
-    expect(comp.querySelector('#call-elder')).toBeTruthy();
+    // Closed, nobody is left to call: the numbers read before go too.
+    expect(comp.querySelector('#call-elder')).toBeFalsy();
+    expect(comp.querySelector('#call-worker')).toBeFalsy();
+    expect(comp.dom.innerHTML).not.toContain('13857900001');
+    expect(comp.dom.innerHTML).not.toContain('13957900020');
+    expect(comp.data.alert.person_phone).toBeNull();
+    expect(comp.querySelector('#no-phone')).toBeFalsy();
     expect(wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '已告诉大家：平安' }));
   });
 

@@ -97,6 +97,30 @@ describe('when to ask', () => {
     expect(subscribe.note(['report_updated'], 'report')).toBe('');
   });
 
+  test('each reason promises only the pushes its template carries', () => {
+    // meal_notice: a meal stopped and a rider finding nobody at the door; no push on delivery.
+    expect(subscribe.REASONS.book).toMatch(/停餐/);
+    expect(subscribe.REASONS.book).toMatch(/无人应答/);
+    expect(subscribe.REASONS.family).toMatch(/停供/);
+    expect(subscribe.REASONS.family).toMatch(/无人应答/);
+    [subscribe.REASONS.book, subscribe.REASONS.family].forEach((text) => {
+      expect(text).toContain('订餐提醒');
+      expect(text).not.toMatch(/送达|取餐|支付|退款/);
+    });
+    // report_updated reaches the reporter once the report is resolved.
+    expect(subscribe.REASONS.report).toContain('报事进度提醒');
+    expect(subscribe.REASONS.report).toMatch(/处理完成/);
+    expect(subscribe.REASONS.report).not.toMatch(/受理|派单|接单/);
+    // course_update: the day before, a freed place, a course moved or cancelled.
+    expect(subscribe.REASONS.course).toContain('课程提醒');
+    expect(subscribe.REASONS.course).toMatch(/上课前一天/);
+    expect(subscribe.REASONS.course).toMatch(/候补/);
+    expect(subscribe.REASONS.course).toMatch(/变动/);
+    // report_assigned: a new task.
+    expect(subscribe.REASONS.task).toContain('派单提醒');
+    expect(subscribe.REASONS.task).toMatch(/新派单/);
+  });
+
   test('the template ids are read again on the next tap when the launch could not', async () => {
     subscribe.reset();
     signIn(me({ subscriptions: undefined }));
@@ -357,6 +381,20 @@ describe('我的任务', () => {
     expect(calls.find((c) => c.key === 'POST /me/subscriptions').data).toEqual({ template_ids: ['tpl-assigned'] });
     expect(comp.data.reminder.on).toBe(true);
     expect(comp.querySelector('#reminder').dom.innerHTML).toContain('还能收到 1 次派单提醒');
+  });
+
+  test('refusing at the switch is told where to turn it back on, and the switch stays off', async () => {
+    const { comp, calls } = opened(worker());
+    await settle();
+    answer('reject');
+    const order = wxCalls();
+    const done = comp.instance.toggleReminder({ detail: { value: true } });
+    expect(order()[0]).toBe('requestSubscribeMessage');
+    await done;
+    await settle();
+    expect(wx.showModal.mock.calls[0][0].content).toContain('设置 → 通知管理');
+    expect(calls.some((c) => c.key === 'POST /me/subscriptions')).toBe(false);
+    expect(comp.data.reminder.on).toBe(false);
   });
 
   test('a long-term consent shows as on; turning it off says where', async () => {

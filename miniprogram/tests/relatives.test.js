@@ -1,6 +1,6 @@
 // Relatives anywhere: a guardian who lives in another community, or in none (a son working in
 // Hangzhou), books, reports and enrols for an elder; the pages follow the elder's community.
-const { fakeServer, page, settle } = require('./helpers');
+const { fakeServer, page, settle, tapAsksFirst } = require('./helpers');
 const { tap, change } = require('./taps');
 const subscribe = require('../utils/subscribe');
 const words = require('../utils/canteen');
@@ -86,6 +86,26 @@ describe('a guardian who joined no community', () => {
     await tap(book, '#submit');
     expect(calls.find((c) => c.key === 'POST /meal-orders').data).toEqual({ slot_id: 11, person_id: 9, mode: 'eat_in', note: '' });
     expect(wx.navigateTo).not.toHaveBeenCalledWith({ url: '/pages/onboarding/index' });
+  });
+
+  test('booking for his mother asks for the meal notices first, straight from the tap', async () => {
+    const low = Object.assign({}, enough, { meal_notice: { template_id: 'tpl-meal_notice', remaining: 0, long_term: false } });
+    signIn(Object.assign({}, son, { subscriptions: low }));
+    subscribe.reset({ meal_notice: 'tpl-meal_notice' });
+    const calls = server([mother], {
+      'POST /me/subscriptions': () => [200, { consents: [{ template_id: 'tpl-meal_notice', remaining: 1 }] }],
+    });
+    wx.setStorageSync('linli.bookingSlot', Object.assign(slot(11, 100), { community_id: 1, label: '今天', mealName: '午餐', dishNames: '红烧肉' }));
+    const book = page('canteen/book');
+    book.instance.onLoad({ slot_id: '11' });
+    book.instance.onShow();
+    await settle();
+    expect(book.dom.innerHTML).toContain('为谁订餐：王秀英（父母）');
+    expect(book.querySelector('#consent-note').dom.innerHTML).toContain('订餐提醒');
+    wx.requestSubscribeMessage.mockImplementation(({ tmplIds, success }) => success({ [tmplIds[0]]: 'accept', errMsg: 'requestSubscribeMessage:ok' }));
+    await tapAsksFirst(() => book.instance.submit());
+    expect(wx.requestSubscribeMessage.mock.calls[0][0].tmplIds).toEqual(['tpl-meal_notice']);
+    expect(calls.find((c) => c.key === 'POST /meal-orders').data).toMatchObject({ slot_id: 11, person_id: 9 });
   });
 
   test('reports for his mother, at her building, without filling in his own address', async () => {

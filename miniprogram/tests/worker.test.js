@@ -1,6 +1,6 @@
 // The worker's side: a task opens whole (photos, place, timeline) with a call to the reporter when
 // the report is not anonymous; and staff reach the rider's page, from 我的 and from the canteen.
-const { fakeServer, loginRoute, page, settle } = require('./helpers');
+const { fakeServer, loginRoute, page, settle, tapAsksFirst } = require('./helpers');
 const { tap, shown } = require('./taps');
 const subscribe = require('../utils/subscribe');
 
@@ -88,8 +88,10 @@ describe('a task opened whole', () => {
     });
     wx.requestSubscribeMessage.mockImplementation(({ success }) => success({ 'tpl-assigned': 'accept' }));
     const comp = await opened(41);
-    await tap(comp, '#accept');
-    expect(wx.requestSubscribeMessage).toHaveBeenCalledTimes(1);
+    expect(shown(comp, '#accept')).toBe(true);
+    // The button's own tap handler, as WeChat calls it: the prompt first, before any wait.
+    await tapAsksFirst(() => comp.instance.accept({ currentTarget: { dataset: { id: 41 } } }));
+    expect(wx.requestSubscribeMessage.mock.calls[0][0].tmplIds).toEqual(['tpl-assigned']);
     expect(calls.some((c) => c.key === 'POST /worker/tasks/41/accept')).toBe(true);
     expect(comp.querySelector('#status').dom.innerHTML).toContain('处理中');
     expect(shown(comp, '#resolve')).toBe(true);

@@ -14,12 +14,17 @@ const MAX_IDS = 3;
 const HINT_KEY = 'linli.subscribeHinted';
 
 // What each prompt is for, shown on the page near the button before the tap (WeChat's own
-// dialog shows only the template's name).
+// dialog shows only the template's name). Each names only what the server pushes with that
+// template, nothing more: meal_notice is sent when a meal is stopped (停餐, the order cancelled)
+// and when a rider finds nobody at the door (安危确认), never on a plain delivery, which would
+// spend a one-time consent the alert may need; report_updated reaches the reporter when the
+// report is resolved; course_update is the reminder the day before, a place freed on the
+// waiting list and a course changed or cancelled; report_assigned is a new task.
 const REASONS = {
-  book: '确认预订时会请您允许“订餐提醒”：送达、停餐或送餐无人应答时，微信通知您',
-  family: '提交后会请您允许“订餐提醒”：家人订餐送达、停餐或无人应答时，微信通知您',
+  book: '确认预订时会请您允许“订餐提醒”：停餐或送餐无人应答时，微信通知您',
+  family: '提交后会请您允许“订餐提醒”：家人的餐停供或送餐无人应答时，微信通知您',
   report: '提交后会请您允许“报事进度提醒”，处理完成时微信通知您',
-  course: '报名时会请您允许“课程提醒”：候补补上或课程变动时，微信通知您',
+  course: '报名时会请您允许“课程提醒”：上课前一天、候补补上或课程变动时，微信通知您',
   task: '接单时会请您允许“派单提醒”，有新派单时微信通知您',
 };
 

@@ -45,12 +45,14 @@ Component({
       }
     },
     // show puts an alert on the page. An answer to acknowledge may come without the numbers to
-    // call; the ones already read are kept.
+    // call; while the alert is not closed the ones already read are kept. A closed alert has
+    // nobody left to call: its numbers go (the server no longer gives them either).
     show(a) {
       const old = this.data.alert;
+      const closed = a.status === 'closed';
       const full = Object.assign({}, a, {
-        person_phone: a.person_phone || (old && old.person_phone) || null,
-        worker: a.worker || (old && old.worker) || null,
+        person_phone: closed ? null : a.person_phone || (old && old.person_phone) || null,
+        worker: closed ? null : a.worker || (old && old.worker) || null,
       });
       const user = session.user();
       const me = user ? user.id : 0;

@@ -14,6 +14,7 @@ import (
 	"github.com/linli/linli/server/internal/person"
 	"github.com/linli/linli/server/internal/pii"
 	"github.com/linli/linli/server/internal/validation"
+	"github.com/linli/linli/server/internal/wechat"
 )
 
 type roleJSON struct {
@@ -58,8 +59,10 @@ func (r *codeRequest) check() error {
 	switch {
 	case r.Code == "":
 		return validation.Field("code", validation.Required)
-	case len(r.Code) > 128:
-		return validation.Field("code", validation.TooLong)
+	case !wechat.CodeShape(r.Code):
+		// Not the shape WeChat issues (letters, digits, - and _, at most 128): refused at once,
+		// however long, before anything reaches WeChat.
+		return account.ErrInvalidCode
 	}
 	return nil
 }

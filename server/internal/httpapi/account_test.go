@@ -58,7 +58,13 @@ func TestLogin(t *testing.T) {
 		{"array", `[1,2]`, 400, "invalid_request", "", false},
 		{"empty body", ``, 400, "invalid_request", "", false},
 		{"huge body", `{"code":"` + strings.Repeat("a", 200<<10) + `"}`, 413, "too_large", "", false},
-		{"long code", map[string]any{"code": strings.Repeat("a", 300)}, 400, "invalid_request", "code", false},
+		{"long code", map[string]any{"code": strings.Repeat("a", 129)}, 400, "invalid_code", "", false},
+		{"very long code", map[string]any{"code": strings.Repeat("a", 300)}, 400, "invalid_code", "", false},
+		{"very long code with a quote", map[string]any{"code": strings.Repeat("a", 3000) + `'`}, 400, "invalid_code", "", false},
+		{"code with a single quote", map[string]any{"code": "a'b"}, 400, "invalid_code", "", false},
+		{"code with a slash", map[string]any{"code": "a/b"}, 400, "invalid_code", "", false},
+		{"code in Chinese", map[string]any{"code": "登录"}, 400, "invalid_code", "", false},
+		{"code with a newline", map[string]any{"code": "a\nb"}, 400, "invalid_code", "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -222,6 +228,7 @@ func TestPhone(t *testing.T) {
 	}
 	e.want(e.do("POST", "/api/v1/me/phone", tok, map[string]any{"code": "invalid"}), 400, "invalid_code")
 	e.want(e.do("POST", "/api/v1/me/phone", tok, map[string]any{"code": "p&x=1"}), 400, "invalid_code")
+	e.want(e.do("POST", "/api/v1/me/phone", tok, map[string]any{"code": strings.Repeat("p", 300)}), 400, "invalid_code")
 	e.want(e.do("POST", "/api/v1/me/phone", tok, map[string]any{}), 400, "invalid_request")
 	e.want(e.do("POST", "/api/v1/me/phone", "", map[string]any{"code": "x"}), 401, "unauthenticated")
 }

@@ -129,9 +129,9 @@ func (s *Server) viewer(c *gin.Context) (safety.Viewer, error) {
 // roleCapacity is the capacity an alert's reader is audited in.
 var roleCapacity = map[string]person.Capacity{"elder": person.CapSelf, "guardian": person.CapGuardian, "staff": person.CapStaff, "worker": person.CapWorker}
 
-// answerAlert answers one alert to whoever may see it, with the numbers to call: the elder's and
-// the grid worker's on duty, in full (the one place besides the delivery lists), the read of the
-// elder's audited.
+// answerAlert answers one alert to whoever may see it, with the numbers to call while it is not
+// closed: the elder's and the grid worker's on duty, in full (the one place besides the delivery
+// lists), the read of the elder's audited. A closed alert has nobody left to call: no number.
 func (s *Server) answerAlert(c *gin.Context, v safety.Viewer, a safety.Alert, role string, err error) {
 	if err != nil {
 		fail(c, err)
@@ -145,6 +145,10 @@ func (s *Server) answerAlert(c *gin.Context, v safety.Viewer, a safety.Alert, ro
 	}
 	out := views[0]
 	out.YourRole = &role
+	if a.Status == safety.StatusClosed {
+		c.JSON(http.StatusOK, out)
+		return
+	}
 	p := persons[a.PersonID]
 	if p.Phone != "" {
 		out.PersonPhone = &p.Phone

@@ -45,9 +45,15 @@ type alertWorld struct {
 }
 
 func newAlertWorld(t *testing.T) *alertWorld {
+	return newAlertWorldWith(t, options{})
+}
+
+// newAlertWorldWith is newAlertWorld with options; the clock is always the test's.
+func newAlertWorldWith(t *testing.T, o options) *alertWorld {
 	t.Parallel()
 	clk := &clock{t: time.Now()}
-	w := &alertWorld{canteenWorld: newCanteenWorldTB(t, options{now: clk.Now}), clk: clk}
+	o.now = clk.Now
+	w := &alertWorld{canteenWorld: newCanteenWorldTB(t, o), clk: clk}
 	ctx := context.Background()
 	var riderID int64
 	w.rider, riderID = w.login("rider")
@@ -138,8 +144,14 @@ func TestSafetyAlertClosedByTheFirstWhoConfirms(t *testing.T) {
 	// The daughter got through on the phone: closed, for everyone, who and when said.
 	r = w.do("POST", path+"/acknowledge", w.resident, map[string]any{"outcome": "safe", "note": "在邻居家打牌"})
 	w.want(r, 200, "")
-	if a := into[alertJSON](t, r); a.Status != "closed" || a.ClosedBy == nil || *a.ClosedBy != "王小明" {
+	if a := into[alertJSON](t, r); a.Status != "closed" || a.ClosedBy == nil || *a.ClosedBy != "王小明" || a.PersonPhone != nil || a.Worker != nil {
 		t.Errorf("after safe = %s", r.Raw)
+	}
+	// Closed, nobody is left to call: the numbers are no longer given, to anyone.
+	for who, tok := range map[string]string{"relative": w.relative, "grid worker": w.worker, "staff": w.staff} {
+		if a := into[alertJSON](t, w.do("GET", path, tok, nil)); a.Status != "closed" || a.PersonPhone != nil || a.Worker != nil {
+			t.Errorf("%s reads the closed alert with numbers: %+v", who, a)
+		}
 	}
 	for who, tok := range map[string]string{"relative": w.relative, "grid worker": w.worker} {
 		if got := w.walk("/api/v1/me/messages?limit=10", tok, "body"); !strings.Contains(got[0], "家属") || !strings.Contains(got[0], "已确认王秀英平安") {
@@ -208,8 +220,19 @@ func TestSafetyAlertNobodyConfirmsEscalates(t *testing.T) {
 	if got := strings.Join(w.walk("/api/v1/me/messages?limit=10", w.worker, "title"), ","); !strings.Contains(got, "新的报事任务") {
 		t.Errorf("worker's inbox = %s", got)
 	}
-	if got := strings.Join(w.walk("/api/v1/me/messages?limit=10", w.staff, "title"), ","); got == "" {
-		t.Errorf("staff were not told")
+	if got := strings.Join(w.walk("/api/v1/me/messages?limit=10", w.staff, "title"), ","); !strings.Contains(got, "紧急报事") {
+		t.Errorf("staff were not told: %s", got)
+	}
+	// Staff's list of escalated alerts holds it, with its report.
+	esc := into[struct {
+		Items []alertJSON `json:"items"`
+	}](t, w.do("GET", "/api/v1/admin/alerts?status=escalated", w.staff, nil))
+	if len(esc.Items) != 1 || esc.Items[0].ID != id || esc.Items[0].ReportID == nil || *esc.Items[0].ReportID != *a.ReportID {
+		t.Errorf("staff's escalated alerts = %+v", esc.Items)
+	}
+	// While escalated, the numbers to call are still given.
+	if got := into[alertJSON](t, w.do("GET", fmt.Sprintf("/api/v1/alerts/%d", id), w.relative, nil)); got.PersonPhone == nil || got.Worker == nil {
+		t.Errorf("an escalated alert without its numbers: %+v", got)
 	}
 	// Escalated, it still closes when someone gets through.
 	r := w.do("POST", fmt.Sprintf("/api/v1/alerts/%d/acknowledge", id), w.worker, map[string]any{"outcome": "safe", "note": "上门见到老人，一切安好"})

@@ -217,6 +217,8 @@ func TestConsoleLoginCode(t *testing.T) {
 	e.want(e.do("GET", "/api/v1/admin/guardian-requests", tok, nil), 200, "")
 	e.want(e.do("POST", "/api/v1/console/sessions", "", map[string]any{"code": e.code("resident")}), 403, "forbidden")
 	e.want(e.do("POST", "/api/v1/console/sessions", "", map[string]any{"code": "bad-code"}), 400, "invalid_code")
+	e.want(e.do("POST", "/api/v1/console/sessions", "", map[string]any{"code": strings.Repeat("c", 257)}), 400, "invalid_code")
+	e.want(e.do("POST", "/api/v1/console/sessions", "", map[string]any{"code": "c&d=e"}), 400, "invalid_code")
 	e.want(e.do("POST", "/api/v1/console/sessions", "", map[string]any{}), 400, "invalid_request")
 
 	cfg := e.do("GET", "/api/v1/app-config", "", nil)

@@ -61,6 +61,8 @@ type testEnv struct {
 	// tag makes this test's WeChat users its own: the fake WeChat, and what each user accepted in
 	// it, is shared by the tests running in parallel.
 	tag string
+	// templates are the subscribe templates' ids by key (the key itself unless long-term).
+	templates map[string]string
 }
 
 var envs atomic.Int64
@@ -76,6 +78,10 @@ type options struct {
 	console fs.FS
 	// redisHook, when set, watches the commands of a Redis client of the test's own.
 	redisHook redis.Hook
+	// longTerm are the template keys configured long-term (LINLI_WECHAT_LONG_TERM). Their
+	// template ids are the test's own (key_lt_tag), long-term in the shared fake WeChat, which
+	// keeps this setting per template id.
+	longTerm []string
 }
 
 func newEnv(t *testing.T, opts ...options) *testEnv {
@@ -114,22 +120,27 @@ func newEnvTB(t testing.TB, opts ...options) *testEnv {
 	if o.now == nil {
 		o.now = time.Now
 	}
+	tag := fmt.Sprintf("e%d", envs.Add(1))
 	tpl := map[string]string{}
 	for _, k := range config.TemplateKeys {
 		tpl[k] = k
+	}
+	for _, k := range o.longTerm {
+		tpl[k] = k + "_lt_" + tag
+		fake.SetLongTerm(tpl[k])
 	}
 	a, err := app.New(app.Options{
 		DB: db, Redis: rdb, KeyPrefix: prefix, Log: slog.New(slog.DiscardHandler), Now: o.now, Console: o.console,
 		DataKey:   bytes.Repeat([]byte{42}, 32),
 		WeChat:    wechat.New(wechat.Config{AppID: "wxtest", Secret: "test-secret"}, wechat.NewCache(rdb, prefix)),
-		Templates: tpl, TrustedProxies: []string{"127.0.0.1"}, Fake: fake, LoginsPerMinute: o.loginsPerMinute,
+		Templates: tpl, LongTerm: o.longTerm, TrustedProxies: []string{"127.0.0.1"}, Fake: fake, LoginsPerMinute: o.loginsPerMinute,
 		UploadDir: t.TempDir(), PublicURL: "https://linli.test",
 		UploadsPerMinute: o.uploadsPerMinute, UploadsPerDay: o.uploadsPerDay, UploadLimits: o.uploadLimits,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testEnv{t: t, app: a, h: a.Handler, db: db, rdb: rdb, prefix: prefix, tag: fmt.Sprintf("e%d", envs.Add(1))}
+	return &testEnv{t: t, app: a, h: a.Handler, db: db, rdb: rdb, prefix: prefix, tag: tag, templates: tpl}
 }
 
 // resp is an answer, with its body decoded loosely.
@@ -240,10 +251,12 @@ func (e *testEnv) openid(code string) string { return "fake-" + e.code(code) }
 // (the fake) counts it, and the mini-program tells the server.
 func (e *testEnv) accept(token, code string, keys ...string) {
 	e.t.Helper()
-	for _, k := range keys {
-		fake.Subscribe(e.openid(code), k, true)
+	ids := make([]string, len(keys))
+	for i, k := range keys {
+		ids[i] = e.templates[k]
+		fake.Subscribe(e.openid(code), ids[i], true)
 	}
-	e.want(e.do("POST", "/api/v1/me/subscriptions", token, map[string]any{"template_ids": keys}), 200, "")
+	e.want(e.do("POST", "/api/v1/me/subscriptions", token, map[string]any{"template_ids": ids}), 200, "")
 }
 
 // login signs in this test's user named code through the fake WeChat and returns the token

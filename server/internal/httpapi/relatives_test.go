@@ -1,9 +1,12 @@
 package httpapi_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/linli/linli/server/internal/account"
 )
 
 // TestRelativesAnywhere: a son working in Hangzhou (no community of his own here) and a daughter
@@ -55,12 +58,35 @@ func TestRelativesAnywhere(t *testing.T) {
 			t.Errorf("%s's reports = %s", who, got)
 		}
 		enr := w.do("POST", fmt.Sprintf("/api/v1/courses/%d/enrollments", course), tok, map[string]any{"person_id": w.mother})
+		w.want(enr, 201, "")
+		// One place per person, whoever asks.
+		w.want(w.do("POST", fmt.Sprintf("/api/v1/courses/%d/enrollments", course), tok, map[string]any{"person_id": w.mother}), 409, "already_enrolled")
 		if who == "son" {
-			w.want(enr, 201, "")
-		} else {
-			// The son already enrolled her: one place per person, whoever asks.
-			w.want(enr, 409, "already_enrolled")
+			// He leaves the place for his sister to take.
+			w.want(w.do("POST", fmt.Sprintf("/api/v1/enrollments/%d/cancel", w.id(enr)), tok, nil), 200, "")
 		}
+	}
+
+	// A rider finds nobody at her door: both hear of it, and answer it, against her community.
+	rider, riderID := w.login("rider")
+	if _, err := w.app.Accounts.Grant(context.Background(), w.cid, riderID, account.RoleVolunteer, 0); err != nil {
+		t.Fatal(err)
+	}
+	order := w.id(w.book(son, w.slot(map[string]any{"capacity": 5, "meal": "breakfast"}), w.mother, "delivery"))
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/worker/deliveries/%d/no-answer", order), rider, nil), 200, "")
+	var alert int64
+	for _, tok := range []string{son, daughter} {
+		page := w.do("GET", "/api/v1/me/messages?limit=1", tok, nil).Body["items"].([]any)[0].(map[string]any)["page"].(string)
+		if _, err := fmt.Sscanf(page, "/pages/alert/index?id=%d", &alert); err != nil {
+			t.Fatalf("the alert's message opens %q", page)
+		}
+		w.want(w.do("GET", fmt.Sprintf("/api/v1/alerts/%d", alert), tok, nil), 200, "")
+	}
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/alerts/%d/acknowledge", alert), son, map[string]any{"outcome": "going"}), 200, "")
+	r := w.do("POST", fmt.Sprintf("/api/v1/alerts/%d/acknowledge", alert), daughter, map[string]any{"outcome": "safe", "note": "电话打通了"})
+	w.want(r, 200, "")
+	if r.Body["status"] != "closed" || r.Body["closed_by_name"] != "王小兰" {
+		t.Errorf("the daughter's answer = %s", r.Raw)
 	}
 	// Their own community's staff see none of it.
 	staff2, _ := w.testEnv.staff("staff2", cid2)

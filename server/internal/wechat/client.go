@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -71,13 +72,22 @@ func New(cfg Config, cache wxcache.Cache) *Client {
 // parameters to the request, and quotes or spaces made a malformed request (a 500).
 var codeShape = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
 
+// CodeShape tells whether code has the shape of a WeChat login or phone code.
+func CodeShape(code string) bool { return codeShape.MatchString(code) }
+
 // Code2Session exchanges a wx.login code for the user's openid. The session key is dropped:
 // no flow of ours needs it.
 func (c *Client) Code2Session(ctx context.Context, code string) (string, error) {
 	if !codeShape.MatchString(code) {
 		return "", ErrInvalidCode
 	}
-	res, err := c.mp.GetAuth().Code2SessionContext(ctx, code)
+	return c.code2session(ctx, code)
+}
+
+// code2session asks WeChat for the code's openid. The library writes the code into the query
+// unescaped, so it is escaped here too: whatever the shape check lets through stays one value.
+func (c *Client) code2session(ctx context.Context, code string) (string, error) {
+	res, err := c.mp.GetAuth().Code2SessionContext(ctx, url.QueryEscape(code))
 	switch res.ErrCode {
 	case 0:
 	case codeInvalidCode, codeCodeUsed, codeCodeBlocked:

@@ -58,6 +58,13 @@ func TestCode2Session(t *testing.T) {
 	if got := fake.Requests(); got != sent {
 		t.Errorf("malformed codes reached WeChat: %d requests", got-sent)
 	}
+	// Were one to get past the shape check, it would still be one value of the query: WeChat
+	// (the fake) hears the code whole, with no added parameter.
+	for _, code := range []string{"x&grant_type=other", "a b", "p+q=r"} {
+		if openid, err := c.code2session(ctx, code); err != nil || openid != "fake-"+code {
+			t.Errorf("code2session(%q) = %q, %v; want the code sent escaped", code, openid, err)
+		}
+	}
 }
 
 func TestPhoneNumberAndTokenRefresh(t *testing.T) {

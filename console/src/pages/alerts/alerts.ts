@@ -119,11 +119,13 @@ export function alertPage(p: { items?: Alert[]; next_cursor: string }): Page<Ale
 /**
  * withListRow brings the alert shown in the drawer up to date from its row in a refreshed list
  * (someone else may have answered it), keeping the numbers only the single read carries: the
- * drawer does not read the alert again by itself, as every such read is audited.
+ * drawer does not read the alert again by itself, as every such read is audited. A closed alert
+ * has nobody left to call: its numbers go, as the server gives none once closed.
  */
 export function withListRow(shown: Alert, rows: Alert[]): Alert {
   const row = rows.find((r) => r.id === shown.id)
   if (!row || (row.status === shown.status && row.steps.length === shown.steps.length)) return shown
+  if (row.status === 'closed') return { ...row, person_phone: null, worker: null, your_role: shown.your_role }
   return { ...row, person_phone: shown.person_phone, worker: shown.worker, your_role: shown.your_role }
 }
 
