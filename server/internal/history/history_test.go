@@ -243,3 +243,20 @@ func TestSeededRowsRead(t *testing.T) {
 		t.Errorf("alert escalation: %d escalated, %v", n, err)
 	}
 }
+
+// A course's messages (a seat freed from the waiting list, tomorrow's lesson, a cancelled course)
+// open 我的报名 with their own enrolment, as the live ones do, not the 家长大学 tab.
+func TestSeededCourseMessagesOpenMyEnrolments(t *testing.T) {
+	t.Parallel()
+	db, _, _, _ := seeded(t, 0.01, 1)
+	if n := count(t, db, `SELECT COUNT(*) FROM messages WHERE kind = 'course'`); n == 0 {
+		t.Fatal("no course messages seeded")
+	}
+	if n := count(t, db, `SELECT COUNT(*) FROM messages m WHERE m.kind = 'course' AND NOT EXISTS (
+		SELECT 1 FROM enrollments e WHERE m.page = CONCAT('/pages/course/mine/index?highlight=', e.id))`); n != 0 {
+		t.Errorf("%d course messages open elsewhere than 我的报名 with their enrolment", n)
+	}
+	if n := count(t, db, `SELECT COUNT(*) FROM push_outbox WHERE template_key = 'course_update' AND page NOT LIKE '/pages/course/mine/index?highlight=%'`); n != 0 {
+		t.Errorf("%d course pushes open elsewhere than 我的报名", n)
+	}
+}
