@@ -69,16 +69,31 @@ describe('coming back to the booking page', () => {
   test('after filling in the address from it, it shows the user ready to book, not 请先填写您的住址', async () => {
     signIn(visitor);
     const state = { persons: [] };
-    const calls = server(state, { 'POST /meal-orders': () => [201, { id: 21, status: 'booked' }] });
+    const calls = server(state, {
+      'POST /meal-orders': () => [201, { id: 21, status: 'booked' }],
+      'PUT /me/profile': () => {
+        state.persons = [self];
+        return [200, resident];
+      },
+    });
     const book = openBooking();
     await settle();
     expect(book.dom.innerHTML).toContain('请先填写您的住址');
     await tap(book, '#fill-profile');
     expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/onboarding/index' });
 
-    // The address is saved on the onboarding page; WeChat shows the booking page again.
-    signIn(resident);
-    state.persons = [self];
+    // The address, filled in on the onboarding page; WeChat then shows the booking page again.
+    const onboarding = page('onboarding');
+    onboarding.instance.onLoad();
+    await settle();
+    await change(onboarding, '#community-picker', '0');
+    await change(onboarding, '#building-picker', '0');
+    await change(onboarding, '#field-unit', '1单元');
+    await change(onboarding, '#field-room', '301');
+    await change(onboarding, '#field-name', '王小明');
+    await tap(onboarding, '#submit');
+    expect(calls.find((c) => c.key === 'PUT /me/profile').data).toEqual({ name: '王小明', community_id: 7, building_id: 70, unit: '1单元', room: '301' });
+    expect(wx.navigateBack).toHaveBeenCalled();
     book.instance.onShow();
     await settle();
     expect(book.dom.innerHTML).not.toContain('请先填写您的住址');

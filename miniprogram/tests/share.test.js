@@ -69,6 +69,7 @@ describe('sharing', () => {
     detail.instance.onShow();
     await settle();
     expect(detail.querySelector('#share').data.openType).toBe('share');
+    await tap(detail, '#share');
     expect(detail.instance.onShareAppMessage({ from: 'button' })).toEqual({ title: '缓解育儿焦虑｜家长大学', path: '/pages/course/detail/index?id=31' });
   });
 });
