@@ -222,7 +222,7 @@ func (w *world) writeCourses(s *sink, in *inbox) {
 				lo, hi = int64(minAge), int64(maxAge)
 			}
 			cb.Row().Int(id).Int(c.id).Str(pick(r, courseThemes)).Str(title).Str(pick(r, teachers)).
-				Str("社区家长学校课程，每次课后可领取学习资料。").Str(audience).ID(lo).ID(hi).Int(int64(capacity)).Int(int64(enrolled)).
+				Str("社区家长大学课程，每次课后可领取学习资料。").Str(audience).ID(lo).ID(hi).Int(int64(capacity)).Int(int64(enrolled)).
 				Int(joined).Time(enrollBy).Int(int64((3*n + 3) / 4)).Time(created).Time(updated).Time(cancelled).Str(reason).End()
 		}
 	}
