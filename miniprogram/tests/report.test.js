@@ -204,7 +204,7 @@ describe('where: a building, or a point on the map', () => {
     comp.instance.onLoad({ id: '41' });
     comp.instance.onShow();
     await settle();
-    expect(comp.querySelector('#place').dom.innerHTML).toContain('东门菜场');
+    expect(comp.querySelector('#place').dom.innerHTML).toContain('位置：东门菜场');
     await tap(comp, '#open-map');
     expect(wx.openLocation).toHaveBeenCalledWith(expect.objectContaining({ latitude: 29.4561, longitude: 119.8934, name: '东门菜场' }));
   });
