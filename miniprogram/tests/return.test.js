@@ -261,6 +261,27 @@ describe('lists read again', () => {
     }
   });
 
+  test('every list page reads its list again when it shows again (coming back to it)', async () => {
+    const lists = ['home', 'canteen', 'canteen/orders', 'canteen/rider', 'canteen/counter', 'course', 'course/mine', 'course/checkin',
+      'report', 'report/task', 'family', 'messages', 'review'];
+    signIn(Object.assign({}, resident, { roles: [{ community_id: 7, role: 'staff' }, { community_id: 7, role: 'volunteer' }] }));
+    const empty = () => [200, { items: [], next_cursor: '', buildings: [], slots: [] }];
+    for (const name of lists) {
+      const calls = fakeServer(new Proxy({}, { get: () => empty }));
+      const comp = page(name);
+      if (comp.instance.onLoad) comp.instance.onLoad({ canteen_id: '1' });
+      if (comp.instance.onShow) comp.instance.onShow();
+      await settle();
+      const first = calls.length;
+      expect([name, first > 0]).toEqual([name, true]);
+      // Shown again: back from another page, or from WeChat's scanner.
+      if (comp.instance.onShow) comp.instance.onShow();
+      await settle();
+      expect([name, calls.length > first]).toEqual([name, true]);
+      expect([name, comp.dom.innerHTML.includes('加载中')]).toEqual([name, false]);
+    }
+  });
+
   test('pulling my orders down shows a new order without blanking the list', async () => {
     signIn(resident);
     const order = (id) => ({ id, status: 'booked', person_name: '王小明', canteen_name: '中埂邻里食堂', date: today, meal: 'lunch', mode: 'pickup',

@@ -319,7 +319,10 @@ module.exports = [
       }] }],
     },
     shows: ['红烧肉×3'],
-    open: (c) => c.instance.onLoad({ canteen_id: '1' }),
+    open: (c) => {
+      c.instance.onLoad({ canteen_id: '1' });
+      c.instance.onShow();
+    },
   },
   {
     // 送餐任务: today's deliveries by building, with calls and outcomes.
