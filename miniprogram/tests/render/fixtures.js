@@ -377,6 +377,23 @@ module.exports = [
     open: (c) => c.instance.onShow(),
   },
   {
+    // The privacy agreement popup over a page, as WeChat asks for it before a photo is chosen.
+    name: 'report/form',
+    variant: 'privacy-popup',
+    storage: signedIn(me),
+    routes: {
+      'GET /persons': persons,
+      'GET /app-config': subscribeTemplates,
+      'GET /report-categories': list([{ key: 'repair', name: '设施报修' }]),
+      'GET /communities/7/buildings': list([{ id: 70, name: '2幢' }]),
+    },
+    shows: ['隐私保护提示', '选择或拍摄照片之前', '同意', '拒绝'],
+    open: (c) => {
+      c.instance.onShow();
+      c.querySelector('#privacy-popup').instance.toggle(true, 'chooseMedia');
+    },
+  },
+  {
     name: 'privacy',
     storage: signedIn(me),
     routes: {},

@@ -30,6 +30,7 @@ const wxmlParser = require('@wxml/parser');
 
 const root = path.join(__dirname, '..', '..');
 const pagesDir = path.join(root, 'pages');
+const componentsDir = path.join(root, 'components');
 const app = JSON.parse(fs.readFileSync(path.join(root, 'app.json'), 'utf8'));
 const npm = path.join(root, 'miniprogram_npm', 'tdesign-miniprogram');
 if (!fs.existsSync(npm)) {
@@ -95,7 +96,8 @@ function tappable(tag, attrs) {
   return false;
 }
 
-// markTargets adds the class tap-target to each tappable element of a page's wxml.
+// markTargets adds the class tap-target to each tappable element of a page's wxml (or of one of
+// the app's own components).
 function markTargets(source) {
   const edits = [];
   const walk = (nodes) => nodes.forEach((n) => {
@@ -198,7 +200,7 @@ function wxmlFor(file, text) {
     })
     .replace(/<import\s[^>]*\/>/g, '')
     .replace(/<template\s([^>]*is="icon"[^>]*?)\/>/g, (all, attrs) => iconTemplate(attrs));
-  return file.startsWith(pagesDir + path.sep) ? markTargets(out) : out;
+  return [pagesDir, componentsDir].some((d) => file.startsWith(d + path.sep)) ? markTargets(out) : out;
 }
 const readFile = su.readFile;
 su.readFile = (file) => {
