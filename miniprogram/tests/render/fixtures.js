@@ -394,6 +394,34 @@ module.exports = [
     },
   },
   {
+    // 上课签到 (staff): the course and session pickers, the scan, the roster with its ticks.
+    name: 'course/checkin',
+    storage: signedIn(Object.assign({}, me, { roles: [{ community_id: 7, role: 'staff' }] })),
+    routes: {
+      'GET /courses': list([course()]),
+      'GET /admin/courses/31/roster': list([
+        { enrollment_id: 51, person_id: 3, name: '王小明', status: 'enrolled', waitlist_position: null, attended: [], certificate: false },
+        { enrollment_id: 52, person_id: 9, name: '王秀英', status: 'enrolled', waitlist_position: null, attended: [1], certificate: false },
+        { enrollment_id: 53, person_id: 11, name: '李大爷', status: 'waitlisted', waitlist_position: 1, attended: [], certificate: false },
+      ]),
+    },
+    shows: ['王秀英', '候补（1 人）'],
+    open: (c) => c.instance.onShow(),
+  },
+  {
+    // 审核 (staff): requests to register or join a family member, to approve or reject.
+    name: 'review',
+    storage: signedIn(Object.assign({}, me, { roles: [{ community_id: 7, role: 'staff' }] })),
+    routes: {
+      'GET /admin/guardian-requests': list([
+        { id: 1, person_id: 11, person_name: '李大爷', user_id: 5, user_name: '王小明', relation: 'other', kind: 'register', status: 'pending', reason: '', decided_at: null, created_at: '2026-11-26T09:30:00+08:00' },
+        { id: 2, person_id: 11, person_name: '李大爷', user_id: 8, user_name: '李强', relation: 'parent', kind: 'join', status: 'pending', reason: '', decided_at: null, created_at: '2026-11-26T10:00:00+08:00' },
+      ]),
+    },
+    shows: ['李强'],
+    open: (c) => c.instance.onShow(),
+  },
+  {
     name: 'privacy',
     storage: signedIn(me),
     routes: {},
