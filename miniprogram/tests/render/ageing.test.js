@@ -31,6 +31,12 @@ beforeAll(async () => {
   results = measure(files);
 }, 180000);
 
+test('every page of app.json is rendered', () => {
+  const app = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'app.json'), 'utf8'));
+  const pages = app.pages.map((p) => p.replace(/^pages\//, '').replace(/\/index$/, ''));
+  expect(pages.filter((p) => !fixtures.some((f) => f.name === p))).toEqual([]);
+});
+
 const cases = [];
 fixtures.forEach((f) => MODES.forEach((mode) => cases.push([label(f), mode, f])));
 

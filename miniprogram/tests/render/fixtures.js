@@ -422,6 +422,20 @@ module.exports = [
     open: (c) => c.instance.onShow(),
   },
   {
+    // 登录社区工作台 (staff): which browser asked, where from and when, to confirm or cancel.
+    name: 'console',
+    storage: signedIn(Object.assign({}, me, { roles: [{ community_id: 7, role: 'staff' }] })),
+    routes: {
+      'POST /console/tickets/Tk_abcdefgh12345678/scan': () => [200, {
+        id: 'Tk_abcdefgh12345678', status: 'scanned', client_ip: '61.164.1.20',
+        user_agent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36',
+        created_at: '2026-12-01T14:05:09+08:00', expires_at: '2026-12-01T14:07:09+08:00',
+      }],
+    },
+    shows: ['Windows · Chrome 浏览器', '确认登录'],
+    open: (c) => c.instance.onLoad({ ticket: 'Tk_abcdefgh12345678' }),
+  },
+  {
     name: 'privacy',
     storage: signedIn(me),
     routes: {},
