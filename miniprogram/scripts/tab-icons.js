@@ -52,7 +52,7 @@ const ICONS = {
     segment(40.5, 24, 40.5, 38),
     disc(40.5, 47, 4),
   ),
-  // 课堂: an open book.
+  // 家长大学: an open book.
   course: union(
     polyline([[12, 18], [38, 25], [38, 67], [12, 60]], true),
     polyline([[69, 18], [43, 25], [43, 67], [69, 60]], true),

@@ -5,7 +5,8 @@ const fs = require('fs');
 const path = require('path');
 const wxmlParser = require('@wxml/parser');
 
-const pages = path.join(__dirname, '..', 'pages');
+const root = path.join(__dirname, '..');
+const dirs = ['pages', 'components'].map((d) => path.join(root, d));
 const TAP = /^(bind|catch|mut-bind):?(tap|longpress|longtap)$/;
 const NATIVE = ['view', 'text', 'image', 'cover-view', 'cover-image'];
 
@@ -46,7 +47,9 @@ test('the check finds a tappable view without aria-role, and an image without ar
   expect(problems('<view aria-role="button" bind:tap="go"><text>去</text></view><view>不点</view>')).toEqual([]);
 });
 
-test('every tappable view, text and image of the pages has aria-role (and a label when it has no text)', () => {
-  const found = wxmlFiles(pages).flatMap((file) => problems(fs.readFileSync(file, 'utf8')).map((p) => path.relative(pages, file) + ':' + p));
+test('every tappable view, text and image of the pages and the app’s components has aria-role (and a label when it has no text)', () => {
+  const files = dirs.flatMap(wxmlFiles);
+  expect(files.some((f) => f.includes(path.sep + 'components' + path.sep))).toBe(true);
+  const found = files.flatMap((file) => problems(fs.readFileSync(file, 'utf8')).map((p) => path.relative(root, file) + ':' + p));
   expect(found).toEqual([]);
 });

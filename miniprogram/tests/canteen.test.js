@@ -192,6 +192,7 @@ describe('counter', () => {
     wx.scanCode.mockImplementation(({ success }) => success({ result: '042517' }));
     const comp = page('canteen/counter');
     comp.instance.onLoad({ canteen_id: '1' });
+    comp.instance.onShow();
     await settle();
     expect(comp.dom.innerHTML).toContain('红烧肉×3');
     expect(comp.dom.innerHTML).toContain('王秀英：少糖');
@@ -278,6 +279,7 @@ describe('paying and picking up', () => {
     });
     const comp = page('canteen/counter');
     comp.instance.onLoad({ canteen_id: '1' });
+    comp.instance.onShow();
     await settle();
     wx.scanCode.mockImplementation(({ success }) => success({ result: 'linli-enrollment:51' }));
     await tap(comp, '#scan');

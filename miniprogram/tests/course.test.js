@@ -196,7 +196,7 @@ describe('check-in', () => {
       'POST /admin/courses/31/checkin': (opts) => [200, enrollment({ id: opts.data.enrollment_id, person_name: '王小明', attended: [1] })],
     });
     const comp = page('course/checkin');
-    comp.instance.onLoad();
+    comp.instance.onShow();
     await settle();
     let html = comp.dom.innerHTML;
     expect(html).toContain('正式名单（2 人）');

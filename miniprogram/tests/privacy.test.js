@@ -330,6 +330,7 @@ describe('refusals explained', () => {
     fakeServer({ 'GET /admin/canteens/1/prep-list': () => [200, { date: '2026-12-01', canteen_id: 1, slots: [] }] });
     const comp = page('canteen/counter');
     comp.instance.onLoad({ canteen_id: '1' });
+    comp.instance.onShow();
     await settle();
     wx.scanCode.mockImplementation(({ fail }) => fail({ errMsg: 'scanCode:fail auth deny' }));
     comp.querySelector('#scan').dispatchEvent('tap');

@@ -108,11 +108,11 @@ describe('report form', () => {
       const id = n;
       setTimeout(() => opts.success({ statusCode: 201, data: JSON.stringify({ id, url: 'https://x/files/' + id + '.jpg' }) }), 0);
     });
-    comp.instance.choosePhotos();
-    await settle();
+    await tap(comp, '#add-photo');
     expect(comp.querySelectorAll('.photo-remove')).toHaveLength(2);
-    comp.querySelector('#remove-501').dispatchEvent('tap');
-    await settle();
+    // The ✕ is drawn on the photo: no long press is needed.
+    expect(comp.querySelector('#remove-501').dom.innerHTML).toContain('✕');
+    await tap(comp, '#remove-501');
     expect(comp.data.photos).toEqual([{ id: 502, url: 'https://x/files/502.jpg' }]);
     expect(comp.querySelectorAll('.photo-remove')).toHaveLength(1);
   });
@@ -204,7 +204,7 @@ describe('where: a building, or a point on the map', () => {
     comp.instance.onLoad({ id: '41' });
     comp.instance.onShow();
     await settle();
-    expect(comp.querySelector('#place').dom.innerHTML).toContain('东门菜场');
+    expect(comp.querySelector('#place').dom.innerHTML).toContain('位置：东门菜场');
     await tap(comp, '#open-map');
     expect(wx.openLocation).toHaveBeenCalledWith(expect.objectContaining({ latitude: 29.4561, longitude: 119.8934, name: '东门菜场' }));
   });

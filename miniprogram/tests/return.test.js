@@ -60,6 +60,27 @@ function openBooking() {
   return book;
 }
 
+// registerMother fills in and sends the family form as a "+ 添加家人" tap opened it, for the
+// user's mother; the form then goes back.
+async function registerMother(calls) {
+  const form = page('family/form');
+  form.instance.onLoad({ pick: '1' });
+  await settle();
+  await change(form, '#field-name', '王秀英');
+  await change(form, '#relation-picker', '0');
+  await change(form, '#gender-picker', '1');
+  await change(form, '#birth-picker', '1945-03-05');
+  await change(form, '#community-picker', '0');
+  await change(form, '#building-picker', '1');
+  await change(form, '#field-unit', '1单元');
+  await change(form, '#field-room', '102');
+  await change(form, '#care-picker', '1');
+  await tap(form, '#consent');
+  await tap(form, '#submit');
+  expect(calls.find((c) => c.key === 'POST /persons').data).toMatchObject({ name: '王秀英', relation: 'parent', building_id: 71 });
+  expect(wx.navigateBack).toHaveBeenCalled();
+}
+
 beforeEach(() => {
   global.resetWx();
   subscribe.reset({});
@@ -69,16 +90,31 @@ describe('coming back to the booking page', () => {
   test('after filling in the address from it, it shows the user ready to book, not 请先填写您的住址', async () => {
     signIn(visitor);
     const state = { persons: [] };
-    const calls = server(state, { 'POST /meal-orders': () => [201, { id: 21, status: 'booked' }] });
+    const calls = server(state, {
+      'POST /meal-orders': () => [201, { id: 21, status: 'booked' }],
+      'PUT /me/profile': () => {
+        state.persons = [self];
+        return [200, resident];
+      },
+    });
     const book = openBooking();
     await settle();
     expect(book.dom.innerHTML).toContain('请先填写您的住址');
     await tap(book, '#fill-profile');
     expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/onboarding/index' });
 
-    // The address is saved on the onboarding page; WeChat shows the booking page again.
-    signIn(resident);
-    state.persons = [self];
+    // The address, filled in on the onboarding page; WeChat then shows the booking page again.
+    const onboarding = page('onboarding');
+    onboarding.instance.onLoad();
+    await settle();
+    await change(onboarding, '#community-picker', '0');
+    await change(onboarding, '#building-picker', '0');
+    await change(onboarding, '#field-unit', '1单元');
+    await change(onboarding, '#field-room', '301');
+    await change(onboarding, '#field-name', '王小明');
+    await tap(onboarding, '#submit');
+    expect(calls.find((c) => c.key === 'PUT /me/profile').data).toEqual({ name: '王小明', community_id: 7, building_id: 70, unit: '1单元', room: '301' });
+    expect(wx.navigateBack).toHaveBeenCalled();
     book.instance.onShow();
     await settle();
     expect(book.dom.innerHTML).not.toContain('请先填写您的住址');
@@ -103,23 +139,7 @@ describe('coming back to the booking page', () => {
     await tap(book, '#add-family');
     expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/family/form/index?pick=1' });
 
-    // The family form, as the picker opened it.
-    const form = page('family/form');
-    form.instance.onLoad({ pick: '1' });
-    await settle();
-    await change(form, '#field-name', '王秀英');
-    await change(form, '#relation-picker', '0');
-    await change(form, '#gender-picker', '1');
-    await change(form, '#birth-picker', '1945-03-05');
-    await change(form, '#community-picker', '0');
-    await change(form, '#building-picker', '1');
-    await change(form, '#field-unit', '1单元');
-    await change(form, '#field-room', '102');
-    await change(form, '#care-picker', '1');
-    await tap(form, '#consent');
-    await tap(form, '#submit');
-    expect(calls.find((c) => c.key === 'POST /persons').data).toMatchObject({ name: '王秀英', relation: 'parent', building_id: 71 });
-    expect(wx.navigateBack).toHaveBeenCalled();
+    await registerMother(calls);
 
     // Back on the booking page: the mother is picked, with her price.
     book.instance.onShow();
@@ -156,7 +176,7 @@ describe('a child for a children’s course', () => {
     await settle();
     expect(wx.setNavigationBarTitle).toHaveBeenLastCalledWith({ title: '添加孩子' });
     const html = form.dom.innerHTML;
-    for (const elderOnly of ['独自居住', '身体状况', '紧急联系人']) {
+    for (const elderOnly of ['独自居住', '失能', '身体状况', '紧急联系人']) {
       expect(html).not.toContain(elderOnly);
     }
     // The address starts as the user's own.
@@ -180,6 +200,33 @@ describe('a child for a children’s course', () => {
     expect(detail.dom.innerHTML).toContain('为谁报名：王小宝（子女）');
     await tap(detail, '#enroll');
     expect(calls.filter((c) => c.key === 'POST /courses/31/enrollments').map((c) => c.data)).toEqual([{ person_id: 12 }]);
+  });
+
+  test('a course for parents offers “+ 添加家人” with the ordinary form, and enrols the one added at the first tap', async () => {
+    signIn(resident);
+    const state = { persons: [self] };
+    const calls = server(state, {
+      'GET /courses/32': () => [200, course({ id: 32, title: '缓解育儿焦虑', audience: 'parents', min_age: null, max_age: null })],
+      'POST /persons': () => {
+        state.persons = [self, mother];
+        return [201, mother];
+      },
+      'POST /courses/32/enrollments': () => [201, { id: 53, status: 'enrolled' }],
+    });
+    const detail = page('course/detail');
+    detail.instance.onLoad({ id: '32' });
+    detail.instance.onShow();
+    await settle();
+    expect(detail.querySelector('#add-family').dom.innerHTML).toContain('+ 添加家人');
+    await tap(detail, '#add-family');
+    expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/family/form/index?pick=1' });
+    await registerMother(calls);
+    detail.instance.onShow();
+    await settle();
+    expect(detail.dom.innerHTML).toContain('为谁报名：王秀英（父母）');
+    await tap(detail, '#enroll');
+    expect(calls.filter((c) => c.key === 'POST /courses/32/enrollments').map((c) => c.data)).toEqual([{ person_id: 9 }]);
+    expect(wx.redirectTo).toHaveBeenCalledWith({ url: '/pages/course/mine/index?highlight=53' });
   });
 
   test('the 家长大学 tab shows a child just added when it shows again', async () => {
@@ -243,6 +290,27 @@ describe('lists read again', () => {
       await comp.instance.onPullDownRefresh();
       expect([name, calls.length > before]).toEqual([name, true]);
       expect([name, wx.stopPullDownRefresh.mock.calls.length]).toEqual([name, 1]);
+    }
+  });
+
+  test('every list page reads its list again when it shows again (coming back to it)', async () => {
+    const lists = ['home', 'canteen', 'canteen/orders', 'canteen/rider', 'canteen/counter', 'course', 'course/mine', 'course/checkin',
+      'report', 'report/task', 'family', 'messages', 'review'];
+    signIn(Object.assign({}, resident, { roles: [{ community_id: 7, role: 'staff' }, { community_id: 7, role: 'volunteer' }] }));
+    const empty = () => [200, { items: [], next_cursor: '', buildings: [], slots: [] }];
+    for (const name of lists) {
+      const calls = fakeServer(new Proxy({}, { get: () => empty }));
+      const comp = page(name);
+      if (comp.instance.onLoad) comp.instance.onLoad({ canteen_id: '1' });
+      if (comp.instance.onShow) comp.instance.onShow();
+      await settle();
+      const first = calls.length;
+      expect([name, first > 0]).toEqual([name, true]);
+      // Shown again: back from another page, or from WeChat's scanner.
+      if (comp.instance.onShow) comp.instance.onShow();
+      await settle();
+      expect([name, calls.length > first]).toEqual([name, true]);
+      expect([name, comp.dom.innerHTML.includes('加载中')]).toEqual([name, false]);
     }
   });
 

@@ -69,6 +69,7 @@ describe('sharing', () => {
     detail.instance.onShow();
     await settle();
     expect(detail.querySelector('#share').data.openType).toBe('share');
+    await tap(detail, '#share');
     expect(detail.instance.onShareAppMessage({ from: 'button' })).toEqual({ title: '缓解育儿焦虑｜家长大学', path: '/pages/course/detail/index?id=31' });
   });
 });
@@ -82,9 +83,10 @@ describe('one name: 家长大学', () => {
     });
   }
 
-  test('no page calls the parent university by another name', () => {
+  test('no page, component or message of the app calls the parent university by another name', () => {
     const root = path.join(__dirname, '..');
-    const all = texts(path.join(root, 'pages')).concat(texts(path.join(root, 'utils')), [[path.join(root, 'app.json'), fs.readFileSync(path.join(root, 'app.json'), 'utf8')]]);
+    const all = ['pages', 'components', 'utils', 'behaviors'].flatMap((d) => texts(path.join(root, d)))
+      .concat([[path.join(root, 'app.json'), fs.readFileSync(path.join(root, 'app.json'), 'utf8')]]);
     const other = all.filter(([, text]) => /课堂|家长课堂|家长学校|家长课程/.test(text)).map(([p]) => path.relative(root, p));
     expect(other).toEqual([]);
     const app = JSON.parse(fs.readFileSync(path.join(root, 'app.json'), 'utf8'));

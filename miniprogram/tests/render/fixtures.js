@@ -264,6 +264,178 @@ module.exports = [
     open: (c) => c.instance.onLoad({}),
   },
   {
+    // A report placed on the map (a market, not a building), with photos and its progress.
+    name: 'report/detail',
+    storage: signedIn(me),
+    routes: {
+      'GET /reports/41': () => [200, report({
+        status: 'resolved', building_id: null, building_name: '', unit: '', location_text: '东门菜场', lat: 29.4561, lng: 119.8934,
+        timeline: [
+          { at: '2026-11-26T10:00:00+08:00', actor: '王小明', role: 'resident', action: 'submitted', note: '' },
+          { at: '2026-11-26T10:01:00+08:00', actor: '系统', role: 'system', action: 'assigned', note: '派给 张网格' },
+          { at: '2026-11-26T15:00:00+08:00', actor: '张网格', role: 'grid_worker', action: 'resolved', note: '已通知市场管理处修好' },
+        ],
+      })],
+    },
+    shows: ['东门菜场', '确认已解决'],
+    open: (c) => {
+      c.instance.onLoad({ id: '41' });
+      c.instance.onShow();
+    },
+  },
+  {
+    // While a page loads: TDesign's loading text.
+    name: 'report/detail',
+    variant: 'loading',
+    storage: signedIn(me),
+    routes: {},
+    open: (c) => c.setData({ loading: true }),
+  },
+  {
+    // 我的报名: the enrolment a message opened picked out, with its QR code; a waiting place.
+    name: 'course/mine',
+    storage: signedIn(me),
+    routes: {
+      'GET /enrollments': list([
+        { id: 52, course_id: 31, course_title: '缓解育儿焦虑', person_id: 3, person_name: '王小明', status: 'enrolled', waitlist_position: null, attended: [1], certificate: false, qr: 'linli-enrollment:52', created_at: local(-30) },
+        { id: 53, course_id: 33, course_title: '二孩家庭的相处', person_id: 3, person_name: '王小明', status: 'waitlisted', waitlist_position: 2, attended: [], certificate: false, qr: '', created_at: local(-20) },
+      ]),
+    },
+    shows: ['缓解育儿焦虑', '上课时请出示此码签到'],
+    open: (c) => {
+      c.instance.onLoad({ highlight: '52' });
+      c.instance.onShow();
+    },
+  },
+  {
+    // 取餐核销: the scan, the code typed, today's prep list.
+    name: 'canteen/counter',
+    storage: signedIn(Object.assign({}, me, { roles: [{ community_id: 7, role: 'canteen_staff' }] })),
+    routes: {
+      'GET /admin/canteens/1/prep-list': () => [200, { date: '', canteen_id: 1, slots: [{
+        slot_id: 11, meal: 'lunch', total: 3, by_mode: { eat_in: 1, pickup: 1, delivery: 1 },
+        dishes: [{ name: '红烧肉', count: 3 }, { name: '清炒时蔬', count: 3 }],
+        diet_notes: [{ order_id: 1, person_name: '王秀英', mode: 'delivery', diet_notes: '少糖', note: '' }],
+      }] }],
+    },
+    shows: ['红烧肉×3'],
+    open: (c) => {
+      c.instance.onLoad({ canteen_id: '1' });
+      c.instance.onShow();
+    },
+  },
+  {
+    // 送餐任务: today's deliveries by building, with calls and outcomes.
+    name: 'canteen/rider',
+    storage: signedIn(Object.assign({}, me, { roles: [{ community_id: 7, role: 'staff' }] })),
+    routes: {
+      'GET /worker/deliveries': () => [200, { date: '', buildings: [{ building_id: 2, building_name: '2幢', orders: [{
+        order_id: 31, canteen_name: '中埂邻里食堂', meal: 'lunch', person_id: 9, person_name: '王秀英', unit: '1单元', room: '102',
+        phone: '13857900001', contact_name: '王小明', contact_phone: '13857900002', diet_notes: '少糖', note: '', status: 'booked',
+      }] }] }],
+    },
+    shows: ['王秀英', '饮食：少糖'],
+    open: (c) => c.instance.onShow(),
+  },
+  {
+    name: 'family/detail',
+    storage: signedIn(me),
+    routes: {
+      'GET /persons/11': () => [200, person()],
+      'GET /persons/11/guardians': list([
+        { user_id: 5, name: '王小明', relation: 'parent', status: 'approved', primary: true, created_at: '' },
+        { user_id: 6, name: '王小红', relation: 'parent', status: 'approved', primary: false, created_at: '' },
+      ]),
+      'GET /persons/11/alerts': list([]),
+    },
+    shows: ['王秀英', '主监护人'],
+    open: (c) => {
+      c.instance.onLoad({ id: '11' });
+      c.instance.onShow();
+    },
+  },
+  {
+    // Filling in one's address (from the booking page's 请先填写您的住址).
+    name: 'onboarding',
+    storage: signedIn(Object.assign({}, me, { community_id: null, roles: [], person_id: null })),
+    routes: {
+      'GET /communities': list([{ id: 7, name: '中埂社区' }, { id: 8, name: '西山社区' }]),
+      'GET /communities/7/buildings': list([{ id: 70, name: '1幢' }, { id: 71, name: '2幢' }]),
+    },
+    open: (c) => c.instance.onLoad(),
+  },
+  {
+    // An empty list: TDesign's empty state, under the page's own words and button.
+    name: 'family',
+    variant: 'empty',
+    storage: signedIn(me),
+    routes: {
+      'GET /persons': list([]),
+      'GET /me/guardian-requests': list([]),
+    },
+    shows: ['还没有登记家人', '添加家人'],
+    open: (c) => c.instance.onShow(),
+  },
+  {
+    // The privacy agreement popup over a page, as WeChat asks for it before a photo is chosen.
+    name: 'report/form',
+    variant: 'privacy-popup',
+    storage: signedIn(me),
+    routes: {
+      'GET /persons': persons,
+      'GET /app-config': subscribeTemplates,
+      'GET /report-categories': list([{ key: 'repair', name: '设施报修' }]),
+      'GET /communities/7/buildings': list([{ id: 70, name: '2幢' }]),
+    },
+    shows: ['隐私保护提示', '选择或拍摄照片之前', '同意', '拒绝'],
+    open: (c) => {
+      c.instance.onShow();
+      c.querySelector('#privacy-popup').instance.toggle(true, 'chooseMedia');
+    },
+  },
+  {
+    // 上课签到 (staff): the course and session pickers, the scan, the roster with its ticks.
+    name: 'course/checkin',
+    storage: signedIn(Object.assign({}, me, { roles: [{ community_id: 7, role: 'staff' }] })),
+    routes: {
+      'GET /courses': list([course()]),
+      'GET /admin/courses/31/roster': list([
+        { enrollment_id: 51, person_id: 3, name: '王小明', status: 'enrolled', waitlist_position: null, attended: [], certificate: false },
+        { enrollment_id: 52, person_id: 9, name: '王秀英', status: 'enrolled', waitlist_position: null, attended: [1], certificate: false },
+        { enrollment_id: 53, person_id: 11, name: '李大爷', status: 'waitlisted', waitlist_position: 1, attended: [], certificate: false },
+      ]),
+    },
+    shows: ['王秀英', '候补（1 人）'],
+    open: (c) => c.instance.onShow(),
+  },
+  {
+    // 审核 (staff): requests to register or join a family member, to approve or reject.
+    name: 'review',
+    storage: signedIn(Object.assign({}, me, { roles: [{ community_id: 7, role: 'staff' }] })),
+    routes: {
+      'GET /admin/guardian-requests': list([
+        { id: 1, person_id: 11, person_name: '李大爷', user_id: 5, user_name: '王小明', relation: 'other', kind: 'register', status: 'pending', reason: '', decided_at: null, created_at: '2026-11-26T09:30:00+08:00' },
+        { id: 2, person_id: 11, person_name: '李大爷', user_id: 8, user_name: '李强', relation: 'parent', kind: 'join', status: 'pending', reason: '', decided_at: null, created_at: '2026-11-26T10:00:00+08:00' },
+      ]),
+    },
+    shows: ['李强'],
+    open: (c) => c.instance.onShow(),
+  },
+  {
+    // 登录社区工作台 (staff): which browser asked, where from and when, to confirm or cancel.
+    name: 'console',
+    storage: signedIn(Object.assign({}, me, { roles: [{ community_id: 7, role: 'staff' }] })),
+    routes: {
+      'POST /console/tickets/Tk_abcdefgh12345678/scan': () => [200, {
+        id: 'Tk_abcdefgh12345678', status: 'scanned', client_ip: '61.164.1.20',
+        user_agent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36',
+        created_at: '2026-12-01T14:05:09+08:00', expires_at: '2026-12-01T14:07:09+08:00',
+      }],
+    },
+    shows: ['Windows · Chrome 浏览器', '确认登录'],
+    open: (c) => c.instance.onLoad({ ticket: 'Tk_abcdefgh12345678' }),
+  },
+  {
     name: 'privacy',
     storage: signedIn(me),
     routes: {},

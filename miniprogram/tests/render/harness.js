@@ -13,7 +13,7 @@
 //   WeChat passes on as the external class `class`; miniprogram-simulate drops it;
 // - WXS modules given by src, and TDesign's icon template (it renders neither);
 // - what WeChat's native elements show by themselves: an image's picture, an input's value or
-//   placeholder, and their default styles (base.css).
+//   placeholder, and their default styles (base.css); and the QR codes TDesign draws on a canvas.
 // Not rendered: app and page styles reaching inside TDesign's components (their apply-shared
 // isolation; the pages style TDesign only through its tokens and its root's class, both
 // rendered), and TDesign's icon font (fetched from the Internet; icons.css draws a few icons).
@@ -27,9 +27,11 @@ const su = require('miniprogram-simulate/src/utils');
 const wxss = require('miniprogram-simulate/src/wxss');
 const exparser = require('miniprogram-exparser');
 const wxmlParser = require('@wxml/parser');
+const useQRCode = require('tdesign-miniprogram/qrcode/hooks/useQRCode').default;
 
 const root = path.join(__dirname, '..', '..');
 const pagesDir = path.join(root, 'pages');
+const componentsDir = path.join(root, 'components');
 const app = JSON.parse(fs.readFileSync(path.join(root, 'app.json'), 'utf8'));
 const npm = path.join(root, 'miniprogram_npm', 'tdesign-miniprogram');
 if (!fs.existsSync(npm)) {
@@ -95,7 +97,8 @@ function tappable(tag, attrs) {
   return false;
 }
 
-// markTargets adds the class tap-target to each tappable element of a page's wxml.
+// markTargets adds the class tap-target to each tappable element of a page's wxml (or of one of
+// the app's own components).
 function markTargets(source) {
   const edits = [];
   const walk = (nodes) => nodes.forEach((n) => {
@@ -198,7 +201,7 @@ function wxmlFor(file, text) {
     })
     .replace(/<import\s[^>]*\/>/g, '')
     .replace(/<template\s([^>]*is="icon"[^>]*?)\/>/g, (all, attrs) => iconTemplate(attrs));
-  return file.startsWith(pagesDir + path.sep) ? markTargets(out) : out;
+  return [pagesDir, componentsDir].some((d) => file.startsWith(d + path.sep)) ? markTargets(out) : out;
 }
 const readFile = su.readFile;
 su.readFile = (file) => {
@@ -261,6 +264,25 @@ function nativeContent(dom) {
       if (attr(node, 'placeholder-style')) span.setAttribute('style', attr(node, 'placeholder-style'));
     }
     node.appendChild(span);
+  });
+  // TDesign's QR code draws on a canvas, which nothing draws here: its modules, as TDesign
+  // computes them for the value, are painted as a picture instead.
+  dom.querySelectorAll('wx-canvas').forEach((node) => {
+    const el = node.__wxElement;
+    const host = el && el.ownerShadowRoot && el.ownerShadowRoot.getHostNode();
+    const props = host && host.data;
+    if (!props || typeof props.value !== 'string' || !props.value) return;
+    const qr = useQRCode({ value: props.value, level: props.level || 'M', minVersion: 1, includeMargin: false, marginSize: 0, size: props.size });
+    let cells = '';
+    qr.cells.forEach((row, y) => row.forEach((on, x) => {
+      if (on) cells += 'M' + x + ' ' + y + 'h1v1h-1z';
+    }));
+    const n = qr.numCells;
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ' + n + ' ' + n + '" shape-rendering="crispEdges">'
+      + '<rect width="' + n + '" height="' + n + '" fill="' + (props.bgColor || '#fff') + '"/>'
+      + '<path d="' + cells + '" fill="' + (props.color || '#000') + '"/></svg>';
+    node.setAttribute('style', (node.getAttribute('style') || '') + ';background:url("data:image/svg+xml;utf8,'
+      + encodeURIComponent(svg) + '") center / contain no-repeat');
   });
   dom.querySelectorAll('wx-scroll-view').forEach((node) => {
     if (attr(node, 'scroll-x')) node.style.overflowX = 'auto';

@@ -18,7 +18,11 @@ var (
 	tAttendance = newTable("attendance", "enrollment_id", "session_index", "community_id", "checked_by", "checked_at")
 )
 
-const coursePage = "/pages/course/index"
+// minePage is where a course's messages open, as the live ones do: 我的报名, with the
+// enrolment they are about picked out (and its QR code for the check-in).
+func minePage(enrollmentID int64) string {
+	return fmt.Sprintf("/pages/course/mine/index?highlight=%d", enrollmentID)
+}
 
 // enrolment is one person's place on a course, as it changes.
 type enrolment struct {
@@ -151,7 +155,7 @@ func (w *world) writeCourses(s *sink, in *inbox) {
 						enrolled++
 						for _, u := range w.watchers(x.person, ev.at) {
 							told = append(told, message{at: ev.at, user: u, comm: ci, dedup: fmt.Sprintf("course_promoted:%d", x.id), kind: "course",
-								title: "候补成功", body: fmt.Sprintf("您候补的“%s”有名额了，已为您报名。", title), page: coursePage,
+								title: "候补成功", body: fmt.Sprintf("您候补的“%s”有名额了，已为您报名。", title), page: minePage(x.id),
 								push: &push{template: "course_update", data: map[string]string{"thing1": title, "phrase2": "候补成功",
 									"time3": ev.at.In(cst.Zone).Format("2006-01-02 15:04")}}})
 						}
@@ -167,7 +171,7 @@ func (w *world) writeCourses(s *sink, in *inbox) {
 					}
 					for _, u := range w.watchers(e.person, cancelled) {
 						told = append(told, message{at: cancelled, user: u, comm: ci, dedup: fmt.Sprintf("course_cancelled:%d", id), kind: "course",
-							title: "课程已取消", body: fmt.Sprintf("很抱歉，“%s”已取消：%s。您的报名已自动取消。", title, reason), page: coursePage})
+							title: "课程已取消", body: fmt.Sprintf("很抱歉，“%s”已取消：%s。您的报名已自动取消。", title, reason), page: minePage(e.id)})
 					}
 					e.status, e.updated, e.cancelledByCourse = course.StatusCancelled, cancelled, true
 				}
@@ -186,7 +190,7 @@ func (w *world) writeCourses(s *sink, in *inbox) {
 						for _, u := range w.watchers(e.person, at) {
 							told = append(told, message{at: at, user: u, comm: ci, dedup: fmt.Sprintf("course_reminder:%d:%d", e.id, i+1), kind: "course",
 								title: "明天上课", body: fmt.Sprintf("“%s”第 %d 次课 %s 在%s上课。", title, i+1, starts.In(cst.Zone).Format("01月02日 15:04"), place),
-								page: coursePage, push: &push{template: "course_update", data: map[string]string{"thing1": title, "phrase2": "明天上课",
+								page: minePage(e.id), push: &push{template: "course_update", data: map[string]string{"thing1": title, "phrase2": "明天上课",
 									"time3": starts.In(cst.Zone).Format("2006-01-02 15:04")}}})
 						}
 					}
@@ -218,7 +222,7 @@ func (w *world) writeCourses(s *sink, in *inbox) {
 				lo, hi = int64(minAge), int64(maxAge)
 			}
 			cb.Row().Int(id).Int(c.id).Str(pick(r, courseThemes)).Str(title).Str(pick(r, teachers)).
-				Str("社区家长学校课程，每次课后可领取学习资料。").Str(audience).ID(lo).ID(hi).Int(int64(capacity)).Int(int64(enrolled)).
+				Str("社区家长大学课程，每次课后可领取学习资料。").Str(audience).ID(lo).ID(hi).Int(int64(capacity)).Int(int64(enrolled)).
 				Int(joined).Time(enrollBy).Int(int64((3*n + 3) / 4)).Time(created).Time(updated).Time(cancelled).Str(reason).End()
 		}
 	}

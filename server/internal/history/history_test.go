@@ -3,6 +3,7 @@ package history_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"log/slog"
 	"slices"
 	"testing"
@@ -241,5 +242,41 @@ func TestSeededRowsRead(t *testing.T) {
 	}
 	if n, err := a.Safety.Escalate(ctx); err != nil || n != 0 {
 		t.Errorf("alert escalation: %d escalated, %v", n, err)
+	}
+}
+
+// A course's messages (a seat freed from the waiting list, tomorrow's lesson, a cancelled course)
+// open 我的报名 with their own enrolment, as the live ones do, not the 家长大学 tab.
+func TestSeededCourseMessagesOpenMyEnrolments(t *testing.T) {
+	t.Parallel()
+	db, _, _, _ := seeded(t, 0.01, 1)
+	if n := count(t, db, `SELECT COUNT(*) FROM messages WHERE kind = 'course'`); n == 0 {
+		t.Fatal("no course messages seeded")
+	}
+	if n := count(t, db, `SELECT COUNT(*) FROM messages m WHERE m.kind = 'course' AND NOT EXISTS (
+		SELECT 1 FROM enrollments e WHERE m.page = CONCAT('/pages/course/mine/index?highlight=', e.id))`); n != 0 {
+		t.Errorf("%d course messages open elsewhere than 我的报名 with their enrolment", n)
+	}
+	if n := count(t, db, `SELECT COUNT(*) FROM push_outbox WHERE template_key = 'course_update' AND page NOT LIKE '/pages/course/mine/index?highlight=%'`); n != 0 {
+		t.Errorf("%d course pushes open elsewhere than 我的报名", n)
+	}
+}
+
+// The parent university has one name, 家长大学, in what residents read of the seeded courses too.
+func TestSeededCoursesSayParentUniversity(t *testing.T) {
+	t.Parallel()
+	db, _, _, _ := seeded(t, 0.01, 1)
+	if n := count(t, db, `SELECT COUNT(*) FROM courses WHERE description LIKE '%家长大学%'`); n == 0 {
+		t.Error("no seeded course names 家长大学")
+	}
+	const other = `(%s LIKE '%%家长学校%%' OR %s LIKE '%%家长课堂%%' OR %s LIKE '%%家长课程%%')`
+	for _, q := range []string{
+		`SELECT COUNT(*) FROM courses WHERE ` + fmt.Sprintf(other, "description", "description", "description"),
+		`SELECT COUNT(*) FROM course_sessions WHERE ` + fmt.Sprintf(other, "place", "place", "place"),
+		`SELECT COUNT(*) FROM messages WHERE ` + fmt.Sprintf(other, "body", "body", "body"),
+	} {
+		if n := count(t, db, q); n != 0 {
+			t.Errorf("%s: %d rows call it otherwise", q, n)
+		}
 	}
 }

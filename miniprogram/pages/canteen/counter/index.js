@@ -20,6 +20,10 @@ Component({
   methods: {
     onLoad(query) {
       this.setData({ canteenID: Number((query && query.canteen_id) || 0) });
+    },
+    // The prep list is read when the page shows: first, and again when it comes back (from the
+    // scanner, or from another page), keeping what it shows meanwhile.
+    onShow() {
       this.load();
     },
     load() {

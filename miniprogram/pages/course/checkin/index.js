@@ -29,8 +29,14 @@ Component({
     checking: 0,
   },
   methods: {
-    onLoad() {
-      this.load();
+    // The courses are read when the page first shows; when it shows again (back from the
+    // scanner, or from another page) the roster shown is read again, keeping it on screen.
+    onShow() {
+      if (!this.opened) {
+        this.opened = true;
+        return this.load();
+      }
+      return this.data.courseIndex >= 0 ? this.loadRoster(true) : this.load();
     },
     async load() {
       const ok = await this.loadWith(async () => {
@@ -81,9 +87,10 @@ Component({
     current() {
       return { course: this.data.courses[this.data.courseIndex], index: this.data.sessionIndex + 1 };
     },
-    async loadRoster() {
+    // loadRoster reads the course's roster, showing that it loads unless quiet.
+    async loadRoster(quiet) {
       const { course } = this.current();
-      this.setData({ rosterLoading: true });
+      if (!quiet) this.setData({ rosterLoading: true });
       try {
         const res = await api.get('/admin/courses/' + course.id + '/roster', { silent: true });
         this.roster = res.items;
