@@ -125,14 +125,10 @@ var (
 	unavailable    = apiError{http.StatusServiceUnavailable, "unavailable", "服务暂时不可用，请稍后再试"}
 )
 
-// person_exists to a caller who may not see the record, which is therefore not named.
-var (
-	// personExistsAsked: registering a relative on file, the caller's request to join as the
-	// record's guardian was filed for staff to decide.
-	personExistsAsked = apiError{http.StatusConflict, "person_exists", "该居民已在本社区登记，已为您提交成为其监护人的申请，社区审核通过后即可代办"}
-	// personExistsHidden: the ID card was given for another record.
-	personExistsHidden = apiError{http.StatusConflict, "person_exists", "该身份证号已在本社区登记，请到社区服务中心核实"}
-)
+// personExistsHidden is person_exists to a caller who may not see the record, which is therefore
+// not named: only moving one's own record to a community where its ID card is on file. A relative
+// registering or editing a record is answered as for any ID card instead (person.Register).
+var personExistsHidden = apiError{http.StatusConflict, "person_exists", "该身份证号已在本社区登记，请到社区服务中心核实"}
 
 type errorBody struct {
 	Error errorDetail `json:"error"`
@@ -181,11 +177,7 @@ func fail(c *gin.Context, err error) {
 	var exists *person.ExistsError
 	if errors.As(err, &exists) {
 		ae := personExists
-		switch {
-		case exists.PersonID != 0:
-		case exists.Asked:
-			ae = personExistsAsked
-		default:
+		if exists.PersonID == 0 {
 			ae = personExistsHidden
 		}
 		c.AbortWithStatusJSON(ae.status, errorBody{Error: errorDetail{

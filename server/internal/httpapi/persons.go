@@ -341,14 +341,18 @@ type requestJSON struct {
 	Status     string  `json:"status"`
 	Reason     string  `json:"reason"`
 	// IDCardMatched is, for staff, whether a join's or claim's ID card matched the record.
-	IDCardMatched *bool   `json:"id_card_matched"`
-	DecidedAt     *string `json:"decided_at"`
-	CreatedAt     string  `json:"created_at"`
+	IDCardMatched *bool `json:"id_card_matched"`
+	// OnFilePersonID is, for staff, the record on file with the ID card of a registration held
+	// aside (person.Person.Held).
+	OnFilePersonID *int64  `json:"on_file_person_id"`
+	DecidedAt      *string `json:"decided_at"`
+	CreatedAt      string  `json:"created_at"`
 }
 
 func requestOf(r person.Request) requestJSON {
 	out := requestJSON{ID: r.ID, PersonID: optID(r.PersonID), PersonName: optString(r.PersonName), UserID: r.UserID, UserName: r.UserName,
-		Relation: r.Relation, Kind: r.Kind, Status: r.Status, Reason: r.Reason, IDCardMatched: r.IDCardMatched, CreatedAt: stamp(r.CreatedAt)}
+		Relation: r.Relation, Kind: r.Kind, Status: r.Status, Reason: r.Reason, IDCardMatched: r.IDCardMatched,
+		OnFilePersonID: optID(r.OnFilePersonID), CreatedAt: stamp(r.CreatedAt)}
 	out.DecidedAt = optStamp(r.DecidedAt)
 	return out
 }

@@ -36,7 +36,7 @@ func TestDataKeyRotation(t *testing.T) {
 	}
 	found := func(e *testEnv, q string) []string { return e.walk("/api/v1/admin/persons?q="+q, w.staff, "name") }
 
-	other, _ := w.login("another-relative")
+	other, otherID := w.login("another-relative")
 	during := restart(oldKey)
 	if got := found(during, idElderF); len(got) != 1 || got[0] != "王秀英" {
 		t.Errorf("by ID card during the rotation: %v", got)
@@ -44,8 +44,14 @@ func TestDataKeyRotation(t *testing.T) {
 	if got := found(during, "13800001234"); len(got) != 1 {
 		t.Errorf("by phone during the rotation: %v", got)
 	}
+	// Registered again by someone who may not see it, the ID card under the old key is still found:
+	// the registration is held aside for staff, who see the record on file.
 	r := during.do("POST", "/api/v1/persons", other, elder(w.bs[1], "王秀英", idElderF))
-	during.want(r, 409, "person_exists")
+	during.want(r, 201, "")
+	held := during.id(r)
+	if req := during.requestOfUser(w.staff, otherID); req.OnFilePersonID == nil || *req.OnFilePersonID != w.mother {
+		t.Errorf("during the rotation the registration is filed as %+v, want held for person %d", req, w.mother)
+	}
 	r = during.do("GET", fmt.Sprintf("/api/v1/persons/%d", w.mother), w.resident, nil)
 	if r.Status != 200 || r.Body["id_card"] != "330702********0022" {
 		t.Errorf("the old key's record during the rotation: %s", r.Raw)
@@ -59,7 +65,16 @@ func TestDataKeyRotation(t *testing.T) {
 	if got := found(after, idElderF); len(got) != 1 {
 		t.Errorf("by ID card after the rotation: %v", got)
 	}
-	after.want(after.do("POST", "/api/v1/persons", other, elder(w.bs[1], "王秀英", idElderF)), 409, "person_exists")
+	// The held record, resealed without a hash, is still found by the one who holds it.
+	r = after.do("POST", "/api/v1/persons", other, elder(w.bs[1], "王秀英", idElderF))
+	after.want(r, 409, "person_exists")
+	if got := r.Body["error"].(map[string]any)["person_id"]; got != float64(held) {
+		t.Errorf("after the rotation registering again names %v, want the held record %d", got, held)
+	}
+	var hashed int
+	if err := w.db.QueryRow(`SELECT COUNT(*) FROM persons WHERE id = ? AND id_card_hash IS NOT NULL`, held).Scan(&hashed); err != nil || hashed != 0 {
+		t.Errorf("the held record was given a hash by the rotation (%d, %v)", hashed, err)
+	}
 	if r := after.do("GET", fmt.Sprintf("/api/v1/persons/%d", w.mother), w.resident, nil); r.Body["phone"] != "138****1234" {
 		t.Errorf("after the rotation: %s", r.Raw)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/linli/linli/server/internal/database"
@@ -112,9 +113,11 @@ func (s *Service) Guardians(ctx context.Context, personID int64) ([]Guardian, er
 // Update changes a person the user may act for: edit changes the current details, which are
 // then checked whole. Staff's changes keep a verification; anyone else's change to a name,
 // birth date or ID card undoes it, to be seen again. Anyone but staff giving a new ID card makes
-// a try (allowTry); one on file in another record is an *ExistsError naming that record only to a
-// caller who may see it, and that record's audit trail tells its staff. consented is as for
-// Register, noted when the change touches the ID card or health details.
+// a try (allowTry). A new ID card on file in another record is an *ExistsError naming that
+// record to a caller who may see it (staff, its guardians); anyone else's change is saved like
+// any other, the record held aside (Person.Held) until staff correct it, and the other record's
+// audit trail tells its staff (as Register does). consented is as for Register, noted when the
+// change touches the ID card or health details.
 func (s *Service) Update(ctx context.Context, userID, personID int64, edit func(*Details), consented bool) (Person, error) {
 	current, capacity, err := s.ActFor(ctx, userID, personID)
 	if err != nil {
@@ -131,7 +134,28 @@ func (s *Service) Update(ctx context.Context, userID, personID int64, edit func(
 		}
 	}
 	now := s.now().UTC()
-	err = database.InTx(ctx, s.store.db, func(tx *sql.Tx) error {
+	err = s.update(ctx, userID, personID, capacity, edit, consented, 0, now)
+	var exists *ExistsError
+	if errors.As(err, &exists) {
+		other := exists.PersonID
+		if capacity == CapStaff {
+			err = s.answerExists(ctx, userID, exists)
+		} else if err = s.hold(ctx, userID, exists); err == nil {
+			if err = s.update(ctx, userID, personID, capacity, edit, consented, other, now); err == nil {
+				err = s.noteConflict(ctx, userID, other, personID, now)
+			}
+		}
+	}
+	if err != nil {
+		return Person{}, err
+	}
+	return s.store.get(ctx, s.store.db, personID)
+}
+
+// update writes Update's change. onFile is, for a change held aside, the record on file with the
+// new ID card.
+func (s *Service) update(ctx context.Context, userID, personID int64, capacity Capacity, edit func(*Details), consented bool, onFile int64, now time.Time) error {
+	return database.InTx(ctx, s.store.db, func(tx *sql.Tx) error {
 		before, err := s.store.lock(ctx, tx, personID)
 		if err != nil {
 			return err
@@ -141,6 +165,10 @@ func (s *Service) Update(ctx context.Context, userID, personID int64, edit func(
 		edit(&after.Details)
 		if err := after.Normalize(s.today(), before.OwnerUserID == 0); err != nil {
 			return err
+		}
+		if after.IDCard != before.IDCard {
+			// A new ID card is searched again; one on file held aside when it still is.
+			after.Held = onFile != 0
 		}
 		if after.BuildingID != before.BuildingID {
 			if err := s.checkBuilding(ctx, before.CommunityID, after.BuildingID); err != nil {
@@ -162,22 +190,12 @@ func (s *Service) Update(ctx context.Context, userID, personID int64, edit func(
 			}
 			note = "身份信息已改，需重新核验"
 		}
+		if after.Held && onFile != 0 {
+			note = strings.TrimPrefix(note+"；"+heldNote(onFile), "；")
+		}
 		return audit(ctx, tx, Entry{CommunityID: before.CommunityID, PersonID: personID, ActorUserID: userID, Capacity: capacity,
 			Action: ActUpdated, Fields: changed, Note: consentNote(note, consented, changed), At: now})
 	})
-	var exists *ExistsError
-	if errors.As(err, &exists) {
-		other := exists.PersonID
-		if err = s.answerExists(ctx, userID, exists, nil); errors.As(err, &exists) && exists.PersonID == 0 {
-			if cerr := s.noteConflict(ctx, userID, other, personID, now); cerr != nil {
-				err = cerr
-			}
-		}
-	}
-	if err != nil {
-		return Person{}, err
-	}
-	return s.store.get(ctx, s.store.db, personID)
 }
 
 // noteConflict writes in the audit trail of a record that its ID card was given for another
@@ -361,7 +379,7 @@ func (s *Service) SaveOwn(ctx context.Context, userID int64, pr Profile) (Person
 	var exists *ExistsError
 	if errors.As(err, &exists) {
 		// Moving to a community where the record's ID card is on file already.
-		err = s.answerExists(ctx, userID, exists, nil)
+		err = s.answerExists(ctx, userID, exists)
 	}
 	if err != nil {
 		return Person{}, err

@@ -35,8 +35,6 @@ type ExistsError struct {
 	// PersonID is the record on file; 0 when the caller may not see it (the answer must not name
 	// a record to someone who only guessed its ID card).
 	PersonID int64
-	// Asked is that a request to join as the record's guardian was filed for the caller.
-	Asked bool
 }
 
 func (e *ExistsError) Error() string {
@@ -69,7 +67,12 @@ type Person struct {
 	// SubsidyStatus is "", StatusDibao or StatusTekun; only staff set it.
 	SubsidyStatus string
 	// NoShows counts meals booked for the person and never collected.
-	NoShows   int
+	NoShows int
+	// Held is a record held aside until staff decide: a relative who may not see the record on
+	// file gave its ID card (registering, or editing a record they manage). It keeps the ID card
+	// without its hash, so the unique index and searches by ID card do not see it, and the
+	// relative is answered as for any ID card (docs/decisions.md).
+	Held      bool
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

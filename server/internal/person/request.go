@@ -48,13 +48,19 @@ type Request struct {
 	// IDCardMatched says, for a join or a claim, whether the ID card given matched the record
 	// (nil for a registration). A claim that matched no record has PersonID 0.
 	IDCardMatched *bool
-	DecidedAt     time.Time
-	CreatedAt     time.Time
+	// OnFilePersonID is, for a pending registration held aside (Person.Held), the record on file
+	// with the ID card given, for staff; IDCardMatched is then true. 0 otherwise.
+	OnFilePersonID int64
+	// heldCard is the sealed ID card of a held record, to find OnFilePersonID.
+	heldCard  []byte
+	DecidedAt time.Time
+	CreatedAt time.Time
 }
 
 const (
 	requestCols = `r.id, r.community_id, r.person_id, COALESCE(p.name, ''), r.user_id, COALESCE(u.name, ''), r.relation,
-		r.kind, r.status, r.reason, r.id_card_matched, r.decided_at, r.created_at`
+		r.kind, r.status, r.reason, r.id_card_matched, r.decided_at, r.created_at,
+		IF(r.kind = 'register' AND r.status = 'pending' AND p.id_card_hash IS NULL, p.id_card_enc, NULL)`
 	requestFrom    = ` FROM guardian_requests r LEFT JOIN persons p ON p.id = r.person_id LEFT JOIN users u ON u.id = r.user_id `
 	qInsertRequest = `INSERT INTO guardian_requests (community_id, person_id, user_id, relation, kind, status, is_open,
 		id_card_matched, open_claim, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 1, ?, ?, ?)`
@@ -80,7 +86,7 @@ func scanRequest(row scanner) (Request, error) {
 		decided sql.NullTime
 	)
 	err := row.Scan(&r.ID, &r.CommunityID, &r.PersonID, &r.PersonName, &r.UserID, &r.UserName, &r.Relation,
-		&r.Kind, &r.Status, &r.Reason, &matched, &decided, &r.CreatedAt)
+		&r.Kind, &r.Status, &r.Reason, &matched, &decided, &r.CreatedAt, &r.heldCard)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Request{}, ErrNotFound
 	}
@@ -98,7 +104,29 @@ func (s *store) request(ctx context.Context, id int64) (Request, error) {
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Request{}, fmt.Errorf("guardian request %d: %w", id, err)
 	}
+	if err == nil {
+		err = s.onFile(ctx, &r)
+	}
 	return r, err
+}
+
+// onFile finds, for a pending registration held aside, the record on file with its ID card.
+func (s *store) onFile(ctx context.Context, r *Request) error {
+	if len(r.heldCard) == 0 {
+		return nil
+	}
+	idCard, err := s.open(r.heldCard)
+	if err != nil {
+		return fmt.Errorf("guardian request %d id card: %w", r.ID, err)
+	}
+	if r.OnFilePersonID, err = s.byIDCard(ctx, r.CommunityID, idCard); err != nil {
+		return err
+	}
+	if r.OnFilePersonID != 0 {
+		matched := true
+		r.IDCardMatched = &matched
+	}
+	return nil
 }
 
 func (s *store) requests(ctx context.Context, query string, args []any, p paging.Page) ([]Request, error) {
@@ -114,6 +142,14 @@ func (s *store) requests(ctx context.Context, query string, args []any, p paging
 			return nil, fmt.Errorf("guardian requests: %w", err)
 		}
 		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("guardian requests: %w", err)
+	}
+	for i := range out {
+		if err := s.onFile(ctx, &out[i]); err != nil {
+			return nil, err
+		}
 	}
 	return out, rows.Err()
 }
@@ -149,11 +185,16 @@ func (s *Service) MyRequests(ctx context.Context, userID int64, p paging.Page) (
 }
 
 // forRequester is a request as its requester sees it: the person only once they may act for
-// the person.
+// the person, and never whether their ID card matched a record (a registration held aside reads
+// like any other).
 func forRequester(r Request) Request {
 	if r.Kind != KindRegister && r.Status != StatusApproved {
-		r.PersonID, r.PersonName, r.IDCardMatched = 0, "", nil
+		r.PersonID, r.PersonName = 0, ""
 	}
+	if r.Kind == KindRegister || r.Status != StatusApproved {
+		r.IDCardMatched = nil
+	}
+	r.OnFilePersonID = 0
 	return r
 }
 
@@ -164,9 +205,11 @@ func (s *Service) requestForRequester(ctx context.Context, id int64) (Request, e
 }
 
 // Register adds a person registered by a relative, who becomes its pending guardian until staff
-// approve the registration. A duplicate ID card in the community is an *ExistsError: naming the
-// record to a caller who may see it, and otherwise filing the caller's request to join as its
-// guardian, for staff to decide (answerExists). An ID card given is a try (allowTry).
+// approve the registration. An ID card on file in the community is answered by who may see that
+// record: a caller who may (a guardian, staff) gets an *ExistsError naming it; anyone else gets
+// the same answer as for a new ID card, the registration held aside (Person.Held) for staff, who
+// see that the ID card matched a record and decide (Decide): so a stranger cannot tell a right
+// guess from a wrong one. An ID card given is a try (allowTry).
 //
 // consented records in the audit trail that the caller confirmed the person's consent to give
 // their ID card and health details (ConsentNote). missing holds fields the caller found
@@ -186,7 +229,28 @@ func (s *Service) Register(ctx context.Context, userID int64, d Details, relatio
 	}
 	now := s.now().UTC()
 	p := Person{CommunityID: communityID, Details: d, CreatedBy: userID, CreatedAt: now, UpdatedAt: now}
-	err = database.InTx(ctx, s.store.db, func(tx *sql.Tx) error {
+	err = s.register(ctx, userID, &p, relation, consented, 0)
+	var exists *ExistsError
+	if errors.As(err, &exists) {
+		onFile := exists.PersonID
+		if err = s.hold(ctx, userID, exists); err == nil {
+			p.Held = true
+			err = s.register(ctx, userID, &p, relation, consented, onFile)
+		}
+	}
+	if err != nil {
+		return Managed{}, err
+	}
+	got, err := s.store.get(ctx, s.store.db, p.ID)
+	return Managed{Person: got, Guardianship: GuardianPending, Relation: relation}, err
+}
+
+// register writes a relative's registration: the person, its pending guardian and the request.
+// onFile is, for a registration held aside, the record on file with its ID card, whose audit
+// trail tells its staff.
+func (s *Service) register(ctx context.Context, userID int64, p *Person, relation string, consented bool, onFile int64) error {
+	now := p.CreatedAt
+	return database.InTx(ctx, s.store.db, func(tx *sql.Tx) error {
 		n, err := managedCount(ctx, tx, userID)
 		if err != nil {
 			return err
@@ -194,31 +258,64 @@ func (s *Service) Register(ctx context.Context, userID int64, d Details, relatio
 		if n >= MaxManaged {
 			return ErrTooMany
 		}
-		if p.ID, err = s.store.insert(ctx, tx, p, 0); err != nil {
+		if p.ID, err = s.store.insert(ctx, tx, *p, 0); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, qInsertGuardian, p.ID, userID, communityID, relation, GuardianPending, false, now, now); err != nil {
+		if _, err := tx.ExecContext(ctx, qInsertGuardian, p.ID, userID, p.CommunityID, relation, GuardianPending, false, now, now); err != nil {
 			return fmt.Errorf("register person: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, qInsertRequest, communityID, p.ID, userID, relation, KindRegister, nil, nil, now); err != nil {
+		var matched any
+		if onFile != 0 {
+			matched = true
+		}
+		if _, err := tx.ExecContext(ctx, qInsertRequest, p.CommunityID, p.ID, userID, relation, KindRegister, matched, nil, now); err != nil {
 			return fmt.Errorf("register person: %w", err)
 		}
-		fields := filledFields(d)
-		return audit(ctx, tx, Entry{CommunityID: communityID, PersonID: p.ID, ActorUserID: userID, Capacity: CapPendingGuardian,
-			Action: ActCreated, Fields: fields, Note: consentNote("", consented, fields), At: now})
+		fields := filledFields(p.Details)
+		if err := audit(ctx, tx, Entry{CommunityID: p.CommunityID, PersonID: p.ID, ActorUserID: userID, Capacity: CapPendingGuardian,
+			Action: ActCreated, Fields: fields, Note: consentNote(heldNote(onFile), consented, fields), At: now}); err != nil {
+			return err
+		}
+		if onFile == 0 {
+			return nil
+		}
+		return audit(ctx, tx, Entry{CommunityID: p.CommunityID, PersonID: onFile, ActorUserID: userID, Capacity: CapApplicant,
+			Action: ActIDCardConflict, Fields: []string{"id_card"}, Note: fmt.Sprintf("在登记档案 %d 时填写了本档案的身份证号，待审核", p.ID), At: now})
 	})
-	var exists *ExistsError
-	if errors.As(err, &exists) {
-		return Managed{}, s.answerExists(ctx, userID, exists, func(ctx context.Context, personID int64) error {
-			_, err := s.join(ctx, userID, personID, relation, true, "登记时身份证号已在档案中")
-			return err
-		})
+}
+
+func heldNote(onFile int64) string {
+	if onFile == 0 {
+		return ""
 	}
+	return fmt.Sprintf("身份证号与档案 %d 相同，待社区审核", onFile)
+}
+
+// hold decides what a relative is told when the ID card they gave is on file in another record
+// (e): nil to hold their change aside like any other, since they may not see that record; e
+// itself, naming the record, when they may see it; and, when they hold aside a record with this
+// ID card already, an *ExistsError naming that one, as a second registration of a new ID card
+// is answered.
+func (s *Service) hold(ctx context.Context, userID int64, e *ExistsError) error {
+	_, _, err := s.ActFor(ctx, userID, e.PersonID)
+	switch {
+	case err == nil:
+		return e
+	case !errors.Is(err, ErrNotFound):
+		return err
+	}
+	on, err := s.store.get(ctx, s.store.db, e.PersonID)
 	if err != nil {
-		return Managed{}, err
+		return err
 	}
-	got, err := s.store.get(ctx, s.store.db, p.ID)
-	return Managed{Person: got, Guardianship: GuardianPending, Relation: relation}, err
+	mine, err := s.store.heldBy(ctx, userID, on.CommunityID, on.IDCard)
+	if err != nil {
+		return err
+	}
+	if mine != 0 {
+		return &ExistsError{PersonID: mine}
+	}
+	return nil
 }
 
 // RegisterWalkIn adds a person staff registered at the counter: verified at once, with no
@@ -245,7 +342,7 @@ func (s *Service) RegisterWalkIn(ctx context.Context, staffID, communityID int64
 	})
 	var exists *ExistsError
 	if errors.As(err, &exists) {
-		return Person{}, s.answerExists(ctx, staffID, exists, nil)
+		return Person{}, s.answerExists(ctx, staffID, exists)
 	}
 	if err != nil {
 		return Person{}, err
@@ -291,23 +388,16 @@ func (s *Service) checkBuilding(ctx context.Context, communityID, buildingID int
 }
 
 // answerExists turns the store's *ExistsError (which names the record) into the answer for the
-// user: the record named if they may see it; otherwise not named, and, when ask is given, the
-// user's request to join as its guardian filed through ask (a relative registering a parent who
-// is on file already wants just that), which staff decide.
-func (s *Service) answerExists(ctx context.Context, userID int64, e *ExistsError, ask func(ctx context.Context, personID int64) error) error {
+// user: the record named if they may see it, otherwise not named.
+func (s *Service) answerExists(ctx context.Context, userID int64, e *ExistsError) error {
 	_, _, err := s.ActFor(ctx, userID, e.PersonID)
 	switch {
 	case err == nil:
 		return e
 	case !errors.Is(err, ErrNotFound):
 		return err
-	case ask == nil:
-		return &ExistsError{}
 	}
-	if err := ask(ctx, e.PersonID); err != nil && !errors.Is(err, ErrRequestPending) {
-		return err
-	}
-	return &ExistsError{Asked: true}
+	return &ExistsError{}
 }
 
 // RequestJoin asks for the user to become a further guardian of a person, giving the person's ID
@@ -500,6 +590,21 @@ func (s *Service) Decide(ctx context.Context, staffID, communityID, requestID in
 				return fmt.Errorf("decide guardian request %d: %w", requestID, err)
 			}
 			return s.tell(ctx, tx, r, StatusRejected, reason, now)
+		case r.Kind == KindRegister && p.Held:
+			onFile, err := s.store.byIDCard(ctx, p.CommunityID, p.IDCard)
+			if err != nil {
+				return err
+			}
+			if onFile != 0 {
+				return s.decideHeld(ctx, tx, staffID, p, onFile, r, approve, reason, now)
+			}
+			if approve {
+				// The record on file is gone: the registration is approved like any other.
+				p.Held, p.UpdatedAt = false, now
+				if err := s.store.update(ctx, tx, p); err != nil {
+					return err
+				}
+			}
 		}
 		status := StatusRejected
 		if approve {
@@ -529,6 +634,60 @@ func (s *Service) Decide(ctx context.Context, staffID, communityID, requestID in
 		return Request{}, err
 	}
 	return s.store.request(ctx, requestID)
+}
+
+// qPersonOfRequest points a decided request at another record; qWithdrawOnPerson withdraws the
+// other open requests about a record that is removed.
+const (
+	qPersonOfRequest  = `UPDATE guardian_requests SET person_id = ? WHERE id = ?`
+	qWithdrawOnPerson = `UPDATE guardian_requests SET status = 'withdrawn', is_open = NULL, open_claim = NULL, decided_at = ?
+		WHERE person_id = ? AND is_open = 1`
+	qDeleteGuardians = `DELETE FROM guardians WHERE person_id = ?`
+)
+
+// decideHeld decides a registration held aside (Person.Held) whose ID card is on file as the
+// record onFile. Approved, the relative becomes an approved guardian of that record (as a join
+// approved) and the request then names it; either way the held record is removed (erased, its
+// guardians and open requests gone), since the person is on file already. Both records' audit
+// trails say so.
+func (s *Service) decideHeld(ctx context.Context, tx *sql.Tx, staffID int64, held Person, onFile int64, r Request, approve bool, reason string, now time.Time) error {
+	on, err := s.store.lock(ctx, tx, onFile)
+	if err != nil {
+		return err
+	}
+	status, action := StatusRejected, ActRequestRejected
+	if approve {
+		status, action = StatusApproved, ActRequestApproved
+		if err := s.apply(ctx, tx, staffID, on, Request{Kind: KindJoin, UserID: r.UserID, Relation: r.Relation}, now); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, qDecideRequest, status, reason, staffID, now, r.ID); err != nil {
+		return fmt.Errorf("decide guardian request %d: %w", r.ID, err)
+	}
+	if approve {
+		if _, err := tx.ExecContext(ctx, qPersonOfRequest, on.ID, r.ID); err != nil {
+			return fmt.Errorf("decide guardian request %d: %w", r.ID, err)
+		}
+	}
+	for _, q := range []string{qWithdrawOnPerson, qDeleteGuardians, qErase} {
+		args := []any{held.ID}
+		if q != qDeleteGuardians {
+			args = []any{now, held.ID}
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("remove held person %d: %w", held.ID, err)
+		}
+	}
+	if err := audit(ctx, tx, Entry{CommunityID: held.CommunityID, PersonID: held.ID, ActorUserID: staffID, Capacity: CapStaff,
+		Action: ActErased, Note: fmt.Sprintf("身份证号与档案 %d 相同，登记已%s", on.ID, map[bool]string{true: "并入该档案", false: "驳回"}[approve]), At: now}); err != nil {
+		return err
+	}
+	if err := audit(ctx, tx, Entry{CommunityID: on.CommunityID, PersonID: on.ID, ActorUserID: staffID, Capacity: CapStaff,
+		Action: action, Note: fmt.Sprintf("register:%d 登记档案 %d", r.UserID, held.ID) + noteSuffix(reason), At: now}); err != nil {
+		return err
+	}
+	return s.tell(ctx, tx, r, status, reason, now)
 }
 
 func noteSuffix(reason string) string {

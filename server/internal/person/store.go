@@ -26,18 +26,21 @@ type queryer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
+// heldCol reads whether a record is held aside (Person.Held): an ID card kept without its hash.
+const heldCol = `(p.id_card_hash IS NULL AND p.id_card_enc IS NOT NULL)`
+
 const (
 	// personCols are read from persons p LEFT JOIN buildings b; scanPerson reads them.
 	personCols = `p.id, p.community_id, p.owner_user_id, p.name, p.gender, p.birth_date, p.id_card_enc, p.phone_enc,
 		p.building_id, COALESCE(b.name, ''), p.unit, p.room, p.living_alone, p.care_level, p.diet_notes, p.contacts_enc,
-		p.created_by, p.verified_at, p.subsidy_status, p.no_shows, p.created_at, p.updated_at`
+		p.created_by, p.verified_at, p.subsidy_status, p.no_shows, p.created_at, p.updated_at, ` + heldCol
 	personFrom = ` FROM persons p LEFT JOIN buildings b ON b.id = p.building_id `
 	qGet       = `SELECT ` + personCols + personFrom + `WHERE p.id = ?`
 	qOwn       = `SELECT ` + personCols + personFrom + `WHERE p.owner_user_id = ?`
 	// qLock locks a person's row for a change; no join, so buildings' rows stay unlocked.
 	qLock = `SELECT p.id, p.community_id, p.owner_user_id, p.name, p.gender, p.birth_date, p.id_card_enc, p.phone_enc,
 		p.building_id, '', p.unit, p.room, p.living_alone, p.care_level, p.diet_notes, p.contacts_enc,
-		p.created_by, p.verified_at, p.subsidy_status, p.no_shows, p.created_at, p.updated_at FROM persons p WHERE p.id = ? FOR UPDATE`
+		p.created_by, p.verified_at, p.subsidy_status, p.no_shows, p.created_at, p.updated_at, ` + heldCol + ` FROM persons p WHERE p.id = ? FOR UPDATE`
 	// qActFor reads a person with what the user is to it: the guardian status (NULL when none)
 	// and whether the user is staff of the person's community.
 	qActFor = `SELECT ` + personCols + `,
@@ -112,10 +115,15 @@ type sealed struct {
 	idCard, idCardHash, phone, phoneHash, contacts any
 }
 
-func (s *store) seal(d Details) sealed {
+func (s *store) seal(p Person) sealed {
+	d := p.Details
 	out := sealed{}
 	if d.IDCard != "" {
 		out.idCard, out.idCardHash = s.box.Seal(d.IDCard), s.box.Hash(d.IDCard)
+		if p.Held {
+			// Held aside: the unique index and searches by ID card do not see it.
+			out.idCardHash = nil
+		}
 	}
 	if d.Phone != "" {
 		out.phone, out.phoneHash = s.box.Seal(d.Phone), s.box.Hash(d.Phone)
@@ -139,7 +147,7 @@ func (s *store) scanPerson(row scanner, extra ...any) (Person, error) {
 	)
 	dst := []any{&p.ID, &p.CommunityID, &owner, &p.Name, &p.Gender, &birth, &idCard, &phone,
 		&p.BuildingID, &p.BuildingName, &p.Unit, &p.Room, &p.LivingAlone, &p.CareLevel, &p.DietNotes, &contacts,
-		&createdBy, &verified, &p.SubsidyStatus, &p.NoShows, &p.CreatedAt, &p.UpdatedAt}
+		&createdBy, &verified, &p.SubsidyStatus, &p.NoShows, &p.CreatedAt, &p.UpdatedAt, &p.Held}
 	err := row.Scan(append(dst, extra...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Person{}, ErrNotFound
@@ -241,7 +249,7 @@ func (s *store) insert(ctx context.Context, tx *sql.Tx, p Person, verifiedBy int
 	if err := s.underOldKey(ctx, tx, p); err != nil {
 		return 0, err
 	}
-	sd := s.seal(p.Details)
+	sd := s.seal(p)
 	res, err := tx.ExecContext(ctx, qInsert, p.CommunityID, nullID(p.OwnerUserID), p.Name, Initials(p.Name), p.Gender, nullDate(p.BirthDate),
 		sd.idCard, sd.idCardHash, sd.phone, sd.phoneHash, p.BuildingID, p.Unit, p.Room, p.LivingAlone, p.CareLevel,
 		p.DietNotes, sd.contacts, nullID(p.CreatedBy), nullTime(p.VerifiedAt), nullID(verifiedBy), p.CreatedAt, p.UpdatedAt)
@@ -254,7 +262,7 @@ func (s *store) insert(ctx context.Context, tx *sql.Tx, p Person, verifiedBy int
 // underOldKey finds, while the data key is being rotated, another record of the community with
 // the ID card under the previous key's hash, which the unique index cannot see.
 func (s *store) underOldKey(ctx context.Context, tx *sql.Tx, p Person) error {
-	if p.IDCard == "" || len(s.box.Hashes(p.IDCard)) < 2 {
+	if p.IDCard == "" || p.Held || len(s.box.Hashes(p.IDCard)) < 2 {
 		return nil
 	}
 	cond, args := s.hashIs("id_card_hash", p.IDCard)
@@ -297,7 +305,7 @@ func (s *store) update(ctx context.Context, tx *sql.Tx, p Person) error {
 	if err := s.underOldKey(ctx, tx, p); err != nil {
 		return err
 	}
-	sd := s.seal(p.Details)
+	sd := s.seal(p)
 	_, err := tx.ExecContext(ctx, qUpdate, p.CommunityID, p.Name, Initials(p.Name), p.Gender, nullDate(p.BirthDate), sd.idCard, sd.idCardHash,
 		sd.phone, sd.phoneHash, p.BuildingID, p.Unit, p.Room, p.LivingAlone, p.CareLevel, p.DietNotes, sd.contacts,
 		p.UpdatedAt, p.ID)
@@ -511,4 +519,37 @@ func (s *store) search(ctx context.Context, communityID int64, f Filter, today s
 		out = append(out, l)
 	}
 	return out, rows.Err()
+}
+
+// qHeldBy reads the ID cards of the records a user holds aside in a community (Person.Held).
+const qHeldBy = `SELECT p.id, p.id_card_enc FROM guardians g JOIN persons p ON p.id = g.person_id
+	WHERE g.user_id = ? AND p.community_id = ? AND ` + heldCol + ` ORDER BY p.id`
+
+// heldBy finds a record held aside with this ID card that the user guards; 0 when none. Held
+// records have no hash to search by, and a user has few: each is opened and compared.
+func (s *store) heldBy(ctx context.Context, userID, communityID int64, idCard string) (int64, error) {
+	if idCard == "" {
+		return 0, nil
+	}
+	type held struct {
+		id     int64
+		sealed []byte
+	}
+	rows, err := database.Collect(ctx, s.db, qHeldBy, []any{userID, communityID}, func(r database.Scanner) (held, error) {
+		var h held
+		return h, r.Scan(&h.id, &h.sealed)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("held records of user %d: %w", userID, err)
+	}
+	for _, h := range rows {
+		got, err := s.open(h.sealed)
+		if err != nil {
+			return 0, fmt.Errorf("held record %d id card: %w", h.id, err)
+		}
+		if got == idCard {
+			return h.id, nil
+		}
+	}
+	return 0, nil
 }

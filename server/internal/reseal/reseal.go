@@ -68,7 +68,8 @@ func run(ctx context.Context, db *sql.DB, box *pii.Box, c column, batch int) (in
 	lock := fmt.Sprintf(`SELECT %s FROM %s WHERE id = ? FOR UPDATE`, c.sealed, c.table)
 	update := fmt.Sprintf(`UPDATE %s SET %s = ? WHERE id = ?`, c.table, c.sealed)
 	if c.hash != "" {
-		update = fmt.Sprintf(`UPDATE %s SET %s = ?, %s = ? WHERE id = ?`, c.table, c.sealed, c.hash)
+		// A value kept without its hash (a person held aside) stays without one.
+		update = fmt.Sprintf(`UPDATE %s SET %s = ?, %s = IF(%s IS NULL, NULL, ?) WHERE id = ?`, c.table, c.sealed, c.hash, c.hash)
 	}
 	done, after := 0, int64(0)
 	for {
