@@ -153,9 +153,9 @@ const BookingsPerMinute = 30
 // Book books a meal for a person the user may act for (person.ActFor). The seat gate answers
 // most requests for a full slot; the seat itself is taken in MySQL. A booking that would be
 // refused whatever the seats (a person the caller may not act for, another community's, a mode
-// the person may not have, a slot closed or gone) does not hold one of a slot's last seats
-// (gateReserve) outside a burst (maxCheckFirst), since a loop of them would make a free seat look
-// taken.
+// the person may not have, a slot closed or gone) never holds one of a slot's last seats
+// (gateReserve), however many come at once, since a loop or a burst of them would make a free
+// seat look taken: those are checked first, at most maxCheckFirst at a time (checkFirst).
 func (s *Service) Book(ctx context.Context, userID int64, in BookInput) (Order, error) {
 	errs := validation.Errors{}
 	noteText.Clean(errs, "note", &in.Note)
@@ -173,18 +173,19 @@ func (s *Service) Book(ctx context.Context, userID int64, in BookInput) (Order, 
 	}
 	var b *checked
 	verdict := s.takeSeat(ctx, in.SlotID, gateReserve)
-	if verdict == gateUnknown || (verdict == gateScarce && s.mayCheckFirst(in.SlotID)) {
-		// One of the last seats, or no gate to ask (Redis unreachable): check before anything is
-		// held.
+	if verdict == gateScarce {
+		c, v, err := s.checkFirst(ctx, userID, in)
+		if err != nil {
+			return Order{}, err
+		}
+		b, verdict = c, v
+	} else if verdict == gateUnknown {
+		// No gate to ask (Redis unreachable): check before anything is held.
 		c, err := s.check(ctx, userID, in)
-		s.checkedFirst(in.SlotID, verdict)
 		if err != nil {
 			return Order{}, err
 		}
 		b = &c
-	}
-	if verdict == gateScarce {
-		verdict = s.takeSeat(ctx, in.SlotID, 0)
 	}
 	switch verdict {
 	case gateFull:
@@ -199,6 +200,33 @@ func (s *Service) Book(ctx context.Context, userID int64, in BookInput) (Order, 
 	return o, err
 }
 
+// checkFirst checks a booking of one of a slot's last seats before it takes a token, and then
+// takes one (the verdict of take). At most maxCheckFirst bookings of a slot (a stripe of slots)
+// are checked at once in the process; the others wait their turn, and ask the gate again when it
+// comes, so that a burst on a popular meal is turned away by the gate once the seats are gone
+// rather than read from MySQL. b is nil when the seats were no longer scarce (the booking is then
+// checked after it took its token, as any other).
+func (s *Service) checkFirst(ctx context.Context, userID int64, in BookInput) (b *checked, verdict int, err error) {
+	turn := s.checkingFirst[in.SlotID%int64(len(s.checkingFirst))]
+	select {
+	case turn <- struct{}{}:
+	case <-ctx.Done():
+		return nil, 0, ctx.Err()
+	}
+	defer func() { <-turn }()
+	if verdict = s.takeSeat(ctx, in.SlotID, gateReserve); verdict != gateScarce && verdict != gateUnknown {
+		return nil, verdict, nil
+	}
+	c, err := s.check(ctx, userID, in)
+	if err != nil {
+		return nil, 0, err
+	}
+	if verdict == gateScarce {
+		verdict = s.takeSeat(ctx, in.SlotID, 0)
+	}
+	return &c, verdict, nil
+}
+
 // takeSeat asks the slot's gate for a token (see gate.take). A missing gate (it expired, or Redis
 // lost it) is built from MySQL, once per process however many requests find it missing, and
 // asked again; gateUnknown is then an unreachable Redis.
@@ -210,30 +238,9 @@ func (s *Service) takeSeat(ctx context.Context, slotID int64, reserve int) int {
 	return verdict
 }
 
-// maxCheckFirst caps the bookings of a slot (a stripe of slots) this process checks before
-// they take one of its last seats. More at once is a burst on a popular meal: the others take
-// their token first, as when seats are plenty, so that a burst of a thousand is not a thousand
-// reads of MySQL before the gate turns most of them away. A loop of doomed requests is far below
-// it (BookingsPerMinute).
+// maxCheckFirst caps the bookings of a slot (a stripe of slots) this process checks at once
+// before they take one of its last seats (checkFirst).
 const maxCheckFirst = 8
-
-// mayCheckFirst reports whether a booking of one of the slot's last seats is checked before it
-// takes a token, and if so counts it until checkedFirst.
-func (s *Service) mayCheckFirst(slotID int64) bool {
-	n := &s.checkingFirst[slotID%int64(len(s.checkingFirst))]
-	if n.Add(1) <= maxCheckFirst {
-		return true
-	}
-	n.Add(-1)
-	return false
-}
-
-// checkedFirst ends what mayCheckFirst counted (verdict gateScarce).
-func (s *Service) checkedFirst(slotID int64, verdict int) {
-	if verdict == gateScarce {
-		s.checkingFirst[slotID%int64(len(s.checkingFirst))].Add(-1)
-	}
-}
 
 // allowBooking counts a booking against the user's limit. If Redis does not answer the limit is
 // skipped: the gate and MySQL still decide every seat.

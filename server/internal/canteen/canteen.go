@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -140,9 +139,9 @@ type Service struct {
 	batches seatBatches
 	// bookings counts each user's bookings (BookingsPerMinute).
 	bookings *ratelimit.Limiter
-	// checkingFirst counts the bookings being checked before they may take one of a slot's last
-	// seats, by slot id modulo its length (maxCheckFirst).
-	checkingFirst [64]atomic.Int32
+	// checkingFirst holds a turn (of maxCheckFirst) for each booking being checked before it may
+	// take one of a slot's last seats, by slot id modulo its length (checkFirst).
+	checkingFirst [64]chan struct{}
 	persons       *person.Service
 	alerts        Alerts
 	// rdb keeps each month's subsidy totals a while (SubsidyTotals), under prefix.
@@ -159,8 +158,12 @@ type Alerts interface {
 
 // NewService returns the service; Redis holds the seat gates (keys start with prefix).
 func NewService(db *sql.DB, rdb redis.UniversalClient, prefix string, persons *person.Service, alerts Alerts, now func() time.Time) *Service {
-	return &Service{db: db, gate: newGate(rdb, prefix), persons: persons, alerts: alerts, rdb: rdb, prefix: prefix, now: now,
+	s := &Service{db: db, gate: newGate(rdb, prefix), persons: persons, alerts: alerts, rdb: rdb, prefix: prefix, now: now,
 		bookings: ratelimit.New(rdb, prefix+"book:", BookingsPerMinute, time.Minute, now)}
+	for i := range s.checkingFirst {
+		s.checkingFirst[i] = make(chan struct{}, maxCheckFirst)
+	}
+	return s
 }
 
 const (

@@ -140,3 +140,47 @@ func TestBookingsLimitedPerUser(t *testing.T) {
 	clk.Add(time.Minute)
 	w.want(w.book(w.resident, slot, w.mother, "eat_in"), 201, "")
 }
+
+// TestDoomedBurstLeavesTheLastSeat: a burst of bookings bound to be refused (another's person),
+// more at once than are checked before they take a seat, never makes a slot's last free seat
+// answer slot_full to a booking that can happen, sent in the middle of the burst, round after
+// round.
+func TestDoomedBurstLeavesTheLastSeat(t *testing.T) {
+	t.Parallel()
+	w := newCanteenWorldTB(t)
+	day, err := time.Parse(time.DateOnly, w.tomorrow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const burst, rounds = 30, 6
+	for round := range rounds {
+		slot := w.slot(map[string]any{"capacity": 1, "date": day.AddDate(0, 0, round).Format(time.DateOnly)})
+		stranger, _ := w.login(fmt.Sprintf("stranger-%d", round))
+		w.onboard(stranger, "陌生人")
+		var (
+			wg    sync.WaitGroup
+			mu    sync.Mutex
+			codes = map[string]int{}
+			legit resp
+		)
+		for i := range burst {
+			wg.Go(func() {
+				r := w.book(stranger, slot, w.mother, "eat_in")
+				mu.Lock()
+				codes[r.errCode()]++
+				mu.Unlock()
+			})
+			if i == burst/3 {
+				wg.Go(func() { legit = w.book(w.resident, slot, w.self, "eat_in") })
+			}
+		}
+		wg.Wait()
+		if legit.Status != 201 {
+			t.Errorf("round %d: the booking for the last seat got %d %s during a doomed burst (%v)", round, legit.Status, legit.Raw, codes)
+		}
+		// Once the seat is taken the gate answers the rest as full, unchecked.
+		if codes["not_found"]+codes["rate_limited"]+codes["slot_full"] != burst || codes["not_found"] == 0 {
+			t.Errorf("round %d: the doomed bookings answered %v", round, codes)
+		}
+	}
+}
