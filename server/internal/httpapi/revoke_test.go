@@ -93,3 +93,63 @@ func TestRevokedWorkerStopsAtOnce(t *testing.T) {
 		t.Errorf("the claimed report after the last revoke = %s", r.Raw)
 	}
 }
+
+// TestRevokedRoleEndsEveryStepAtOnce: right after the grid worker's role is revoked, before any
+// event has run, no worker step reaches what they held as grid worker (the list, opening a task,
+// accepting, resolving with or without a photo, returning), though they stay a volunteer, who
+// may still claim a minor report.
+func TestRevokedRoleEndsEveryStepAtOnce(t *testing.T) {
+	w := newReportWorld(t)
+	ctx := context.Background()
+	if _, err := w.app.Accounts.Grant(ctx, w.cid, w.workerID, account.RoleVolunteer, 0); err != nil {
+		t.Fatal(err)
+	}
+	accepted := w.id(w.submit(w.resident, map[string]any{"description": "楼道灯坏了"}))
+	assigned := w.id(w.submit(w.resident, map[string]any{"description": "水管漏水"}))
+	w.dispatch()
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/worker/tasks/%d/accept", accepted), w.worker, nil), 200, "")
+	r := w.uploadFile(w.worker, pngBytes(t))
+	w.want(r, 201, "")
+	photo := int64(r.Body["id"].(float64))
+	// Before: both are theirs to see.
+	for _, id := range []int64{accepted, assigned} {
+		w.want(w.do("GET", fmt.Sprintf("/api/v1/worker/tasks/%d", id), w.worker, nil), 200, "")
+	}
+
+	w.want(w.do("DELETE", fmt.Sprintf("/api/v1/admin/members/%d/grid_worker", w.workerID), w.staff, nil), 204, "")
+	steps := []struct {
+		name, method, path string
+		body               any
+	}{
+		{"open the accepted task", "GET", fmt.Sprintf("/api/v1/worker/tasks/%d", accepted), nil},
+		{"open the assigned task", "GET", fmt.Sprintf("/api/v1/worker/tasks/%d", assigned), nil},
+		{"accept", "POST", fmt.Sprintf("/api/v1/worker/tasks/%d/accept", assigned), nil},
+		{"return the assigned task", "POST", fmt.Sprintf("/api/v1/worker/tasks/%d/return", assigned), map[string]any{"reason": "不归我管"}},
+		{"return the accepted task", "POST", fmt.Sprintf("/api/v1/worker/tasks/%d/return", accepted), map[string]any{"reason": "不归我管"}},
+		{"resolve with a photo", "POST", fmt.Sprintf("/api/v1/worker/tasks/%d/resolve", accepted), map[string]any{"note": "修好了", "photo_ids": []int64{photo}}},
+		{"resolve", "POST", fmt.Sprintf("/api/v1/worker/tasks/%d/resolve", accepted), map[string]any{"note": "修好了"}},
+	}
+	for _, st := range steps {
+		if r := w.do(st.method, st.path, w.worker, st.body); r.Status != 404 {
+			t.Errorf("%s right after the revoke: %d %s, want 404", st.name, r.Status, r.Raw)
+		}
+	}
+	for _, status := range []string{"", "assigned", "accepted"} {
+		if items := w.do("GET", "/api/v1/worker/tasks?status="+status, w.worker, nil).Body["items"].([]any); len(items) != 0 {
+			t.Errorf("the task list (status %q) right after the revoke still has %d tasks", status, len(items))
+		}
+	}
+	// Nothing moved: the reports wait for the revoke's event to send them back to dispatch.
+	for id, want := range map[int64]string{accepted: "accepted", assigned: "assigned"} {
+		if r := w.do("GET", fmt.Sprintf("/api/v1/admin/reports/%d", id), w.staff, nil); r.Body["status"] != want {
+			t.Errorf("report %d after the refused steps = %s, want %s", id, r.Raw, want)
+		}
+	}
+	// As a volunteer they still claim a minor report, and work on it.
+	minor := w.id(w.submit(w.resident, map[string]any{"category": "noise", "building_id": w.bs[1], "description": "楼下广场舞太吵"}))
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/worker/tasks/%d/claim", minor), w.worker, nil), 200, "")
+	w.want(w.do("GET", fmt.Sprintf("/api/v1/worker/tasks/%d", minor), w.worker, nil), 200, "")
+	if items := w.do("GET", "/api/v1/worker/tasks", w.worker, nil).Body["items"].([]any); len(items) != 1 {
+		t.Errorf("the volunteer's task list = %v, want the claimed report only", items)
+	}
+}

@@ -897,9 +897,31 @@ func filtered(query, status string, args []any) (string, []any) {
 	return strings.Replace(query, "%s", "r.status = ? AND %s", 1), append(args, status)
 }
 
-// Tasks pages through the reports assigned to a worker; status "" lists all.
+// Tasks pages through the reports assigned to a worker; status "" lists all. Only those they
+// still hold the role for in the report's community are listed (mayWork): a revoke takes the
+// others off the list at once, before its event sends them back to dispatch.
 func (s *Service) Tasks(ctx context.Context, workerID int64, status string, p paging.Page) ([]Report, string, error) {
-	q, args := filtered(qTasks, status, []any{workerID})
+	if s.deps.Roles == nil {
+		return nil, "", fmt.Errorf("report: no role reader")
+	}
+	memberships, err := s.deps.Roles.Roles(ctx, workerID)
+	if err != nil {
+		return nil, "", err
+	}
+	var held []string
+	args := []any{workerID}
+	for _, m := range memberships {
+		if slices.Contains(workerRoles, m.Role) {
+			// A report assigned before roles were recorded on it (assignee_role '') goes with any.
+			held = append(held, "(?, ?)", "(?, '')")
+			args = append(args, m.CommunityID, string(m.Role), m.CommunityID)
+		}
+	}
+	if len(held) == 0 {
+		return []Report{}, "", nil
+	}
+	q := strings.Replace(qTasks, "%s", "(r.community_id, r.assignee_role) IN ("+strings.Join(held, ", ")+") AND %s", 1)
+	q, args = filtered(q, status, args)
 	return s.list(ctx, q, args, p)
 }
 

@@ -89,7 +89,16 @@ func (s *Service) ForWorker(ctx context.Context, workerID, communityID, id int64
 		return Report{}, false, err
 	}
 	if r.AssigneeID == workerID {
-		ok, err := s.holds(ctx, workerID, r.CommunityID, workerRoles...)
+		// The role they took it in, as every step checks (mayWork).
+		var role account.Role
+		if err := s.db.QueryRowContext(ctx, qAssigneeRole, id).Scan(&role); err != nil {
+			return Report{}, false, fmt.Errorf("report %d: %w", id, err)
+		}
+		roles := workerRoles
+		if role != "" {
+			roles = []account.Role{role}
+		}
+		ok, err := s.holds(ctx, workerID, r.CommunityID, roles...)
 		if err != nil {
 			return Report{}, false, err
 		}
@@ -103,11 +112,12 @@ func (s *Service) ForWorker(ctx context.Context, workerID, communityID, id int64
 }
 
 const (
-	qLeaveGrids  = `DELETE FROM grid_workers WHERE user_id = ? AND community_id = ?`
-	qOffDuty     = `SELECT id FROM grids WHERE on_duty_user_id = ? AND community_id = ? FOR UPDATE`
-	qNextOnDuty  = `UPDATE grids SET on_duty_user_id = (SELECT MIN(w.user_id) FROM grid_workers w WHERE w.grid_id = ?), updated_at = ? WHERE id = ?`
-	qOpenTasksOf = `SELECT id, assignee_role, category_key FROM reports WHERE assignee_user_id = ? AND community_id = ? AND status IN ('assigned', 'accepted') FOR UPDATE`
-	qReleaseTask = `UPDATE reports SET status = 'submitted', assignee_user_id = NULL, assignee_role = '', grid_id = NULL, accepted_at = NULL,
+	qAssigneeRole = `SELECT assignee_role FROM reports WHERE id = ?`
+	qLeaveGrids   = `DELETE FROM grid_workers WHERE user_id = ? AND community_id = ?`
+	qOffDuty      = `SELECT id FROM grids WHERE on_duty_user_id = ? AND community_id = ? FOR UPDATE`
+	qNextOnDuty   = `UPDATE grids SET on_duty_user_id = (SELECT MIN(w.user_id) FROM grid_workers w WHERE w.grid_id = ?), updated_at = ? WHERE id = ?`
+	qOpenTasksOf  = `SELECT id, assignee_role, category_key FROM reports WHERE assignee_user_id = ? AND community_id = ? AND status IN ('assigned', 'accepted') FOR UPDATE`
+	qReleaseTask  = `UPDATE reports SET status = 'submitted', assignee_user_id = NULL, assignee_role = '', grid_id = NULL, accepted_at = NULL,
 		` + restartClocks + `, updated_at = ? WHERE id = ?`
 )
 
