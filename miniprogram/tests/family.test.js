@@ -129,14 +129,14 @@ describe('family form', () => {
     expect(comp.data.saving).toBe(false);
   });
 
-  test('says the request to join was made when the elder is already registered by others', async () => {
-    const message = '该居民已在本社区登记，已为您提交成为其监护人的申请，社区审核通过后即可代办';
+  test('shows a person_exists that names no record as it comes, and goes back', async () => {
+    const message = '该身份证号已在本社区登记，请到社区服务中心核实';
     const { comp, calls } = await filled({ 'POST /persons': error(409, 'person_exists', message) });
     await comp.instance.submit();
     const modal = wx.showModal.mock.calls[0][0];
     expect(modal.content).toBe(message);
     expect(modal.showCancel).toBe(false);
-    // The server filed the request itself: the page makes no second call, and names no record.
+    // The page makes no second call, and names no record.
     expect(calls.filter((c) => c.key.includes('guardian-requests'))).toHaveLength(0);
     expect(wx.navigateBack).not.toHaveBeenCalled();
     modal.success({ confirm: true });

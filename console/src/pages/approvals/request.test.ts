@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { guardiansFor, kindHint, mismatchHint, rejectProblem, relationText, requester } from './request'
+import { guardiansFor, kindHint, mismatchHint, onFileHint, rejectProblem, relationText, requester } from './request'
 
 describe('request', () => {
   it('names the requester, or says the name is missing', () => {
@@ -20,6 +20,10 @@ describe('request', () => {
     expect(mismatchHint({ id_card_matched: false, person_id: null })).toContain('没有与申请人填写的身份证号相符的档案')
     expect(mismatchHint({ id_card_matched: true, person_id: 11 })).toBe('')
     expect(mismatchHint({ id_card_matched: null, person_id: 11 })).toBe('')
+  })
+  it('says what deciding a registration of an ID card on file does', () => {
+    expect(onFileHint({ on_file_person_id: 5 })).toContain('档案 5')
+    expect(onFileHint({ on_file_person_id: null })).toBe('')
   })
   it('requires a reason to reject', () => {
     expect(rejectProblem('  ')).not.toBe('')

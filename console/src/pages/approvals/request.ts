@@ -42,6 +42,15 @@ export function mismatchHint(r: Pick<Request, 'id_card_matched' | 'person_id'>):
     : '社区中没有与申请人填写的身份证号相符的档案，不能通过。请驳回并写明原因（申请人会看到），如有需要请其携带证件到社区服务中心办理。'
 }
 
+/**
+ * onFileHint says, for a registration whose ID card is on file as another record, what deciding
+ * it does ('' for any other request). The requester was answered as for a new ID card.
+ */
+export function onFileHint(r: Pick<Request, 'on_file_person_id'>): string {
+  if (!r.on_file_person_id) return ''
+  return `申请人登记的身份证号已在档案 ${r.on_file_person_id} 中。请先核实申请人与该居民的关系：通过后申请人成为该档案的监护人，本次登记的记录注销；驳回则本次登记的记录注销。`
+}
+
 /** statusTheme colours a request's status tag. */
 export function statusTheme(s: Request['status']): 'warning' | 'success' | 'danger' | 'default' {
   if (s === 'pending') return 'warning'

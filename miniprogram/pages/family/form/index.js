@@ -300,10 +300,11 @@ Component({
       }
       wx.showToast({ title: err.message, icon: 'none', duration: 2500 });
     },
-    // The ID card is on file already. The server names the record only to someone who may see it
-    // (they guard it already): then offer to open it. Registering someone else's relative, it has
-    // filed the user's request to join as a guardian and says so: the user reads it and goes back
-    // to the list, where the request shows as waiting. Editing, the ID card is another record's.
+    // The ID card is on file already, in a record the user may see (they guard it, or registered
+    // it before): the server names it, and the page offers to open it. To anyone else the server
+    // answers as for a new ID card (the registration waits for staff like any other), so a
+    // person_exists naming no record is only shown as it comes: read and go back, or, editing,
+    // marked on the ID card.
     onExists(err) {
       const personID = err.detail && err.detail.person_id;
       if (personID) {
