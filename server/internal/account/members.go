@@ -168,6 +168,17 @@ func (s *Service) members(ctx context.Context, communityID int64, ids []int64) (
 	return out, nil
 }
 
+// StaffOf answers the staff of a community, by user id: whom other domains tell (person's ID-card
+// tries, report's dispatch) ask here rather than read the role table.
+func (s *Service) StaffOf(ctx context.Context, communityID int64) ([]int64, error) {
+	ids, err := database.Int64s(ctx, s.store.db, `SELECT user_id FROM user_roles WHERE community_id = ? AND role = ? ORDER BY user_id`,
+		communityID, string(RoleStaff))
+	if err != nil {
+		return nil, fmt.Errorf("staff of community %d: %w", communityID, err)
+	}
+	return ids, nil
+}
+
 // Names answers the names of users by id (erased accounts have none).
 func (s *Service) Names(ctx context.Context, ids []int64) (map[int64]string, error) {
 	out := make(map[int64]string, len(ids))

@@ -102,10 +102,10 @@ func New(o Options) (*App, error) {
 	a := &App{
 		Accounts:    accounts,
 		Communities: community.NewService(o.DB, o.Now),
-		Persons:     person.NewService(o.DB, o.Redis, o.KeyPrefix, box, accounts, o.Now),
+		Persons:     person.NewService(o.DB, o.Redis, o.KeyPrefix, box, accounts, accounts, o.Now),
 		Notify:      notify.NewService(o.DB, o.Now),
 	}
-	a.Reports = report.NewService(o.DB, o.Now)
+	a.Reports = report.NewService(o.DB, accounts, o.Now)
 	a.Safety = safety.NewService(o.DB, a.Persons, a.Reports, o.Now)
 	a.Canteens = canteen.NewService(o.DB, o.Redis, o.KeyPrefix, a.Persons, a.Safety, o.Now)
 	a.Events = events.NewBus(o.DB, o.Redis, o.KeyPrefix, o.Log, o.Now)

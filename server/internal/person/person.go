@@ -86,21 +86,29 @@ type Joiner interface {
 	JoinTx(ctx context.Context, tx *sql.Tx, userID, communityID, personID int64, name string) error
 }
 
+// Staffing is what the account domain tells this one of its users (account.Service): the staff
+// of a community, and users' names.
+type Staffing interface {
+	StaffOf(ctx context.Context, communityID int64) ([]int64, error)
+	Names(ctx context.Context, ids []int64) (map[int64]string, error)
+}
+
 // Service manages persons and guardians.
 type Service struct {
-	store  *store
-	rdb    redis.UniversalClient
-	prefix string
-	box    *pii.Box
-	joiner Joiner
-	now    func() time.Time
-	tries  tries
+	store    *store
+	rdb      redis.UniversalClient
+	prefix   string
+	box      *pii.Box
+	joiner   Joiner
+	staffing Staffing
+	now      func() time.Time
+	tries    tries
 }
 
 // NewService returns the service. Redis counts the ID-card tries (tries.go); prefix starts its
-// keys.
-func NewService(db *sql.DB, rdb redis.UniversalClient, prefix string, box *pii.Box, joiner Joiner, now func() time.Time) *Service {
-	s := &Service{store: &store{db: db, box: box}, rdb: rdb, prefix: prefix, box: box, joiner: joiner, now: now}
+// keys. staffing says whom to tell when a limit is reached.
+func NewService(db *sql.DB, rdb redis.UniversalClient, prefix string, box *pii.Box, joiner Joiner, staffing Staffing, now func() time.Time) *Service {
+	s := &Service{store: &store{db: db, box: box}, rdb: rdb, prefix: prefix, box: box, joiner: joiner, staffing: staffing, now: now}
 	s.tries = newTries(s)
 	return s
 }

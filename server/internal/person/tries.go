@@ -69,11 +69,6 @@ func (s *Service) allowTry(ctx context.Context, userID, communityID int64) error
 	return nil
 }
 
-const (
-	qStaffOf  = `SELECT user_id FROM user_roles WHERE community_id = ? AND role = ? ORDER BY user_id`
-	qUserName = `SELECT COALESCE(name, '') FROM users WHERE id = ?`
-)
-
 // tellTries puts in the inbox of the community's staff that a user (0: the community's users
 // together) reached the limit, once per user and hour. It names the user, never a number tried.
 // Failing to tell is not the caller's failure: the request is refused all the same.
@@ -86,23 +81,23 @@ func (s *Service) tellTries(ctx context.Context, communityID, userID int64) {
 		m.Body = fmt.Sprintf("本社区一小时内有 %d 次以上用身份证号认领档案、申请监护或登记家人，已暂停小程序中的这些操作一小时（窗口登记不受影响）。"+
 			"请留意是否有人在试探居民的身份证号。", IDCardTriesPerCommunity)
 	} else {
-		var name string
-		if err := s.store.db.QueryRowContext(ctx, qUserName, userID).Scan(&name); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		names, err := s.staffing.Names(ctx, []int64{userID})
+		if err != nil {
 			return
 		}
 		who := fmt.Sprintf("用户 %d", userID)
-		if name = strings.TrimSpace(name); name != "" {
+		if name := strings.TrimSpace(names[userID]); name != "" {
 			who = fmt.Sprintf("%s（用户 %d）", name, userID)
 		}
 		m.Body = fmt.Sprintf("%s一小时内 %d 次以上用身份证号认领档案、申请监护或登记家人，已暂停其这些操作一小时。"+
 			"如非正常办理，请留意其待审核的申请。", who, IDCardTriesPerUser)
 		key = fmt.Sprintf("id_card_tries:u:%d:%d", userID, window)
 	}
+	staff, err := s.staffing.StaffOf(ctx, communityID)
+	if err != nil {
+		return
+	}
 	_ = database.InTx(ctx, s.store.db, func(tx *sql.Tx) error {
-		staff, err := database.Int64s(ctx, tx, qStaffOf, communityID, staffRole)
-		if err != nil {
-			return err
-		}
 		for _, uid := range staff {
 			if err := notify.WriteTx(ctx, tx, uid, key, m); err != nil {
 				return err

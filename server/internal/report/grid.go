@@ -69,15 +69,22 @@ var keyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
 
 // Service runs grids, categories and reports.
 type Service struct {
-	db    *sql.DB
-	now   func() time.Time
-	deps  Deps
-	stats statsCache
+	db       *sql.DB
+	staffing Staffing
+	now      func() time.Time
+	deps     Deps
+	stats    statsCache
+}
+
+// Staffing answers the staff of a community (account.Service), whom reports for dispatch are
+// told about.
+type Staffing interface {
+	StaffOf(ctx context.Context, communityID int64) ([]int64, error)
 }
 
 // NewService returns the service over db.
-func NewService(db *sql.DB, now func() time.Time) *Service {
-	return &Service{db: db, now: now}
+func NewService(db *sql.DB, staffing Staffing, now func() time.Time) *Service {
+	return &Service{db: db, staffing: staffing, now: now}
 }
 
 const (

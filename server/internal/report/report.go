@@ -203,7 +203,6 @@ const (
 	qLockReport = `SELECT status, community_id, assignee_user_id, assignee_role, level, building_id, resolved_at, reporter_user_id, person_id FROM reports WHERE id = ? FOR UPDATE`
 	qTimeline   = `INSERT INTO report_timeline (report_id, community_id, actor_user_id, actor_role, action, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`
 	qSteps      = `SELECT t.created_at, t.actor_user_id, COALESCE(u.name, ''), t.actor_role, t.action, t.note FROM report_timeline t LEFT JOIN users u ON u.id = t.actor_user_id WHERE t.report_id = ? ORDER BY t.created_at, t.id`
-	qStaffOf    = `SELECT user_id FROM user_roles WHERE community_id = ? AND role = 'staff' ORDER BY user_id`
 	// The lists below read a page through an index that leads with their WHERE's equalities and
 	// ends (created_at, id); a status filter is added only when one is asked for (see filtered).
 	qReporterReports = `SELECT ` + reportCols + reportFrom + `WHERE r.reporter_user_id = ? AND %s ORDER BY %s LIMIT ?`
@@ -494,7 +493,7 @@ func tellAssigned(ctx context.Context, tx *sql.Tx, r Report, worker int64, now t
 var shanghai = time.FixedZone("CST", 8*3600)
 
 func (s *Service) tellStaff(ctx context.Context, tx *sql.Tx, r Report, now time.Time) error {
-	staff, err := database.Int64s(ctx, tx, qStaffOf, r.CommunityID)
+	staff, err := s.staffing.StaffOf(ctx, r.CommunityID)
 	if err != nil {
 		return err
 	}
