@@ -1,5 +1,5 @@
-// Package linli holds what the binary embeds from the repository root: the SQL migrations and
-// the console's build.
+// Package linli holds what the binary embeds from the repository root: the SQL migrations, the
+// API contract and the console's build.
 package linli
 
 import (
@@ -35,3 +35,12 @@ func Console() fs.FS {
 	}
 	return sub
 }
+
+// openAPI is the API's contract (docs/openapi.yaml), which the server reads for the query
+// parameters each route takes.
+//
+//go:embed docs/openapi.yaml
+var openAPI []byte
+
+// OpenAPI is docs/openapi.yaml as the binary embeds it.
+func OpenAPI() []byte { return openAPI }

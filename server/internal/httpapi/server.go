@@ -76,6 +76,8 @@ type Server struct {
 	metrics  *metrics
 	// consoleCSP is the console's Content-Security-Policy.
 	consoleCSP string
+	// queries are the query parameters each API route takes, by "METHOD /route" (queries.go).
+	queries map[string]map[string]bool
 }
 
 type metrics struct {
@@ -128,10 +130,13 @@ func New(d Deps) (http.Handler, error) {
 	// gin reads, proxies append to it); X-Real-IP, which a client can send as it likes past a
 	// proxy that does not set it, is not believed.
 	e.RemoteIPHeaders = []string{"X-Forwarded-For"}
-	e.Use(s.begin, s.observe, s.recoverPanic)
+	e.Use(s.begin, s.observe, s.recoverPanic, s.onlyDocumentedQuery)
 	e.NoRoute(func(c *gin.Context) { fail(c, errNotFound) })
 	e.NoMethod(func(c *gin.Context) { fail(c, errMethodNotAllowed) })
 	s.routes(e)
+	if err := s.loadQueries(e, apiSpec()); err != nil {
+		return nil, err
+	}
 	return e, nil
 }
 
