@@ -153,3 +153,26 @@ func TestRevokedRoleEndsEveryStepAtOnce(t *testing.T) {
 		t.Errorf("the volunteer's task list = %v, want the claimed report only", items)
 	}
 }
+
+// TestClaimedInTheRoleHeld: a minor report is claimed in the role the claimant holds in the
+// community (volunteer, else staff, else grid worker), which every later step checks; staff or
+// a grid worker who claims one can therefore resolve it, and only a volunteer's claim is one.
+func TestClaimedInTheRoleHeld(t *testing.T) {
+	w := newReportWorld(t)
+	for _, who := range []struct{ name, tok, role string }{
+		{"volunteer", w.volunteer, "volunteer"}, {"staff", w.staff, "staff"}, {"grid worker", w.worker, "grid_worker"},
+	} {
+		minor := w.id(w.submit(w.resident, map[string]any{"category": "noise", "building_id": w.bs[1], "description": "楼下广场舞太吵"}))
+		w.want(w.do("POST", fmt.Sprintf("/api/v1/worker/tasks/%d/claim", minor), who.tok, nil), 200, "")
+		if r := w.do("POST", fmt.Sprintf("/api/v1/worker/tasks/%d/resolve", minor), who.tok, map[string]any{"note": "已劝导"}); r.Status != 200 {
+			t.Errorf("%s resolving the report they claimed: %d %s", who.name, r.Status, r.Raw)
+		}
+		var role string
+		if err := w.db.QueryRow("SELECT assignee_role FROM reports WHERE id = ?", minor).Scan(&role); err != nil {
+			t.Fatal(err)
+		}
+		if role != who.role {
+			t.Errorf("%s claimed as %q, want %q", who.name, role, who.role)
+		}
+	}
+}

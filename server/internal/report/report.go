@@ -614,12 +614,26 @@ func (s *Service) Accept(ctx context.Context, workerID, id int64) (Report, error
 	}, "status = 'accepted', accepted_at = ?, "+restartOverdueResolve, append([]any{now}, cat.overdueResolveArgs(now)...), workerID, "worker", "accepted", "", nil)
 }
 
-// Claim is a volunteer taking a minor report nobody has accepted.
+// Claim is a volunteer taking a minor report nobody has accepted. Staff and grid workers may
+// take one too: the report is held in the role the claimant holds in the community (volunteer
+// first), which every later step checks (mayWork), and only a volunteer's claim is one.
 func (s *Service) Claim(ctx context.Context, volunteerID, communityID, id int64) (Report, error) {
 	now := s.now().UTC()
 	cat, err := s.clockOf(ctx, id)
 	if err != nil {
 		return Report{}, err
+	}
+	held, err := s.heldIn(ctx, volunteerID, communityID)
+	if err != nil {
+		return Report{}, err
+	}
+	role, actor := account.RoleVolunteer, "volunteer"
+	if !held[role] {
+		i := slices.IndexFunc(workerRoles, func(r account.Role) bool { return held[r] })
+		if i < 0 {
+			return Report{}, ErrNotFound
+		}
+		role, actor = workerRoles[i], "worker"
 	}
 	return s.move(ctx, id, func(l locked) error {
 		switch {
@@ -629,8 +643,8 @@ func (s *Service) Claim(ctx context.Context, volunteerID, communityID, id int64)
 			return ErrAlreadyClaimed
 		}
 		return allowed(l, StatusSubmitted, StatusAssigned)
-	}, "status = 'accepted', assignee_user_id = ?, assignee_role = 'volunteer', accepted_at = ?, "+restartOverdueResolve,
-		append([]any{volunteerID, now}, cat.overdueResolveArgs(now)...), volunteerID, "volunteer", "claimed", "", nil)
+	}, "status = 'accepted', assignee_user_id = ?, assignee_role = ?, accepted_at = ?, "+restartOverdueResolve,
+		append([]any{volunteerID, string(role), now}, cat.overdueResolveArgs(now)...), volunteerID, actor, "claimed", "", nil)
 }
 
 // Resolve is the assigned worker done, with a note and photos; the reporter is told.
