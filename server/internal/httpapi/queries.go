@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 	"gopkg.in/yaml.v3"
@@ -99,13 +100,9 @@ func queryKey(method, route string) string {
 	return method + " " + routeParam.ReplaceAllString(route, "{$1}")
 }
 
-// loadQueries reads the embedded docs/openapi.yaml for the query parameters of each API route
-// the engine serves. Every /api/ route must be described there (TestOpenAPIMatchesRoutes).
-func (s *Server) loadQueries(e *gin.Engine, raw []byte) error {
-	doc, err := documentedQueries(raw)
-	if err != nil {
-		return err
-	}
+// loadQueries keeps, of the document's query parameters (documentedQueries), those of each API
+// route the engine serves. Every /api/ route must be described there (TestOpenAPIMatchesRoutes).
+func (s *Server) loadQueries(e *gin.Engine, doc map[string]map[string]bool) error {
 	s.queries = map[string]map[string]bool{}
 	for _, r := range e.Routes() {
 		if !strings.HasPrefix(r.Path, "/api/") {
@@ -149,5 +146,7 @@ func (s *Server) onlyDocumentedQuery(c *gin.Context) {
 	fail(c, fields)
 }
 
-// apiSpec is the document the server reads its routes' query parameters from.
-func apiSpec() []byte { return linli.OpenAPI() }
+// specQueries are the query parameters of the embedded docs/openapi.yaml, read once.
+var specQueries = sync.OnceValues(func() (map[string]map[string]bool, error) {
+	return documentedQueries(linli.OpenAPI())
+})

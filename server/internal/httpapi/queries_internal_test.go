@@ -60,7 +60,11 @@ components:
 		e.GET("/api/v1/things", func(c *gin.Context) { c.Status(204) })
 		e.GET("/api/v1/things/:id", func(c *gin.Context) { c.Status(204) })
 		e.POST("/api/v1/things", func(c *gin.Context) { c.Status(204) })
-		return e, s.loadQueries(e, []byte(doc))
+		q, err := documentedQueries([]byte(doc))
+		if err != nil {
+			return nil, err
+		}
+		return e, s.loadQueries(e, q)
 	}
 	status := func(doc, target string) int {
 		t.Helper()

@@ -134,7 +134,11 @@ func New(d Deps) (http.Handler, error) {
 	e.NoRoute(func(c *gin.Context) { fail(c, errNotFound) })
 	e.NoMethod(func(c *gin.Context) { fail(c, errMethodNotAllowed) })
 	s.routes(e)
-	if err := s.loadQueries(e, apiSpec()); err != nil {
+	doc, err := specQueries()
+	if err == nil {
+		err = s.loadQueries(e, doc)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return e, nil
