@@ -69,11 +69,11 @@ const (
 	// idx_guardian_requests_community and no status through idx_guardian_requests_time, both in
 	// time order.
 	qRequestsOfCommunity = `SELECT ` + requestCols + requestFrom + `WHERE r.community_id = ? AND %s ORDER BY %s LIMIT ?`
-	qRequestsOfUser = `SELECT ` + requestCols + requestFrom + `WHERE r.user_id = ? AND %s ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
-	qOwnerOf        = `SELECT id FROM persons WHERE owner_user_id = ? FOR UPDATE`
-	qBuilding       = `SELECT community_id FROM buildings WHERE id = ?`
-	qMoveGuardians  = `UPDATE guardians SET community_id = ? WHERE person_id = ?`
-	qMoveRequests   = `UPDATE guardian_requests SET community_id = ? WHERE person_id = ? AND is_open = 1`
+	qRequestsOfUser      = `SELECT ` + requestCols + requestFrom + `WHERE r.user_id = ? AND %s ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
+	qOwnerOf             = `SELECT id FROM persons WHERE owner_user_id = ? FOR UPDATE`
+	qBuilding            = `SELECT community_id FROM buildings WHERE id = ?`
+	qMoveGuardians       = `UPDATE guardians SET community_id = ? WHERE person_id = ?`
+	qMoveRequests        = `UPDATE guardian_requests SET community_id = ? WHERE person_id = ? AND is_open = 1`
 )
 
 func scanRequest(row scanner) (Request, error) {
