@@ -123,3 +123,24 @@ func TestSearchGuardianRequests(t *testing.T) {
 		t.Errorf("kind=adopt: %d %s", r.Status, r.Raw)
 	}
 }
+
+func TestSearchStaffReports(t *testing.T) {
+	w := newReportWorld(t)
+	for _, d := range []string{"楼道灯坏了", "电梯异响", "约50%住户停水"} {
+		w.want(w.submit(w.resident, map[string]any{"description": d}), 201, "")
+	}
+	w.want(w.submit(w.resident, map[string]any{"building_id": w.bs[1], "person_id": w.mother, "description": "水管漏水"}), 201, "")
+	path := "/api/v1/admin/reports"
+	// Text anywhere in the description.
+	w.searchChecks(path, w.staff, "description", "灯", []string{"楼道灯坏了"}, "灯%25", "_灯")
+	// The start of the name of the person it is about.
+	w.searchChecks(path, w.staff, "description", "王秀", []string{"水管漏水"}, "王_")
+	// Wildcards are taken literally: 50% finds the one that says so.
+	if got := column(w.items(path+"?q=50%25", w.staff), "description"); !slices.Equal(got, []string{"约50%住户停水"}) {
+		t.Errorf("q=50%% found %v", got)
+	}
+	// The search applies to the overdue list too.
+	if got := w.items(path+"?overdue=true&q=灯", w.staff); len(got) != 0 {
+		t.Errorf("no report is overdue yet, found %v", column(got, "description"))
+	}
+}
