@@ -304,3 +304,32 @@ func TestSearchAPersonsLists(t *testing.T) {
 		t.Errorf("the guardian's reports about 漏水 = %v", got)
 	}
 }
+
+func TestMembersSortBothWays(t *testing.T) {
+	e := newEnv(t)
+	cid, _ := e.community("搜索社区", "1幢")
+	staff, staffID := e.staff("staff", cid)
+	e.named(staffID, "管理员")
+	for i, name := range []string{"张建国", "赵志强", "李_华"} {
+		_, uid := e.login(fmt.Sprintf("member-%d", i))
+		e.named(uid, name)
+		e.want(e.do("POST", "/api/v1/admin/members", staff, map[string]any{"user_id": uid, "role": "volunteer"}), 201, "")
+		time.Sleep(1100 * time.Millisecond) // grants a second apart at least, whatever the column's precision
+	}
+	// Walked a member a page, both ways: the same members, in reverse.
+	newest := e.walk("/api/v1/admin/members?limit=1&order=newest", staff, "name")
+	oldest := e.walk("/api/v1/admin/members?limit=1&order=oldest", staff, "name")
+	if want := []string{"李_华", "赵志强", "张建国", "管理员"}; !slices.Equal(newest, want) {
+		t.Errorf("members newest first = %v, want %v", newest, want)
+	}
+	slices.Reverse(oldest)
+	if !slices.Equal(newest, oldest) {
+		t.Errorf("members oldest first, reversed = %v, want %v", oldest, newest)
+	}
+	if got := column(e.items("/api/v1/admin/members?q=_", staff), "name"); !slices.Equal(got, []string{"李_华"}) {
+		t.Errorf("q=_ found %v", got)
+	}
+	if r := e.do("GET", "/api/v1/admin/members?q="+tooLongQ, staff, nil); r.Status != 400 || r.field("q") == "" {
+		t.Errorf("a q of 33 characters: %d %s", r.Status, r.Raw)
+	}
+}
