@@ -285,6 +285,14 @@ func TestSearchAPersonsLists(t *testing.T) {
 	w.searchChecks(of("/api/v1/reports"), w.staff, "description", "50%25", []string{"约50%住户停水"})
 	w.searchChecks(of("/api/v1/enrollments"), w.staff, "course_title", "诈骗", []string{"老年人防诈骗"}, "%25诈%25骗", "诈_")
 	w.searchChecks(of("/api/v1/enrollments"), w.staff, "course_title", "手机_", []string{"智能手机_入门"})
+	// The audit trail sorts both ways too.
+	audit := fmt.Sprintf("/api/v1/admin/persons/%d/audit", w.mother)
+	newestAudit := column(w.items(audit+"?order=newest", w.staff), "id")
+	oldestAudit := column(w.items(audit+"?order=oldest", w.staff), "id")
+	slices.Reverse(oldestAudit)
+	if len(newestAudit) < 2 || !slices.Equal(newestAudit, oldestAudit) {
+		t.Errorf("audit newest %v, oldest reversed %v", newestAudit, oldestAudit)
+	}
 	// Orders have no text to search; they sort both ways.
 	orders := of("/api/v1/meal-orders")
 	newest := column(w.items(orders+"&order=newest", w.staff), "id")
