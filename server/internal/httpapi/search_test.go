@@ -126,6 +126,11 @@ func TestSearchGuardianRequests(t *testing.T) {
 	if r := e.do("GET", path+"?kind=adopt", staff, nil); r.Status != 400 || r.field("kind") == "" {
 		t.Errorf("kind=adopt: %d %s", r.Status, r.Raw)
 	}
+	// The register reads q and order as every staff table does.
+	e.searchChecks("/api/v1/admin/persons", staff, "name", "李", []string{"李桂英"}, "李%25", "_桂")
+	if r := e.do("GET", "/api/v1/admin/persons?q="+tooLongQ+"&order=up&min_age=x", staff, nil); r.field("q") == "" || r.field("order") == "" || r.field("min_age") == "" {
+		t.Errorf("the register's bad q, order and min_age together: %d %s", r.Status, r.Raw)
+	}
 }
 
 func TestSearchStaffReports(t *testing.T) {
