@@ -203,6 +203,18 @@ func TestSearchStaffAlerts(t *testing.T) {
 	if got := w.items(path+"?q="+url.QueryEscape(string(what[1:])), w.staff); len(got) != 2 {
 		t.Errorf("q=%s (within what happened) found %v", string(what[1:]), column(got, "person_name"))
 	}
+	// The mother's dinner finds nobody at the door too: her page lists both alerts, both ways.
+	today := w.clk.Now().In(cst.Zone).Format(time.DateOnly)
+	dinner := w.canteenWorld.slot(map[string]any{"date": today, "meal": "dinner", "capacity": 10, "book_by": w.clk.Now().Add(time.Hour).Format(time.RFC3339)})
+	order = w.id(w.book(w.resident, dinner, w.mother, "delivery"))
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/worker/deliveries/%d/no-answer", order), w.rider, map[string]any{"note": "又没人"}), 200, "")
+	mine := fmt.Sprintf("/api/v1/persons/%d/alerts", w.mother)
+	newest := column(w.items(mine+"?order=newest", w.relative), "id")
+	oldest := column(w.items(mine+"?order=oldest", w.relative), "id")
+	slices.Reverse(oldest)
+	if len(newest) != 2 || !slices.Equal(newest, oldest) {
+		t.Errorf("the mother's alerts newest %v, oldest reversed %v", newest, oldest)
+	}
 }
 
 func TestSearchSubsidyReport(t *testing.T) {
