@@ -125,7 +125,7 @@ func TestSeededRowsRead(t *testing.T) {
 			t.Errorf("person %d: name %q, building %q, ID card %q", m.ID, m.Name, m.BuildingName, m.IDCard)
 		}
 	}
-	orders, _, err := a.Canteens.Orders(ctx, guardian, 0, "", page)
+	orders, _, err := a.Canteens.Orders(ctx, guardian, 0, "", paging.Newest, page)
 	if err != nil || len(orders) == 0 {
 		t.Fatalf("orders of guardian %d: %d, %v", guardian, len(orders), err)
 	}
@@ -134,10 +134,10 @@ func TestSeededRowsRead(t *testing.T) {
 			t.Errorf("order %d: status %q, price %d - subsidy %d = pay %d, code %q", o.ID, o.Status, o.PriceFen, o.SubsidyFen, o.PayFen, o.PickupCode)
 		}
 	}
-	if _, _, err := a.Reports.Mine(ctx, guardian, 0, page); err != nil {
+	if _, _, err := a.Reports.Mine(ctx, guardian, 0, "", paging.Newest, page); err != nil {
 		t.Errorf("reports of guardian %d: %v", guardian, err)
 	}
-	if _, _, err := a.Courses.Mine(ctx, guardian, 0, page); err != nil {
+	if _, _, err := a.Courses.Mine(ctx, guardian, 0, "", paging.Newest, page); err != nil {
 		t.Errorf("enrolments of guardian %d: %v", guardian, err)
 	}
 
@@ -160,7 +160,7 @@ func TestSeededRowsRead(t *testing.T) {
 	}
 
 	// Staff's and workers' lists.
-	if rs, _, err := a.Reports.ForStaff(ctx, community, "", false, page, paging.Newest); err != nil || len(rs) == 0 {
+	if rs, _, err := a.Reports.ForStaff(ctx, community, "", false, "", page, paging.Newest); err != nil || len(rs) == 0 {
 		t.Errorf("staff's reports: %d, %v", len(rs), err)
 	}
 	worker := id(t, db, `SELECT on_duty_user_id FROM grids WHERE community_id = ? ORDER BY id LIMIT 1`, community)
@@ -181,17 +181,17 @@ func TestSeededRowsRead(t *testing.T) {
 		t.Errorf("today's prep list: %d slots, %v", len(prep), err)
 	}
 	month := now.In(cst.Zone).AddDate(0, -1, 0).Format("2006-01")
-	if lines, _, err := a.Canteens.SubsidyReport(ctx, community, month, paging.ByID{Limit: 20}); err != nil || len(lines) == 0 {
+	if lines, _, err := a.Canteens.SubsidyReport(ctx, community, month, "", paging.ByID{Limit: 20}); err != nil || len(lines) == 0 {
 		t.Errorf("subsidy report of %s: %d lines, %v", month, len(lines), err)
 	}
 	courseID := id(t, db, `SELECT course_id FROM enrollments WHERE community_id = ? GROUP BY course_id ORDER BY COUNT(*) DESC LIMIT 1`, community)
 	if _, roster, err := a.Courses.Roster(ctx, community, courseID); err != nil || len(roster) == 0 {
 		t.Errorf("roster of course %d: %d, %v", courseID, len(roster), err)
 	}
-	if _, _, err := a.Safety.ForStaff(ctx, community, "", page); err != nil {
+	if _, _, err := a.Safety.ForStaff(ctx, community, "", "", paging.Newest, page); err != nil {
 		t.Errorf("alerts: %v", err)
 	}
-	if _, _, err := a.Persons.Requests(ctx, community, "", page); err != nil {
+	if _, _, err := a.Persons.Requests(ctx, community, person.RequestFilter{}, page); err != nil {
 		t.Errorf("guardian requests: %v", err)
 	}
 

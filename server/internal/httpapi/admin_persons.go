@@ -16,14 +16,13 @@ import (
 // maxMinAge bounds ?min_age=.
 const maxMinAge = 150
 
-// registerFilter reads the staff register's filters from the query string.
+// registerFilter reads the staff register's filters from the query string (q and order through
+// searchParams, as every staff table).
 func registerFilter(c *gin.Context) (person.Filter, error) {
+	sr, err := searchParams(c, paging.Oldest)
 	errs := validation.Errors{}
-	f := person.Filter{CareLevel: c.Query("care_level")}
-	var err error
-	if f.Query, err = queryText(c, "q", validation.Text{Max: person.MaxName}); err != nil {
-		_ = errs.Merge(err)
-	}
+	_ = errs.Merge(err)
+	f := person.Filter{CareLevel: c.Query("care_level"), Query: sr.Q, Order: sr.Order}
 	if v := c.Query("building_id"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
@@ -57,11 +56,6 @@ func registerFilter(c *gin.Context) (person.Filter, error) {
 	if f.CareLevel != "" && !slices.Contains(person.CareLevels, f.CareLevel) {
 		errs.Add("care_level", "应为 self_care、partly_dependent 或 fully_dependent")
 	}
-	order, err := paging.ParseOrder(c.Query("order"), paging.Oldest)
-	if err != nil {
-		_ = errs.Merge(err)
-	}
-	f.Order = order
 	return f, errs.Err()
 }
 
@@ -205,6 +199,10 @@ func (s *Server) adminPersonAudit(c *gin.Context) {
 	if !ok {
 		return
 	}
+	order, ok := readOrder(c, paging.Newest)
+	if !ok {
+		return
+	}
 	p, ok := readPage(c)
 	if !ok {
 		return
@@ -214,7 +212,7 @@ func (s *Server) adminPersonAudit(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	rows, next, err := s.Persons.Audit(ctx, communityID(c), id, p)
+	rows, next, err := s.Persons.Audit(ctx, communityID(c), id, order, p)
 	replyList(c, rows, next, err, func(e person.Entry) auditJSON {
 		return auditJSON{ID: e.ID, PersonID: e.PersonID, ActorUserID: optID(e.ActorUserID), ActorName: e.ActorName,
 			Capacity: string(e.Capacity), Action: e.Action, Fields: e.Fields, Note: e.Note, CreatedAt: stamp(e.At)}
@@ -227,11 +225,21 @@ func (s *Server) adminListRequests(c *gin.Context) {
 		fail(c, validation.Field("status", "应为 pending、approved、rejected 或 withdrawn"))
 		return
 	}
+	kind := c.Query("kind")
+	if kind != "" && !slices.Contains(person.RequestKinds, kind) {
+		fail(c, validation.Field("kind", "应为 register、join 或 claim"))
+		return
+	}
+	sr, ok := readSearch(c, paging.Oldest)
+	if !ok {
+		return
+	}
 	p, ok := readPage(c)
 	if !ok {
 		return
 	}
-	rows, next, err := s.Persons.Requests(c.Request.Context(), communityID(c), status, p)
+	f := person.RequestFilter{Status: status, Kind: kind, Query: sr.Q, Order: sr.Order}
+	rows, next, err := s.Persons.Requests(c.Request.Context(), communityID(c), f, p)
 	replyList(c, rows, next, err, requestOf)
 }
 

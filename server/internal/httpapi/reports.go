@@ -156,11 +156,15 @@ func (s *Server) listMyReports(c *gin.Context) {
 	if !ok {
 		return
 	}
+	sr, ok := readSearch(c, paging.Newest)
+	if !ok {
+		return
+	}
 	p, ok := readPage(c)
 	if !ok {
 		return
 	}
-	rows, next, err := s.Reports.Mine(c.Request.Context(), userID(c), personID, p)
+	rows, next, err := s.Reports.Mine(c.Request.Context(), userID(c), personID, sr.Q, sr.Order, p)
 	replyList(c, rows, next, err, s.reportOf)
 }
 
@@ -364,7 +368,7 @@ func (s *Server) adminReports(c *gin.Context) {
 		return
 	}
 	overdue := c.Query("overdue") == "true"
-	order, ok := readOrder(c, paging.Newest)
+	sr, ok := readSearch(c, paging.Newest)
 	if !ok {
 		return
 	}
@@ -372,7 +376,7 @@ func (s *Server) adminReports(c *gin.Context) {
 	if !ok {
 		return
 	}
-	rows, next, err := s.Reports.ForStaff(c.Request.Context(), communityID(c), status, overdue, p, order)
+	rows, next, err := s.Reports.ForStaff(c.Request.Context(), communityID(c), status, overdue, sr.Q, p, sr.Order)
 	replyList(c, rows, next, err, func(r report.Report) reportJSON { return s.withReporter(c, r, s.reportOf(r)) })
 }
 
