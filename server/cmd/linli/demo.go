@@ -160,7 +160,7 @@ func seedDemoElders(ctx context.Context, a *app.App, communityID int64, building
 	if _, err := a.Persons.RequestJoin(ctx, users[demoRelative], m.ID, "parent", mother.IDCard); err != nil {
 		return err
 	}
-	pending, _, err := a.Persons.Requests(ctx, communityID, person.StatusPending, paging.Page{Limit: paging.MaxLimit})
+	pending, _, err := a.Persons.Requests(ctx, communityID, person.RequestFilter{Status: person.StatusPending}, paging.Page{Limit: paging.MaxLimit})
 	if err != nil {
 		return err
 	}

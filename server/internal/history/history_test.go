@@ -191,7 +191,7 @@ func TestSeededRowsRead(t *testing.T) {
 	if _, _, err := a.Safety.ForStaff(ctx, community, "", page); err != nil {
 		t.Errorf("alerts: %v", err)
 	}
-	if _, _, err := a.Persons.Requests(ctx, community, "", page); err != nil {
+	if _, _, err := a.Persons.Requests(ctx, community, person.RequestFilter{}, page); err != nil {
 		t.Errorf("guardian requests: %v", err)
 	}
 

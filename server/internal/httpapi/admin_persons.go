@@ -227,11 +227,21 @@ func (s *Server) adminListRequests(c *gin.Context) {
 		fail(c, validation.Field("status", "应为 pending、approved、rejected 或 withdrawn"))
 		return
 	}
+	kind := c.Query("kind")
+	if kind != "" && !slices.Contains(person.RequestKinds, kind) {
+		fail(c, validation.Field("kind", "应为 register、join 或 claim"))
+		return
+	}
+	sr, ok := readSearch(c, paging.Oldest)
+	if !ok {
+		return
+	}
 	p, ok := readPage(c)
 	if !ok {
 		return
 	}
-	rows, next, err := s.Persons.Requests(c.Request.Context(), communityID(c), status, p)
+	f := person.RequestFilter{Status: status, Kind: kind, Query: sr.Q, Order: sr.Order}
+	rows, next, err := s.Persons.Requests(c.Request.Context(), communityID(c), f, p)
 	replyList(c, rows, next, err, requestOf)
 }
 

@@ -162,6 +162,30 @@ func readOrder(c *gin.Context, def paging.Order) (paging.Order, bool) {
 	return o, answered(c, err)
 }
 
+// search is what a staff table asks of its list besides the page: a text to look for and an
+// order by time.
+type search struct {
+	// Q is the text to look for ("" lists all), checked by the text rule every free-text field
+	// follows and bounded by maxSearch.
+	Q     string
+	Order paging.Order
+}
+
+// readSearch reads ?q= and ?order= (newest or oldest, def when absent) for a staff table; false
+// after answering the error (both fields' problems together).
+func readSearch(c *gin.Context, def paging.Order) (search, bool) {
+	errs := validation.Errors{}
+	q, err := queryText(c, "q", validation.Text{Max: maxSearch})
+	if err != nil {
+		_ = errs.Merge(err)
+	}
+	o, err := paging.ParseOrder(c.Query("order"), def)
+	if err != nil {
+		_ = errs.Merge(err)
+	}
+	return search{Q: q, Order: o}, answered(c, errs.Err())
+}
+
 // reply answers err's envelope, or status with view(v).
 func reply[T, J any](c *gin.Context, status int, v T, err error, view func(T) J) {
 	if answered(c, err) {

@@ -19,10 +19,17 @@ import (
 const guardScale = 0.02
 
 // guardWanted: the query guard runs after the whole package passed, not after a few tests chosen
-// with -run (their statements are not all the server sends).
+// with -run (their statements are not all the server sends), unless LINLI_QUERY_GUARD=on asks
+// for it after those few too.
 func guardWanted() bool {
+	switch os.Getenv("LINLI_QUERY_GUARD") {
+	case "off":
+		return false
+	case "on":
+		return true
+	}
 	f := flag.Lookup("test.run")
-	return (f == nil || f.Value.String() == "") && os.Getenv("LINLI_QUERY_GUARD") != "off"
+	return f == nil || f.Value.String() == ""
 }
 
 // guard is the query guard (server/internal/querycheck): every statement the tests of this

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/linli/linli/server/internal/database"
@@ -64,13 +65,15 @@ const (
 		decided_at = ? WHERE id = ? AND status = 'pending'`
 	qWithdrawRequests = `UPDATE guardian_requests SET status = 'withdrawn', is_open = NULL, open_claim = NULL, decided_at = ?
 		WHERE user_id = ? AND is_open = 1 AND (person_id = ? OR ? = 0)`
-	qRequestsOfCommunity = `SELECT ` + requestCols + requestFrom + `WHERE r.community_id = ? AND (r.status = ? OR ? = '') AND %s
-		ORDER BY r.created_at, r.id LIMIT ?`
-	qRequestsOfUser = `SELECT ` + requestCols + requestFrom + `WHERE r.user_id = ? AND %s ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
-	qOwnerOf        = `SELECT id FROM persons WHERE owner_user_id = ? FOR UPDATE`
-	qBuilding       = `SELECT community_id FROM buildings WHERE id = ?`
-	qMoveGuardians  = `UPDATE guardians SET community_id = ? WHERE person_id = ?`
-	qMoveRequests   = `UPDATE guardian_requests SET community_id = ? WHERE person_id = ? AND is_open = 1`
+	// The conditions are only those asked for, so that a status is read through
+	// idx_guardian_requests_community and no status through idx_guardian_requests_time, both in
+	// time order.
+	qRequestsOfCommunity = `SELECT ` + requestCols + requestFrom + `WHERE r.community_id = ? AND %s ORDER BY %s LIMIT ?`
+	qRequestsOfUser      = `SELECT ` + requestCols + requestFrom + `WHERE r.user_id = ? AND %s ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
+	qOwnerOf             = `SELECT id FROM persons WHERE owner_user_id = ? FOR UPDATE`
+	qBuilding            = `SELECT community_id FROM buildings WHERE id = ?`
+	qMoveGuardians       = `UPDATE guardians SET community_id = ? WHERE person_id = ?`
+	qMoveRequests        = `UPDATE guardian_requests SET community_id = ? WHERE person_id = ? AND is_open = 1`
 )
 
 func scanRequest(row scanner) (Request, error) {
@@ -120,11 +123,36 @@ func (s *store) requests(ctx context.Context, query string, args []any, p paging
 
 func requestCursor(r Request) paging.Cursor { return paging.Cursor{At: r.CreatedAt, ID: r.ID} }
 
-// Requests pages through a community's requests, oldest first (the order staff work in);
-// status "" lists all.
-func (s *Service) Requests(ctx context.Context, communityID int64, status string, p paging.Page) ([]Request, string, error) {
-	where, args := p.Where("r.created_at", "r.id")
-	rows, err := s.store.requests(ctx, fmt.Sprintf(qRequestsOfCommunity, where), append([]any{communityID, status, status}, args...), p)
+// RequestKinds are the kinds a request list may be filtered by.
+var RequestKinds = []string{KindRegister, KindJoin, KindClaim}
+
+// RequestFilter narrows the staff's list of requests; its zero value lists all, oldest first.
+type RequestFilter struct {
+	Status, Kind string
+	// Query matches the start of the person's name or of the asker's name (both stored in
+	// clear; ID cards and phones are sealed and cannot be searched this way).
+	Query string
+	// Order is by the time of asking: oldest first (the order staff work in) unless
+	// paging.Newest.
+	Order paging.Order
+}
+
+// Requests pages through a community's requests as f narrows them.
+func (s *Service) Requests(ctx context.Context, communityID int64, f RequestFilter, p paging.Page) ([]Request, string, error) {
+	conds, args := []string{}, []any{communityID}
+	if f.Status != "" {
+		conds, args = append(conds, "r.status = ?"), append(args, f.Status)
+	}
+	if f.Kind != "" {
+		conds, args = append(conds, "r.kind = ?"), append(args, f.Kind)
+	}
+	if f.Query != "" {
+		like := database.LikePrefix(f.Query)
+		conds, args = append(conds, "(p.name LIKE ? OR u.name LIKE ?)"), append(args, like, like)
+	}
+	where, wargs, order := p.Keyset("r.created_at", "r.id", f.Order)
+	conds, args = append(conds, where), append(args, wargs...)
+	rows, err := s.store.requests(ctx, fmt.Sprintf(qRequestsOfCommunity, strings.Join(conds, " AND "), order), args, p)
 	if err != nil {
 		return nil, "", err
 	}

@@ -1,0 +1,125 @@
+package httpapi_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// tooLongQ is a search text one character over the bound every staff table keeps (32).
+var tooLongQ = strings.Repeat("李", 33)
+
+// items lists the first page of a staff table (up to 100 rows).
+func (e *testEnv) items(path, token string) []map[string]any {
+	e.t.Helper()
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	r := e.do("GET", path+sep+"limit=100", token, nil)
+	e.want(r, 200, "")
+	out := []map[string]any{}
+	for _, it := range r.Body["items"].([]any) {
+		out = append(out, it.(map[string]any))
+	}
+	return out
+}
+
+// column is one field of every row, as text.
+func column(rows []map[string]any, field string) []string {
+	out := make([]string, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, fmt.Sprint(r[field]))
+	}
+	return out
+}
+
+// searchChecks checks what every searchable staff table does with q and order: path (with a "?"
+// or not) lists the table; found must be found by q and only they (compared on field), and a q
+// with wildcards must find nothing; order=newest and order=oldest list the same rows in reverse.
+func (e *testEnv) searchChecks(path, token, field, q string, found []string, wildcards ...string) {
+	e.t.Helper()
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	got := column(e.items(path+sep+"q="+q, token), field)
+	slices.Sort(got)
+	want := slices.Clone(found)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		e.t.Errorf("%s q=%s: %s = %v, want %v", path, q, field, got, want)
+	}
+	for _, w := range wildcards {
+		if rows := e.items(path+sep+"q="+w, token); len(rows) != 0 {
+			e.t.Errorf("%s q=%s (wildcards taken literally) found %v", path, w, column(rows, field))
+		}
+	}
+	newest := column(e.items(path+sep+"order=newest", token), "id")
+	oldest := column(e.items(path+sep+"order=oldest", token), "id")
+	if len(newest) < 2 {
+		e.t.Errorf("%s: too few rows (%d) to check the order", path, len(newest))
+	}
+	slices.Reverse(oldest)
+	if !slices.Equal(newest, oldest) {
+		e.t.Errorf("%s: order=newest %v is not order=oldest reversed %v", path, newest, oldest)
+	}
+	r := e.do("GET", path+sep+"q="+tooLongQ, token, nil)
+	if r.Status != 400 || r.field("q") == "" {
+		e.t.Errorf("%s: a q of 33 characters: %d %s", path, r.Status, r.Raw)
+	}
+	r = e.do("GET", path+sep+"order=up", token, nil)
+	if r.Status != 400 || r.field("order") == "" {
+		e.t.Errorf("%s: order=up: %d %s", path, r.Status, r.Raw)
+	}
+}
+
+// named gives a user a name, as their profile would.
+func (e *testEnv) named(userID int64, name string) {
+	e.t.Helper()
+	if _, err := e.db.ExecContext(context.Background(), "UPDATE users SET name = ? WHERE id = ?", name, userID); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func TestSearchGuardianRequests(t *testing.T) {
+	e := newEnv(t)
+	cid, bs := e.community("搜索社区", "1幢")
+	staff, _ := e.staff("staff", cid)
+	daughter, daughterID := e.login("daughter")
+	son, sonID := e.login("son")
+	e.named(daughterID, "张丽")
+	e.named(sonID, "陈刚")
+
+	r := e.do("POST", "/api/v1/persons", daughter, elder(bs[0], "李桂英", idElderF))
+	e.want(r, 201, "")
+	li := e.id(r)
+	wang := elder(bs[0], "王秀兰", idX)
+	wang["birth_date"] = "1949-12-31"
+	e.want(e.do("POST", "/api/v1/persons", son, wang), 201, "")
+	e.want(e.do("POST", fmt.Sprintf("/api/v1/persons/%d/guardian-requests", li), son, map[string]any{"relation": "parent", "id_card": idElderF}), 201, "")
+
+	path := "/api/v1/admin/guardian-requests"
+	// By the person's name: both requests about 李桂英; by the asker's: both of 陈刚's.
+	e.searchChecks(path, staff, "person_name", "李", []string{"李桂英", "李桂英"}, "李%25", "_桂", "%25")
+	e.searchChecks(path+"?status=pending", staff, "user_name", "陈", []string{"陈刚", "陈刚"}, "陈_")
+	// Kinds narrow it.
+	if got := column(e.items(path+"?kind=join&q=李", staff), "user_name"); !slices.Equal(got, []string{"陈刚"}) {
+		t.Errorf("join requests about 李 asked by %v, want [陈刚]", got)
+	}
+	if got := column(e.items(path+"?kind=register&q=陈", staff), "person_name"); !slices.Equal(got, []string{"王秀兰"}) {
+		t.Errorf("registrations asked by 陈 are about %v, want [王秀兰]", got)
+	}
+	if got := e.items(path+"?kind=claim", staff); len(got) != 0 {
+		t.Errorf("claims = %v, want none", got)
+	}
+	// The default is oldest first, the order staff work in.
+	if got, want := column(e.items(path, staff), "id"), column(e.items(path+"?order=oldest", staff), "id"); !slices.Equal(got, want) {
+		t.Errorf("default order %v, want oldest first %v", got, want)
+	}
+	if r := e.do("GET", path+"?kind=adopt", staff, nil); r.Status != 400 || r.field("kind") == "" {
+		t.Errorf("kind=adopt: %d %s", r.Status, r.Raw)
+	}
+}
