@@ -190,7 +190,7 @@ test('staff turn the report list around: oldest first, then newest first again',
   expect(newest).toEqual([...newest].sort((a, b) => b - a))
 
   const oldest = page.waitForResponse((r) => r.url().includes('/api/v1/admin/reports?') && r.url().includes('order=oldest'))
-  await page.getByLabel('排序').click()
+  await page.getByLabel('排序', { exact: true }).click()
   await page.locator('.t-select-option').filter({ hasText: '最早在前' }).click()
   await oldest
   const ascending = async () => {
@@ -202,7 +202,7 @@ test('staff turn the report list around: oldest first, then newest first again',
   expect(first[0]).toBeLessThanOrEqual(Math.min(...newest))
   await shot(page, 'reports-oldest-first')
 
-  await page.getByLabel('排序').click()
+  await page.getByLabel('排序', { exact: true }).click()
   await page.locator('.t-select-option').filter({ hasText: '最新在前' }).click()
   await expect.poll(ids).toEqual(newest)
 })

@@ -19,11 +19,11 @@ test('a session the server ended sends the console back to sign-in, saying so', 
   const cid = await community()
   const { code, id, staff } = await newStaff(cid, ['staff'])
   await signIn(page, code)
-  await expect(page.getByRole('link', { name: '居民档案' })).toBeVisible()
+  await expect(page.locator('.t-menu').getByText('居民档案')).toBeVisible()
 
   // Another staff member revokes the only console role this user held: the server ends the session.
   await staff.ok('DELETE', `/api/v1/admin/members/${id}/staff?community_id=${cid}`)
-  await page.getByRole('link', { name: '居民档案' }).click()
+  await page.locator('.t-menu').getByText('居民档案').click()
 
   await expect(page.getByTestId('expired')).toContainText('登录已失效，请重新扫码登录')
   await expect(page.getByTestId('login-qr')).toBeVisible()
@@ -40,7 +40,7 @@ test('staff whose staff role was revoked, but who keep another, are told so on t
 
   // Still canteen staff, so the session lives on; staff pages are refused from now on.
   await staff.ok('DELETE', `/api/v1/admin/members/${id}/staff?community_id=${cid}`)
-  await page.getByRole('link', { name: '报事列表' }).click()
+  await page.locator('.t-menu').getByText('报事列表').click()
 
   await expect(page.getByTestId('expired')).toContainText('您已不是本社区工作人员')
   await expect(page.getByTestId('login-qr')).toBeVisible()
