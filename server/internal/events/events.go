@@ -58,8 +58,11 @@ const (
 	qRepublish = `UPDATE outbox SET published_at = NULL, epoch = epoch + 1 WHERE done_at IS NULL AND dead_at IS NULL AND topic = ?`
 	qStale     = `UPDATE outbox SET published_at = NULL, epoch = epoch + 1 WHERE done_at IS NULL AND dead_at IS NULL AND published_at < ?`
 	qDeadList  = `SELECT id, community_id, topic, payload, created_at, attempts, last_error, FALSE, dead_at FROM outbox
-		WHERE community_id = ? AND dead_at IS NOT NULL AND %s ORDER BY dead_at DESC, id DESC LIMIT ?`
-	qRetry = `UPDATE outbox SET dead_at = NULL, attempts = 0, last_error = '', published_at = NULL, epoch = epoch + 1 WHERE id = ? AND community_id = ? AND dead_at IS NOT NULL`
+		WHERE community_id = ? AND dead_at IS NOT NULL AND %s ORDER BY %s LIMIT ?`
+	// deadSearch is what a search of dead letters matches: the start of the topic, or text
+	// anywhere in the last error.
+	deadSearch = `(topic LIKE ? OR last_error LIKE ?)`
+	qRetry     = `UPDATE outbox SET dead_at = NULL, attempts = 0, last_error = '', published_at = NULL, epoch = epoch + 1 WHERE id = ? AND community_id = ? AND dead_at IS NOT NULL`
 )
 
 // ErrNotFound is a dead letter that does not exist (or is another community's).
@@ -371,9 +374,13 @@ func (b *Bus) Run(ctx context.Context) {
 }
 
 // DeadLetters pages through a community's dead-lettered events, newest first.
-func (b *Bus) DeadLetters(ctx context.Context, communityID int64, p paging.Page) ([]Event, string, error) {
-	where, args := p.WhereNewest("dead_at", "id")
-	out, err := database.Collect(ctx, b.db, fmt.Sprintf(qDeadList, where), append(append([]any{communityID}, args...), p.Limit+1),
+func (b *Bus) DeadLetters(ctx context.Context, communityID int64, search string, o paging.Order, p paging.Page) ([]Event, string, error) {
+	where, wargs, order := p.Keyset("dead_at", "id", o)
+	args := []any{communityID}
+	if search != "" {
+		where, args = deadSearch+" AND "+where, append(args, database.LikePrefix(search), database.LikeAny(search))
+	}
+	out, err := database.Collect(ctx, b.db, fmt.Sprintf(qDeadList, where, order), append(append(args, wargs...), p.Limit+1),
 		func(r database.Scanner) (Event, error) {
 			var (
 				e    Event

@@ -160,7 +160,7 @@ func TestEventsRetriedThenDeadLettered(t *testing.T) {
 	e.fail.Store(1000)
 	dead := e.publish(1)[0]
 	e.drain(3 * time.Second)
-	letters, _, err := e.bus.DeadLetters(context.Background(), 1, paging.Page{Limit: 10})
+	letters, _, err := e.bus.DeadLetters(context.Background(), 1, "", paging.Newest, paging.Page{Limit: 10})
 	if err != nil || len(letters) != 1 || letters[0].ID != dead || letters[0].Attempts != 3 || letters[0].LastError != "handler down" {
 		t.Fatalf("dead letters = %+v, %v", letters, err)
 	}

@@ -160,7 +160,7 @@ func TestSeededRowsRead(t *testing.T) {
 	}
 
 	// Staff's and workers' lists.
-	if rs, _, err := a.Reports.ForStaff(ctx, community, "", false, page, paging.Newest); err != nil || len(rs) == 0 {
+	if rs, _, err := a.Reports.ForStaff(ctx, community, "", false, "", page, paging.Newest); err != nil || len(rs) == 0 {
 		t.Errorf("staff's reports: %d, %v", len(rs), err)
 	}
 	worker := id(t, db, `SELECT on_duty_user_id FROM grids WHERE community_id = ? ORDER BY id LIMIT 1`, community)

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/linli/linli/server/internal/events"
+	"github.com/linli/linli/server/internal/paging"
 )
 
 type deadLetterJSON struct {
@@ -21,11 +22,15 @@ type deadLetterJSON struct {
 
 // adminDeadLetters lists the community's work that failed every attempt, newest first.
 func (s *Server) adminDeadLetters(c *gin.Context) {
+	sr, ok := readSearch(c, paging.Newest)
+	if !ok {
+		return
+	}
 	p, ok := readPage(c)
 	if !ok {
 		return
 	}
-	rows, next, err := s.Events.DeadLetters(c.Request.Context(), communityID(c), p)
+	rows, next, err := s.Events.DeadLetters(c.Request.Context(), communityID(c), sr.Q, sr.Order, p)
 	replyList(c, rows, next, err, func(e events.Event) deadLetterJSON {
 		return deadLetterJSON{ID: e.ID, Topic: e.Topic, Payload: e.Payload, Attempts: e.Attempts, LastError: e.LastError,
 			CreatedAt: stamp(e.CreatedAt), DeadAt: stamp(e.DeadAt)}

@@ -364,7 +364,7 @@ func (s *Server) adminReports(c *gin.Context) {
 		return
 	}
 	overdue := c.Query("overdue") == "true"
-	order, ok := readOrder(c, paging.Newest)
+	sr, ok := readSearch(c, paging.Newest)
 	if !ok {
 		return
 	}
@@ -372,7 +372,7 @@ func (s *Server) adminReports(c *gin.Context) {
 	if !ok {
 		return
 	}
-	rows, next, err := s.Reports.ForStaff(c.Request.Context(), communityID(c), status, overdue, p, order)
+	rows, next, err := s.Reports.ForStaff(c.Request.Context(), communityID(c), status, overdue, sr.Q, p, sr.Order)
 	replyList(c, rows, next, err, func(r report.Report) reportJSON { return s.withReporter(c, r, s.reportOf(r)) })
 }
 

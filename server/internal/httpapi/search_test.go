@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // tooLongQ is a search text one character over the bound every staff table keeps (32).
@@ -121,5 +122,53 @@ func TestSearchGuardianRequests(t *testing.T) {
 	}
 	if r := e.do("GET", path+"?kind=adopt", staff, nil); r.Status != 400 || r.field("kind") == "" {
 		t.Errorf("kind=adopt: %d %s", r.Status, r.Raw)
+	}
+}
+
+func TestSearchStaffReports(t *testing.T) {
+	w := newReportWorld(t)
+	for _, d := range []string{"楼道灯坏了", "电梯异响", "约50%住户停水"} {
+		w.want(w.submit(w.resident, map[string]any{"description": d}), 201, "")
+	}
+	w.want(w.submit(w.resident, map[string]any{"building_id": w.bs[1], "person_id": w.mother, "description": "水管漏水"}), 201, "")
+	path := "/api/v1/admin/reports"
+	// Text anywhere in the description.
+	w.searchChecks(path, w.staff, "description", "灯", []string{"楼道灯坏了"}, "灯%25", "_灯")
+	// The start of the name of the person it is about.
+	w.searchChecks(path, w.staff, "description", "王秀", []string{"水管漏水"}, "王_")
+	// Wildcards are taken literally: 50% finds the one that says so.
+	if got := column(w.items(path+"?q=50%25", w.staff), "description"); !slices.Equal(got, []string{"约50%住户停水"}) {
+		t.Errorf("q=50%% found %v", got)
+	}
+	// The search applies to the overdue list too.
+	if got := w.items(path+"?overdue=true&q=灯", w.staff); len(got) != 0 {
+		t.Errorf("no report is overdue yet, found %v", column(got, "description"))
+	}
+}
+
+func TestSearchDeadLetters(t *testing.T) {
+	e := newEnv(t)
+	cid, _ := e.community("搜索社区", "1幢")
+	staff, _ := e.staff("staff", cid)
+	now := time.Now().UTC()
+	for i, l := range []struct{ topic, err string }{
+		{"report.dispatch", "handler down"}, {"report.submitted", "timeout after 5s"}, {"meal.booked", "100% of tries failed"},
+	} {
+		at := now.Add(time.Duration(i) * time.Minute)
+		if _, err := e.db.Exec(`INSERT INTO outbox (community_id, topic, payload, created_at, published_at, attempts, last_error, dead_at)
+			VALUES (?, ?, '{}', ?, ?, 5, ?, ?)`, cid, l.topic, at, at, l.err, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := "/api/v1/admin/dead-letters"
+	// The start of the topic, or text anywhere in the last error.
+	e.searchChecks(path, staff, "topic", "report", []string{"report.dispatch", "report.submitted"}, "report%25", "_eport", "report_")
+	e.searchChecks(path, staff, "topic", "timeout", []string{"report.submitted"}, "time%25out")
+	if got := column(e.items(path+"?q=100%25", staff), "topic"); !slices.Equal(got, []string{"meal.booked"}) {
+		t.Errorf("q=100%% found %v", got)
+	}
+	// Newest first by default, by when they failed.
+	if got := column(e.items(path, staff), "topic"); !slices.Equal(got, []string{"meal.booked", "report.submitted", "report.dispatch"}) {
+		t.Errorf("dead letters by default = %v", got)
 	}
 }

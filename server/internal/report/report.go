@@ -211,7 +211,11 @@ const (
 	qTasks           = `SELECT ` + reportCols + reportFrom + `WHERE r.assignee_user_id = ? AND %s ORDER BY %s LIMIT ?`
 	qOpen            = `SELECT ` + reportCols + reportFrom + `WHERE r.community_id = ? AND r.level = 'minor' AND r.status IN ('submitted', 'assigned')
 		AND %s ORDER BY %s LIMIT ?`
-	qAdminReports = `SELECT ` + reportCols + reportFrom + `WHERE r.community_id = ? AND %s ORDER BY %s LIMIT ?`
+	qAdminReports = `SELECT ` + reportCols + reportFrom + `LEFT JOIN persons p ON p.id = r.person_id
+		WHERE r.community_id = ? AND %s ORDER BY %s LIMIT ?`
+	// staffSearch is what a staff search matches: the text anywhere in the description, or the
+	// start of the name of the person it is about (both stored in clear).
+	staffSearch = `(r.description LIKE ? OR p.name LIKE ?)`
 	// overdueIn are the conditions, per status, of a report past a deadline or escalated.
 	overdueAccept  = `r.status = ? AND r.accept_by < ?`
 	overdueResolve = `r.status = ? AND r.resolve_by < ?`
@@ -911,17 +915,24 @@ func (s *Service) Open(ctx context.Context, communityID int64, p paging.Page) ([
 // ForStaff pages through a community's reports, newest first unless o says otherwise; overdue
 // keeps those past a deadline or escalated: the open ones of each status, merged, so the list
 // reads the community's open reports and never its history.
-func (s *Service) ForStaff(ctx context.Context, communityID int64, status string, overdue bool, p paging.Page, o paging.Order) ([]Report, string, error) {
+func (s *Service) ForStaff(ctx context.Context, communityID int64, status string, overdue bool, search string, p paging.Page, o paging.Order) ([]Report, string, error) {
+	// searched puts the search condition in front of a query's keyset when there is one.
+	searched := func(q string, args []any) (string, []any) {
+		if search == "" {
+			return q, args
+		}
+		return strings.Replace(q, "%s", staffSearch+" AND %s", 1), append(args, database.LikeAny(search), database.LikePrefix(search))
+	}
 	if !overdue {
-		q, args := filtered(qAdminReports, status, []any{communityID})
+		q, args := searched(filtered(qAdminReports, status, []any{communityID}))
 		return s.listIn(ctx, q, args, p, o)
 	}
 	now := s.now().UTC()
 	var parts []part
 	add := func(st, cond string, args ...any) {
 		if status == "" || status == st {
-			q := strings.Replace(qAdminReports, "%s", cond+" AND %s", 1)
-			parts = append(parts, part{q, append([]any{communityID, st}, args...)})
+			q, args := searched(strings.Replace(qAdminReports, "%s", cond+" AND %s", 1), append([]any{communityID, st}, args...))
+			parts = append(parts, part{q, args})
 		}
 	}
 	add(StatusSubmitted, overdueAccept, now)
