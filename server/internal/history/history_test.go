@@ -188,7 +188,7 @@ func TestSeededRowsRead(t *testing.T) {
 	if _, roster, err := a.Courses.Roster(ctx, community, courseID); err != nil || len(roster) == 0 {
 		t.Errorf("roster of course %d: %d, %v", courseID, len(roster), err)
 	}
-	if _, _, err := a.Safety.ForStaff(ctx, community, "", page); err != nil {
+	if _, _, err := a.Safety.ForStaff(ctx, community, "", "", paging.Newest, page); err != nil {
 		t.Errorf("alerts: %v", err)
 	}
 	if _, _, err := a.Persons.Requests(ctx, community, person.RequestFilter{}, page); err != nil {

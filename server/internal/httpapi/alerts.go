@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/linli/linli/server/internal/account"
+	"github.com/linli/linli/server/internal/paging"
 	"github.com/linli/linli/server/internal/person"
 	"github.com/linli/linli/server/internal/safety"
 	"github.com/linli/linli/server/internal/validation"
@@ -223,11 +224,15 @@ func (s *Server) adminAlerts(c *gin.Context) {
 		fail(c, validation.Field("status", "应为 open、escalated 或 closed"))
 		return
 	}
+	sr, ok := readSearch(c, paging.Newest)
+	if !ok {
+		return
+	}
 	p, ok := readPage(c)
 	if !ok {
 		return
 	}
-	rows, next, err := s.Safety.ForStaff(c.Request.Context(), communityID(c), status, p)
+	rows, next, err := s.Safety.ForStaff(c.Request.Context(), communityID(c), status, sr.Q, sr.Order, p)
 	s.replyAlerts(c, rows, next, err)
 }
 

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -170,5 +171,29 @@ func TestSearchDeadLetters(t *testing.T) {
 	// Newest first by default, by when they failed.
 	if got := column(e.items(path, staff), "topic"); !slices.Equal(got, []string{"meal.booked", "report.submitted", "report.dispatch"}) {
 		t.Errorf("dead letters by default = %v", got)
+	}
+}
+
+func TestSearchStaffAlerts(t *testing.T) {
+	w := newAlertWorld(t)
+	w.noAnswer()
+	father := elder(w.bs[1], "李建国", idElderM)
+	father["gender"], father["birth_date"] = "male", "1948-08-12"
+	li := w.id(w.do("POST", "/api/v1/persons", w.resident, father))
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/admin/guardian-requests/%d/approve", w.requestFor(w.staff, li, w.residentID)), w.staff, nil), 200, "")
+	order := w.id(w.book(w.resident, w.slot, li, "delivery"))
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/worker/deliveries/%d/no-answer", order), w.rider, map[string]any{"note": "敲门无人"}), 200, "")
+	path := "/api/v1/admin/alerts"
+	// The start of the person's name.
+	w.searchChecks(path, w.staff, "person_name", "王秀", []string{"王秀英"}, "王%25", "_秀", "王_")
+	w.searchChecks(path, w.staff, "person_name", "李", []string{"李建国"}, "%25")
+	// Text anywhere in what happened.
+	rows := w.items(path, w.staff)
+	what := []rune(rows[0]["what"].(string))
+	if len(what) < 2 {
+		t.Fatalf("alert says %q", string(what))
+	}
+	if got := w.items(path+"?q="+url.QueryEscape(string(what[1:])), w.staff); len(got) != 2 {
+		t.Errorf("q=%s (within what happened) found %v", string(what[1:]), column(got, "person_name"))
 	}
 }

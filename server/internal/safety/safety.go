@@ -105,6 +105,7 @@ const (
 	qLockAlert   = `SELECT ` + alertCols + ` FROM safety_alerts WHERE id = ? FOR UPDATE`
 	qOfPerson    = `SELECT ` + alertCols + ` FROM safety_alerts WHERE person_id = ? AND %s ORDER BY %s LIMIT ?`
 	qOfCommunity = `SELECT ` + alertCols + ` FROM safety_alerts WHERE community_id = ? AND (status = ? OR ? = '') AND %s ORDER BY %s LIMIT ?`
+	staffSearch  = `(what LIKE ? OR person_id IN (SELECT p.id FROM persons p WHERE p.community_id = ? AND p.name LIKE ?))`
 	qDue         = `SELECT id FROM safety_alerts WHERE status = 'open' AND escalate_at <= ? ORDER BY escalate_at, id LIMIT ?`
 	qClose       = `UPDATE safety_alerts SET status = 'closed', closed_by = ?, closed_at = ?, updated_at = ? WHERE id = ?`
 	qEscalate    = `UPDATE safety_alerts SET status = 'escalated', escalated_at = ?, report_id = ?, updated_at = ? WHERE id = ?`
@@ -416,10 +417,17 @@ func (s *Service) ForPerson(ctx context.Context, userID, personID int64, p pagin
 	return s.list(ctx, fmt.Sprintf(qOfPerson, where, order), append(append([]any{personID}, args...), p.Limit+1), p)
 }
 
-// ForStaff pages through a community's alerts (of a status, or all), newest first.
-func (s *Service) ForStaff(ctx context.Context, communityID int64, status string, p paging.Page) ([]Alert, string, error) {
-	where, args, order := p.Keyset("created_at", "id", paging.Newest)
-	return s.list(ctx, fmt.Sprintf(qOfCommunity, where, order), append(append([]any{communityID, status, status}, args...), p.Limit+1), p)
+// ForStaff pages through a community's alerts (of a status, or all) in order o; search, when
+// not "", matches text anywhere in what happened or the start of the person's name (stored in
+// clear, through idx_persons_name).
+func (s *Service) ForStaff(ctx context.Context, communityID int64, status, search string, o paging.Order, p paging.Page) ([]Alert, string, error) {
+	where, wargs, order := p.Keyset("created_at", "id", o)
+	args := []any{communityID, status, status}
+	if search != "" {
+		where = staffSearch + " AND " + where
+		args = append(args, database.LikeAny(search), communityID, database.LikePrefix(search))
+	}
+	return s.list(ctx, fmt.Sprintf(qOfCommunity, where, order), append(append(args, wargs...), p.Limit+1), p)
 }
 
 func (s *Service) list(ctx context.Context, query string, args []any, p paging.Page) ([]Alert, string, error) {
