@@ -336,7 +336,10 @@ const (
 	qReport     = `SELECT o.person_id, COUNT(*), SUM(o.price_fen), SUM(o.subsidy_fen)
 	FROM meal_orders o FORCE INDEX (idx_meal_orders_report)
 	WHERE ` + reportWhere + ` AND o.person_id > ?
-	GROUP BY o.person_id ORDER BY o.person_id LIMIT ?`
+	%s GROUP BY o.person_id ORDER BY o.person_id LIMIT ?`
+	// reportSearch narrows the report to persons whose name starts with the search (names are
+	// stored in clear; ID cards are sealed), found through idx_persons_name.
+	reportSearch  = `AND o.person_id IN (SELECT p.id FROM persons p WHERE p.community_id = ? AND p.name LIKE ?)`
 	qReportTotals = `SELECT COUNT(DISTINCT o.person_id), COUNT(*), COALESCE(SUM(o.price_fen), 0), COALESCE(SUM(o.subsidy_fen), 0)
 	FROM meal_orders o FORCE INDEX (idx_meal_orders_day) WHERE ` + reportWhere
 )
@@ -373,12 +376,16 @@ func (s *Service) reportMonth(month string) (string, string, error) {
 // SubsidyReport is a page of a community's subsidised meals of a month (YYYY-MM), per person in
 // person order: the meals served or delivered with a subsidy, which the community claims from
 // the subsidy funds. It answers the cursor of the next page ("" after the last).
-func (s *Service) SubsidyReport(ctx context.Context, communityID int64, month string, p paging.ByID) ([]ReportLine, string, error) {
+func (s *Service) SubsidyReport(ctx context.Context, communityID int64, month, search string, p paging.ByID) ([]ReportLine, string, error) {
 	from, to, err := s.reportMonth(month)
 	if err != nil {
 		return nil, "", err
 	}
-	out, err := database.Collect(ctx, s.db, qReport, []any{communityID, from, to, p.After, p.Limit + 1}, func(r database.Scanner) (l ReportLine, err error) {
+	q, args := fmt.Sprintf(qReport, ""), []any{communityID, from, to, p.After}
+	if search != "" {
+		q, args = fmt.Sprintf(qReport, reportSearch), append(args, communityID, database.LikePrefix(search))
+	}
+	out, err := database.Collect(ctx, s.db, q, append(args, p.Limit+1), func(r database.Scanner) (l ReportLine, err error) {
 		return l, r.Scan(&l.PersonID, &l.Meals, &l.PriceFen, &l.SubsidyFen)
 	})
 	if err != nil {

@@ -181,7 +181,7 @@ func TestSeededRowsRead(t *testing.T) {
 		t.Errorf("today's prep list: %d slots, %v", len(prep), err)
 	}
 	month := now.In(cst.Zone).AddDate(0, -1, 0).Format("2006-01")
-	if lines, _, err := a.Canteens.SubsidyReport(ctx, community, month, paging.ByID{Limit: 20}); err != nil || len(lines) == 0 {
+	if lines, _, err := a.Canteens.SubsidyReport(ctx, community, month, "", paging.ByID{Limit: 20}); err != nil || len(lines) == 0 {
 		t.Errorf("subsidy report of %s: %d lines, %v", month, len(lines), err)
 	}
 	courseID := id(t, db, `SELECT course_id FROM enrollments WHERE community_id = ? GROUP BY course_id ORDER BY COUNT(*) DESC LIMIT 1`, community)

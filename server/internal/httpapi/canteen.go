@@ -681,12 +681,16 @@ func (s *Server) adminSubsidyReport(c *gin.Context) {
 		s.subsidyCSV(c, cid, month)
 		return
 	}
+	q, ok := searchQuery(c, false)
+	if !ok {
+		return
+	}
 	p, err := paging.ParseByID(c.Query("limit"), c.Query("cursor"))
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	lines, next, err := s.Canteens.SubsidyReport(ctx, cid, month, p)
+	lines, next, err := s.Canteens.SubsidyReport(ctx, cid, month, q, p)
 	if err != nil {
 		fail(c, err)
 		return
@@ -707,7 +711,7 @@ func (s *Server) adminSubsidyReport(c *gin.Context) {
 func (s *Server) subsidyCSV(c *gin.Context, communityID int64, month string) {
 	ctx := c.Request.Context()
 	p := paging.ByID{Limit: reportBatch}
-	lines, next, err := s.Canteens.SubsidyReport(ctx, communityID, month, p)
+	lines, next, err := s.Canteens.SubsidyReport(ctx, communityID, month, "", p)
 	if err != nil {
 		fail(c, err)
 		return
@@ -724,7 +728,7 @@ func (s *Server) subsidyCSV(c *gin.Context, communityID int64, month string) {
 		if next == "" {
 			break
 		}
-		if lines, next, err = s.Canteens.SubsidyReport(ctx, communityID, month, p); err != nil {
+		if lines, next, err = s.Canteens.SubsidyReport(ctx, communityID, month, "", p); err != nil {
 			// The status is sent; the log says why the file is short, and it has no totals row.
 			logger(c).Error("subsidy export cut short", "error", err.Error())
 			w.Flush()

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/linli/linli/server/internal/cst"
 )
 
 // tooLongQ is a search text one character over the bound every staff table keeps (32).
@@ -195,5 +197,52 @@ func TestSearchStaffAlerts(t *testing.T) {
 	}
 	if got := w.items(path+"?q="+url.QueryEscape(string(what[1:])), w.staff); len(got) != 2 {
 		t.Errorf("q=%s (within what happened) found %v", string(what[1:]), column(got, "person_name"))
+	}
+}
+
+func TestSearchSubsidyReport(t *testing.T) {
+	w := newCanteenWorld(t)
+	today := time.Now().In(cst.Zone).Format(time.DateOnly)
+	w.want(w.do("PUT", "/api/v1/admin/subsidy-rules", w.staff, map[string]any{"rules": []map[string]any{
+		{"min_age": 80, "subsidy_fen": 500, "daily_limit": 1}}}), 200, "")
+	slot := w.slot(map[string]any{"date": today, "capacity": 10, "book_by": time.Now().Add(time.Hour).Format(time.RFC3339)})
+	r := w.book(w.resident, slot, w.mother, "pickup")
+	served := w.id(r)
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/admin/canteens/%d/redeem", w.canteenID), w.kitchen, map[string]any{"pickup_code": r.Body["pickup_code"]}), 200, "")
+	for i, name := range []string{"甲老人", "乙老人", "甲_人"} {
+		tok, _ := w.login(fmt.Sprintf("report-elder-%d", i))
+		pid := w.onboard(tok, name)
+		if _, err := w.db.Exec(`INSERT INTO meal_orders (community_id, canteen_id, slot_id, meal_date, person_id, booked_by, capacity, mode,
+			status, is_active, price_fen, subsidy_fen, pay_fen, pickup_code, created_at, updated_at)
+			SELECT community_id, canteen_id, slot_id, meal_date, ?, booked_by, capacity, mode, status, is_active, price_fen, subsidy_fen,
+			pay_fen, ?, created_at, updated_at FROM meal_orders WHERE id = ?`, pid, fmt.Sprintf("9%05d", i), served); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := "/api/v1/admin/subsidy-report?month=" + today[:7]
+	names := func(q string) []string {
+		t.Helper()
+		r := w.do("GET", path+"&q="+q, w.staff, nil)
+		w.want(r, 200, "")
+		// The totals stay the month's.
+		if r.Body["total_persons"] != float64(4) {
+			t.Errorf("q=%s: total_persons %v, want the month's 4", q, r.Body["total_persons"])
+		}
+		got := []string{}
+		for _, it := range r.Body["items"].([]any) {
+			got = append(got, it.(map[string]any)["name"].(string))
+		}
+		slices.Sort(got)
+		return got
+	}
+	for q, want := range map[string][]string{
+		"甲": {"甲_人", "甲老人"}, "王秀": {"王秀英"}, "老人": {}, "%25": {}, "_老": {}, "甲_": {"甲_人"}, "甲%25人": {},
+	} {
+		if got := names(q); !slices.Equal(got, want) {
+			t.Errorf("q=%s: %v, want %v", q, got, want)
+		}
+	}
+	if r := w.do("GET", path+"&q="+tooLongQ, w.staff, nil); r.Status != 400 || r.field("q") == "" {
+		t.Errorf("a q of 33 characters: %d %s", r.Status, r.Raw)
 	}
 }
