@@ -167,7 +167,7 @@ const (
 	canteenCols     = `id, community_id, name, address, delivery_for_all, cutoff_breakfast, cutoff_lunch, cutoff_dinner, created_at`
 	qInsertCanteen  = `INSERT INTO canteens (community_id, name, address, delivery_for_all, created_at) VALUES (?, ?, ?, ?, ?)`
 	qCanteen        = `SELECT ` + canteenCols + ` FROM canteens WHERE id = ?`
-	qCanteens       = `SELECT ` + canteenCols + ` FROM canteens WHERE community_id = ? AND %s ORDER BY created_at, id LIMIT ?`
+	qCanteens       = `SELECT ` + canteenCols + ` FROM canteens WHERE community_id = ? AND %s AND %s ORDER BY %s LIMIT ?`
 	defaultCutoffBf = -240
 	defaultCutoffLu = 570
 	defaultCutoffDi = 930
@@ -295,9 +295,11 @@ func (s *Service) CanteenIn(ctx context.Context, communityID, id int64) (Canteen
 }
 
 // Canteens pages through a community's canteens.
-func (s *Service) Canteens(ctx context.Context, communityID int64, p paging.Page) ([]Canteen, string, error) {
-	where, args := p.Where("created_at", "id")
-	out, err := database.Collect(ctx, s.db, fmt.Sprintf(qCanteens, where), append(append([]any{communityID}, args...), p.Limit+1), scanCanteen)
+func (s *Service) Canteens(ctx context.Context, communityID int64, search string, o paging.Order, p paging.Page) ([]Canteen, string, error) {
+	found, args := database.Contains("CONCAT(name, ' ', address)", search)
+	where, wargs, order := p.Keyset("created_at", "id", o)
+	args = append(append(append([]any{communityID}, args...), wargs...), p.Limit+1)
+	out, err := database.Collect(ctx, s.db, fmt.Sprintf(qCanteens, found, where, order), args, scanCanteen)
 	if err != nil {
 		return nil, "", fmt.Errorf("canteens: %w", err)
 	}

@@ -113,11 +113,11 @@ func (s *Service) List(ctx context.Context, p paging.Page) ([]Community, string,
 }
 
 // Buildings pages through a community's buildings; ErrNotFound for an unknown community.
-func (s *Service) Buildings(ctx context.Context, communityID int64, p paging.Page) ([]Building, string, error) {
+func (s *Service) Buildings(ctx context.Context, communityID int64, search string, o paging.Order, p paging.Page) ([]Building, string, error) {
 	if _, err := s.Get(ctx, communityID); err != nil {
 		return nil, "", err
 	}
-	rows, err := s.store.buildings(ctx, communityID, p)
+	rows, err := s.store.buildings(ctx, communityID, search, o, p)
 	if err != nil {
 		return nil, "", err
 	}

@@ -21,7 +21,7 @@ const (
 	qLocate          = `UPDATE communities SET lat = ?, lng = ? WHERE id = ?`
 	qBuilding        = `SELECT id, community_id, name, created_at FROM buildings WHERE id = ? AND community_id = ?`
 	qCommunities     = `SELECT id, name, lat, lng, created_at FROM communities WHERE %s ORDER BY created_at, id LIMIT ?`
-	qBuildings       = `SELECT id, community_id, name, created_at FROM buildings WHERE community_id = ? AND %s ORDER BY created_at, id LIMIT ?`
+	qBuildings       = `SELECT id, community_id, name, created_at FROM buildings WHERE community_id = ? AND %s AND %s ORDER BY %s LIMIT ?`
 )
 
 func (s *store) insertCommunity(ctx context.Context, c Community) (int64, error) {
@@ -122,9 +122,11 @@ func (s *store) communities(ctx context.Context, p paging.Page) ([]Community, er
 	return out, rows.Err()
 }
 
-func (s *store) buildings(ctx context.Context, communityID int64, p paging.Page) ([]Building, error) {
-	where, args := p.Where("created_at", "id")
-	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(qBuildings, where), append(append([]any{communityID}, args...), p.Limit+1)...)
+func (s *store) buildings(ctx context.Context, communityID int64, search string, o paging.Order, p paging.Page) ([]Building, error) {
+	found, args := database.Contains("name", search)
+	where, wargs, order := p.Keyset("created_at", "id", o)
+	args = append(append(append([]any{communityID}, args...), wargs...), p.Limit+1)
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(qBuildings, found, where, order), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list buildings: %w", err)
 	}

@@ -239,3 +239,13 @@ func LikePrefix(s string) string { return likeEscaper.Replace(s) + "%" }
 
 // LikeAny is a LIKE pattern matching s anywhere in a value.
 func LikeAny(s string) string { return "%" + likeEscaper.Replace(s) + "%" }
+
+// Contains is the condition that column col holds s anywhere, with its argument; for s "" it is
+// TRUE, with none. Meant for a community's settings (canteens, buildings, grids), whose few rows
+// an index on the text would not help read.
+func Contains(col, s string) (string, []any) {
+	if s == "" {
+		return "TRUE", nil
+	}
+	return col + " LIKE ?", []any{LikeAny(s)}
+}

@@ -170,11 +170,15 @@ func (s *Server) listCanteens(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
+	sr, ok := readSearch(c, paging.Oldest)
+	if !ok {
+		return
+	}
 	p, ok := readPage(c)
 	if !ok {
 		return
 	}
-	rows, next, err := s.Canteens.Canteens(ctx, cid, p)
+	rows, next, err := s.Canteens.Canteens(ctx, cid, sr.Q, sr.Order, p)
 	replyList(c, rows, next, err, canteenOf)
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/linli/linli/server/internal/account"
 	"github.com/linli/linli/server/internal/community"
+	"github.com/linli/linli/server/internal/paging"
 	"github.com/linli/linli/server/internal/pii"
 	"github.com/linli/linli/server/internal/validation"
 )
@@ -45,11 +46,15 @@ func (s *Server) listBuildings(c *gin.Context) {
 	if !ok {
 		return
 	}
+	sr, ok := readSearch(c, paging.Oldest)
+	if !ok {
+		return
+	}
 	p, ok := readPage(c)
 	if !ok {
 		return
 	}
-	rows, next, err := s.Communities.Buildings(c.Request.Context(), id, p)
+	rows, next, err := s.Communities.Buildings(c.Request.Context(), id, sr.Q, sr.Order, p)
 	replyList(c, rows, next, err, buildingOf)
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/linli/linli/server/internal/paging"
 	"github.com/linli/linli/server/internal/report"
 	"github.com/linli/linli/server/internal/validation"
 )
@@ -111,10 +112,14 @@ func (s *Server) adminPutGrid(c *gin.Context) {
 }
 
 func (s *Server) adminListGrids(c *gin.Context) {
+	sr, ok := readSearch(c, paging.Oldest)
+	if !ok {
+		return
+	}
 	p, ok := readPage(c)
 	if !ok {
 		return
 	}
-	rows, next, err := s.Reports.Grids(c.Request.Context(), communityID(c), p)
+	rows, next, err := s.Reports.Grids(c.Request.Context(), communityID(c), sr.Q, sr.Order, p)
 	replyList(c, rows, next, err, gridOf)
 }

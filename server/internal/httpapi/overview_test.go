@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -235,5 +236,75 @@ func TestOverviewKeepsSettledDays(t *testing.T) {
 	move(w.mother, w.tomorrow)
 	if got := perDay(); got[past] != 1 || got[yesterday] != 0 {
 		t.Errorf("meals per day = %v, want 1 kept on %s and 0 on %s", got, past, yesterday)
+	}
+}
+
+// TestOverviewEscalatedAndTimeToResolve: escalated reports are counted by their level, and each
+// category's "how fast resolved" is the mean time from submission to resolution of the reports
+// resolved (or resolved then closed) in the window; open ones count for the total only.
+func TestOverviewEscalatedAndTimeToResolve(t *testing.T) {
+	w := newReportWorld(t)
+	ctx := context.Background()
+	submit := func(body map[string]any) int64 {
+		r := w.submit(w.resident, body)
+		w.want(r, 201, "")
+		return w.id(r)
+	}
+	// Escalated: two major (repair, elderly), one urgent (safety); a minor one that is only open.
+	var late []int64
+	for _, cat := range []string{"repair", "elderly", "safety"} {
+		late = append(late, submit(map[string]any{"category": cat, "description": "超时未受理"}))
+	}
+	submit(map[string]any{"category": "sanitation", "description": "垃圾没清"})
+	// Resolved: two noise reports, after 60 and 120 minutes; the second is confirmed
+	// (closed) too.
+	fast := submit(map[string]any{"category": "noise", "description": "夜里施工"})
+	slow := submit(map[string]any{"category": "noise", "description": "楼上跳绳"})
+	w.dispatch()
+	for _, id := range []int64{fast, slow} {
+		w.want(w.do("POST", fmt.Sprintf("/api/v1/worker/tasks/%d/accept", id), w.worker, nil), 200, "")
+		w.want(w.do("POST", fmt.Sprintf("/api/v1/worker/tasks/%d/resolve", id), w.worker, map[string]any{"note": "已处理"}), 200, "")
+	}
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/reports/%d/confirm", slow), w.resident, map[string]any{"rating": 5}), 200, "")
+	now := time.Now().UTC()
+	for id, minutes := range map[int64]int{fast: 60, slow: 120} {
+		if _, err := w.db.ExecContext(ctx, `UPDATE reports SET created_at = ?, resolved_at = ? WHERE id = ?`,
+			now.Add(-3*time.Hour), now.Add(-3*time.Hour).Add(time.Duration(minutes)*time.Minute), id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range late {
+		if _, err := w.db.ExecContext(ctx, `UPDATE reports SET accept_by = ? WHERE id = ?`, now.Add(-time.Minute), id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := w.app.Reports.Escalate(ctx); err != nil || n != 3 {
+		t.Fatalf("escalated %d, %v", n, err)
+	}
+
+	r := w.do("GET", "/api/v1/admin/overview", w.staff, nil)
+	w.want(r, 200, "")
+	o := into[overviewJSON](t, r)
+	if want := map[string]int{"minor": 0, "major": 2, "urgent": 1}; !maps.Equal(o.Reports.Escalated, want) {
+		t.Errorf("escalated by level = %v, want %v", o.Reports.Escalated, want)
+	}
+	if o.Reports.Open != 4 || o.Reports.Overdue != 3 {
+		t.Errorf("open %d, overdue %d, want 4 and 3", o.Reports.Open, o.Reports.Overdue)
+	}
+	type stat struct {
+		count, resolved int
+		avg             *int
+	}
+	got := map[string]stat{}
+	for _, c := range o.ReportCategories {
+		got[c.Category] = stat{c.Count, c.Resolved, c.AvgResolveMinutes}
+	}
+	if s := got["noise"]; s.count != 2 || s.resolved != 2 || s.avg == nil || *s.avg != 90 {
+		t.Errorf("noise = %d reports, %d resolved, mean %v minutes; want 2, 2, 90 (%s)", s.count, s.resolved, s.avg, r.Raw)
+	}
+	for _, cat := range []string{"repair", "elderly", "safety", "sanitation"} {
+		if s := got[cat]; s.count != 1 || s.resolved != 0 || s.avg != nil {
+			t.Errorf("%s = %+v, want one report, none resolved", cat, s)
+		}
 	}
 }

@@ -246,3 +246,20 @@ func TestSearchSubsidyReport(t *testing.T) {
 		t.Errorf("a q of 33 characters: %d %s", r.Status, r.Raw)
 	}
 }
+
+func TestSearchCanteensBuildingsGrids(t *testing.T) {
+	e := newEnv(t)
+	cid, bs := e.community("搜索社区", "1幢", "2幢", "10幢", "1_幢")
+	staff, _ := e.staff("staff", cid)
+	for _, c := range []map[string]any{{"name": "中埂邻里食堂", "address": "服务中心一楼"}, {"name": "西街长者食堂", "address": "西街12号"}} {
+		e.want(e.do("POST", "/api/v1/admin/canteens", staff, c), 201, "")
+	}
+	for i, name := range []string{"第一网格", "第二网格"} {
+		e.want(e.do("POST", "/api/v1/admin/grids", staff, map[string]any{"name": name, "building_ids": []int64{bs[i]}, "worker_user_ids": []int64{}}), 201, "")
+	}
+	canteens := fmt.Sprintf("/api/v1/canteens?community_id=%d", cid)
+	e.searchChecks(canteens, staff, "name", "邻里", []string{"中埂邻里食堂"}, "邻%25", "_里")
+	e.searchChecks(canteens, staff, "name", "西街12", []string{"西街长者食堂"}) // the address too
+	e.searchChecks(fmt.Sprintf("/api/v1/communities/%d/buildings", cid), staff, "name", "1_", []string{"1_幢"}, "%25幢%25幢")
+	e.searchChecks("/api/v1/admin/grids", staff, "name", "二", []string{"第二网格"}, "第%25", "_二")
+}

@@ -88,7 +88,7 @@ const (
 	qUpdateGrid     = `UPDATE grids SET name = ?, on_duty_user_id = ?, updated_at = ? WHERE id = ?`
 	qGrid           = `SELECT id, community_id, name, on_duty_user_id, created_at FROM grids WHERE id = ?`
 	qLockGrid       = `SELECT id FROM grids WHERE id = ? FOR UPDATE`
-	qGrids          = `SELECT id, community_id, name, on_duty_user_id, created_at FROM grids WHERE community_id = ? AND %s ORDER BY created_at, id LIMIT ?`
+	qGrids          = `SELECT id, community_id, name, on_duty_user_id, created_at FROM grids WHERE community_id = ? AND %s AND %s ORDER BY %s LIMIT ?`
 	qGridBuildings  = `SELECT building_id FROM grid_buildings WHERE grid_id = ? ORDER BY building_id`
 	qGridWorkers    = `SELECT user_id FROM grid_workers WHERE grid_id = ? ORDER BY user_id`
 	qClearBuildings = `DELETE FROM grid_buildings WHERE grid_id = ?`
@@ -351,9 +351,11 @@ func (s *Service) grid(ctx context.Context, q queryer, id int64) (Grid, error) {
 }
 
 // Grids pages through a community's grids.
-func (s *Service) Grids(ctx context.Context, communityID int64, p paging.Page) ([]Grid, string, error) {
-	where, args := p.Where("created_at", "id")
-	out, err := database.Collect(ctx, s.db, fmt.Sprintf(qGrids, where), append(append([]any{communityID}, args...), p.Limit+1), scanGrid)
+func (s *Service) Grids(ctx context.Context, communityID int64, search string, o paging.Order, p paging.Page) ([]Grid, string, error) {
+	found, args := database.Contains("name", search)
+	where, wargs, order := p.Keyset("created_at", "id", o)
+	args = append(append(append([]any{communityID}, args...), wargs...), p.Limit+1)
+	out, err := database.Collect(ctx, s.db, fmt.Sprintf(qGrids, found, where, order), args, scanGrid)
 	if err != nil {
 		return nil, "", fmt.Errorf("grids: %w", err)
 	}
