@@ -109,7 +109,7 @@ const (
 	// qOrdersOf is a page of one person's orders, newest first, read through
 	// idx_meal_orders_person; %s are the status and keyset conditions.
 	qOrdersOf = `SELECT ` + orderCols + orderFrom + `WHERE o.person_id = ? AND %s AND %s
-		ORDER BY o.created_at DESC, o.id DESC LIMIT ?`
+		ORDER BY %s LIMIT ?`
 )
 
 func scanOrder(row interface{ Scan(...any) error }) (Order, error) {
@@ -553,7 +553,7 @@ func (s *Service) Cancel(ctx context.Context, userID, orderID int64) (Order, err
 
 // Orders pages through the orders of the persons the user manages (or of one of them), newest
 // first; status "" lists all.
-func (s *Service) Orders(ctx context.Context, userID, personID int64, status string, p paging.Page) ([]Order, string, error) {
+func (s *Service) Orders(ctx context.Context, userID, personID int64, status string, o paging.Order, p paging.Page) ([]Order, string, error) {
 	ids := []int64{personID}
 	if personID == 0 {
 		var err error
@@ -567,9 +567,9 @@ func (s *Service) Orders(ctx context.Context, userID, personID int64, status str
 	if status != "" {
 		cond, cargs = "o.status <> 'pending' AND o.status = ?", []any{status}
 	}
-	where, wargs := p.WhereNewest("o.created_at", "o.id")
-	query := fmt.Sprintf(qOrdersOf, cond, where)
-	return paging.OfEach(ids, p, paging.Newest, func(id int64) ([]Order, error) {
+	where, wargs, order := p.Keyset("o.created_at", "o.id", o)
+	query := fmt.Sprintf(qOrdersOf, cond, where, order)
+	return paging.OfEach(ids, p, o, func(id int64) ([]Order, error) {
 		args := append(append(append([]any{id}, cargs...), wargs...), p.Limit+1)
 		out, err := database.Collect(ctx, s.db, query, args, scanOrder)
 		if err != nil {

@@ -16,8 +16,11 @@ import (
 
 const (
 	// qOfPerson is a page of one person's enrolments, through idx_enrollments_person.
-	qOfPerson = `SELECT e.id, e.created_at FROM enrollments e WHERE e.person_id = ? AND %s ORDER BY e.created_at DESC, e.id DESC LIMIT ?`
-	qRoster   = `SELECT e.id FROM enrollments e WHERE e.course_id = ? AND e.status <> 'cancelled'
+	qOfPerson = `SELECT e.id, e.created_at FROM enrollments e WHERE e.person_id = ? AND %s ORDER BY %s LIMIT ?`
+	// qOfPersonTitled is qOfPerson for courses whose title holds a text.
+	qOfPersonTitled = `SELECT e.id, e.created_at FROM enrollments e JOIN courses c ON c.id = e.course_id
+		WHERE e.person_id = ? AND c.title LIKE ? AND %s ORDER BY %s LIMIT ?`
+	qRoster = `SELECT e.id FROM enrollments e WHERE e.course_id = ? AND e.status <> 'cancelled'
 		ORDER BY e.status = 'waitlisted', e.queue_no`
 	qCheckin = `INSERT INTO attendance (enrollment_id, session_index, community_id, checked_by, checked_at) VALUES (?, ?, ?, ?, ?)
 		ON DUPLICATE KEY UPDATE enrollment_id = enrollment_id`
@@ -29,7 +32,7 @@ const (
 
 // Mine pages through the enrolments of the persons the user manages, newest first; personID
 // (when not 0) narrows them to one person the user acts for (staff too, in its community).
-func (s *Service) Mine(ctx context.Context, userID, personID int64, p paging.Page) ([]Enrollment, string, error) {
+func (s *Service) Mine(ctx context.Context, userID, personID int64, search string, o paging.Order, p paging.Page) ([]Enrollment, string, error) {
 	persons := []int64{personID}
 	if personID == 0 {
 		var err error
@@ -39,10 +42,13 @@ func (s *Service) Mine(ctx context.Context, userID, personID int64, p paging.Pag
 	} else if _, _, err := s.persons.ActFor(ctx, userID, personID); err != nil {
 		return nil, "", err
 	}
-	where, args := p.WhereNewest("e.created_at", "e.id")
-	query := fmt.Sprintf(qOfPerson, where)
-	keys, next, err := paging.OfEach(persons, p, paging.Newest, func(id int64) ([]paging.Cursor, error) {
-		return database.Collect(ctx, s.db, query, append(append([]any{id}, args...), p.Limit+1), func(r database.Scanner) (c paging.Cursor, err error) {
+	where, args, order := p.Keyset("e.created_at", "e.id", o)
+	query, lead := fmt.Sprintf(qOfPerson, where, order), []any{}
+	if search != "" {
+		query, lead = fmt.Sprintf(qOfPersonTitled, where, order), []any{database.LikeAny(search)}
+	}
+	keys, next, err := paging.OfEach(persons, p, o, func(id int64) ([]paging.Cursor, error) {
+		return database.Collect(ctx, s.db, query, append(append(append([]any{id}, lead...), args...), p.Limit+1), func(r database.Scanner) (c paging.Cursor, err error) {
 			return c, r.Scan(&c.ID, &c.At)
 		})
 	}, func(c paging.Cursor) paging.Cursor { return c })

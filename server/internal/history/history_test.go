@@ -125,7 +125,7 @@ func TestSeededRowsRead(t *testing.T) {
 			t.Errorf("person %d: name %q, building %q, ID card %q", m.ID, m.Name, m.BuildingName, m.IDCard)
 		}
 	}
-	orders, _, err := a.Canteens.Orders(ctx, guardian, 0, "", page)
+	orders, _, err := a.Canteens.Orders(ctx, guardian, 0, "", paging.Newest, page)
 	if err != nil || len(orders) == 0 {
 		t.Fatalf("orders of guardian %d: %d, %v", guardian, len(orders), err)
 	}
@@ -134,10 +134,10 @@ func TestSeededRowsRead(t *testing.T) {
 			t.Errorf("order %d: status %q, price %d - subsidy %d = pay %d, code %q", o.ID, o.Status, o.PriceFen, o.SubsidyFen, o.PayFen, o.PickupCode)
 		}
 	}
-	if _, _, err := a.Reports.Mine(ctx, guardian, 0, page); err != nil {
+	if _, _, err := a.Reports.Mine(ctx, guardian, 0, "", paging.Newest, page); err != nil {
 		t.Errorf("reports of guardian %d: %v", guardian, err)
 	}
-	if _, _, err := a.Courses.Mine(ctx, guardian, 0, page); err != nil {
+	if _, _, err := a.Courses.Mine(ctx, guardian, 0, "", paging.Newest, page); err != nil {
 		t.Errorf("enrolments of guardian %d: %v", guardian, err)
 	}
 

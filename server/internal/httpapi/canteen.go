@@ -249,11 +249,15 @@ func (s *Server) listOrders(c *gin.Context) {
 		fail(c, validation.Field("status", validation.Invalid))
 		return
 	}
+	order, ok := readOrder(c, paging.Newest)
+	if !ok {
+		return
+	}
 	p, ok := readPage(c)
 	if !ok {
 		return
 	}
-	rows, next, err := s.Canteens.Orders(c.Request.Context(), userID(c), personID, status, p)
+	rows, next, err := s.Canteens.Orders(c.Request.Context(), userID(c), personID, status, order, p)
 	replyList(c, rows, next, err, s.orderOf)
 }
 

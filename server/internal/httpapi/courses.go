@@ -146,11 +146,15 @@ func (s *Server) listEnrollments(c *gin.Context) {
 	if !ok {
 		return
 	}
+	sr, ok := readSearch(c, paging.Newest)
+	if !ok {
+		return
+	}
 	p, ok := readPage(c)
 	if !ok {
 		return
 	}
-	rows, next, err := s.Courses.Mine(c.Request.Context(), userID(c), personID, p)
+	rows, next, err := s.Courses.Mine(c.Request.Context(), userID(c), personID, sr.Q, sr.Order, p)
 	replyList(c, rows, next, err, enrollmentOf)
 }
 

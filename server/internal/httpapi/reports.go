@@ -156,11 +156,15 @@ func (s *Server) listMyReports(c *gin.Context) {
 	if !ok {
 		return
 	}
+	sr, ok := readSearch(c, paging.Newest)
+	if !ok {
+		return
+	}
 	p, ok := readPage(c)
 	if !ok {
 		return
 	}
-	rows, next, err := s.Reports.Mine(c.Request.Context(), userID(c), personID, p)
+	rows, next, err := s.Reports.Mine(c.Request.Context(), userID(c), personID, sr.Q, sr.Order, p)
 	replyList(c, rows, next, err, s.reportOf)
 }
 

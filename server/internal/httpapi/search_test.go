@@ -263,3 +263,44 @@ func TestSearchCanteensBuildingsGrids(t *testing.T) {
 	e.searchChecks(fmt.Sprintf("/api/v1/communities/%d/buildings", cid), staff, "name", "1_", []string{"1_幢"}, "%25幢%25幢")
 	e.searchChecks("/api/v1/admin/grids", staff, "name", "二", []string{"第二网格"}, "第%25", "_二")
 }
+
+// TestSearchAPersonsLists: the lists on a person's page (orders, reports, enrolments), as staff
+// read them, sort both ways; reports and enrolments are searched.
+func TestSearchAPersonsLists(t *testing.T) {
+	w := newCanteenWorld(t)
+	for _, meal := range []string{"lunch", "dinner"} {
+		w.want(w.book(w.resident, w.slot(map[string]any{"meal": meal}), w.mother, "eat_in"), 201, "")
+	}
+	for _, d := range []string{"楼道灯坏了", "水管漏水", "约50%住户停水"} {
+		w.want(w.do("POST", "/api/v1/reports", w.resident, map[string]any{"category": "repair", "description": d, "building_id": w.bs[1],
+			"person_id": w.mother, "urgency": "normal", "photo_ids": []int64{}}), 201, "")
+	}
+	for _, title := range []string{"如何倾听孩子", "老年人防诈骗", "智能手机_入门"} {
+		course := w.course(map[string]any{"title": title})
+		w.want(w.do("POST", fmt.Sprintf("/api/v1/courses/%d/enrollments", course), w.resident, map[string]any{"person_id": w.mother}), 201, "")
+	}
+	of := func(path string) string { return fmt.Sprintf("%s?person_id=%d", path, w.mother) }
+
+	w.searchChecks(of("/api/v1/reports"), w.staff, "description", "漏水", []string{"水管漏水"}, "漏%25", "_水")
+	w.searchChecks(of("/api/v1/reports"), w.staff, "description", "50%25", []string{"约50%住户停水"})
+	w.searchChecks(of("/api/v1/enrollments"), w.staff, "course_title", "诈骗", []string{"老年人防诈骗"}, "%25诈%25骗", "诈_")
+	w.searchChecks(of("/api/v1/enrollments"), w.staff, "course_title", "手机_", []string{"智能手机_入门"})
+	// Orders have no text to search; they sort both ways.
+	orders := of("/api/v1/meal-orders")
+	newest := column(w.items(orders+"&order=newest", w.staff), "id")
+	oldest := column(w.items(orders+"&order=oldest", w.staff), "id")
+	slices.Reverse(oldest)
+	if len(newest) != 2 || !slices.Equal(newest, oldest) {
+		t.Errorf("orders newest %v, oldest reversed %v", newest, oldest)
+	}
+	if got := column(w.items(orders, w.staff), "id"); !slices.Equal(got, newest) {
+		t.Errorf("orders by default %v, want newest first %v", got, newest)
+	}
+	if r := w.do("GET", orders+"&order=up", w.staff, nil); r.Status != 400 || r.field("order") == "" {
+		t.Errorf("orders order=up: %d %s", r.Status, r.Raw)
+	}
+	// The guardian's own lists, of every person they act for, take the same.
+	if got := column(w.items("/api/v1/reports?q=漏水", w.resident), "description"); !slices.Equal(got, []string{"水管漏水"}) {
+		t.Errorf("the guardian's reports about 漏水 = %v", got)
+	}
+}

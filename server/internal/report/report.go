@@ -859,23 +859,33 @@ func (s *Service) page(ctx context.Context, query string, args []any, p paging.P
 
 // Mine pages through the reports a user made or that concern persons they act for; personID
 // (when not 0) narrows them to one person the user acts for (staff too, in its community).
-func (s *Service) Mine(ctx context.Context, userID, personID int64, p paging.Page) ([]Report, string, error) {
+func (s *Service) Mine(ctx context.Context, userID, personID int64, search string, o paging.Order, p paging.Page) ([]Report, string, error) {
+	// described narrows a list to reports whose description holds the search.
+	described := func(q string, args []any) (string, []any) {
+		if search == "" {
+			return q, args
+		}
+		return strings.Replace(q, "%s", "r.description LIKE ? AND %s", 1), append(args, database.LikeAny(search))
+	}
 	if personID != 0 {
 		if _, err := s.deps.Access(ctx, userID, personID); err != nil {
 			return nil, "", err
 		}
-		return s.list(ctx, qPersonReports, []any{personID}, p)
+		q, args := described(qPersonReports, []any{personID})
+		return s.listIn(ctx, q, args, p, o)
 	}
 	persons, err := s.deps.Managed(ctx, userID)
 	if err != nil {
 		return nil, "", err
 	}
 	// The reporter's own, then each person's: a page of each, merged.
-	parts := []part{{qReporterReports, []any{userID}}}
+	q, args := described(qReporterReports, []any{userID})
+	parts := []part{{q, args}}
 	for _, id := range persons {
-		parts = append(parts, part{qPersonReports, []any{id}})
+		q, args := described(qPersonReports, []any{id})
+		parts = append(parts, part{q, args})
 	}
-	return s.merged(ctx, parts, p, paging.Newest)
+	return s.merged(ctx, parts, p, o)
 }
 
 // part is one query of a merged list and its leading args.
