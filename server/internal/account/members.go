@@ -37,8 +37,8 @@ const (
 		WHERE r.community_id = ? AND r.role IN (` + grantedRoles + `) AND (? = '' OR r.role = ?) AND (? = '' OR u.name LIKE ?)
 		GROUP BY r.user_id
 		HAVING %s
-		ORDER BY latest DESC, r.user_id DESC LIMIT ?`
-	qMembersHaving = `(MAX(r.created_at) < ? OR (MAX(r.created_at) = ? AND r.user_id < ?))`
+		ORDER BY %s LIMIT ?`
+	qMembersHaving = `(MAX(r.created_at) %[1]s ? OR (MAX(r.created_at) = ? AND r.user_id %[1]s ?))`
 	qUsersByPhone  = `SELECT id FROM users WHERE phone_hash = ? AND deleted_at IS NULL ORDER BY created_at, id LIMIT ?`
 	// A name is looked for from its start among the community's residents (idx_users_name) and
 	// the holders of a role in it, who may live elsewhere.
@@ -53,14 +53,19 @@ const (
 )
 
 // Members pages through the users holding a granted role in a community (role "" for any),
-// newest grant first; q narrows to names containing it.
-func (s *Service) Members(ctx context.Context, communityID int64, role Role, q string, p paging.Page) ([]Member, string, error) {
+// by their latest grant, newest first unless o is paging.Oldest; q narrows to names containing
+// it.
+func (s *Service) Members(ctx context.Context, communityID int64, role Role, q string, o paging.Order, p paging.Page) ([]Member, string, error) {
 	if role != "" && !role.Grantable() {
 		return nil, "", ErrUnknownRole
 	}
+	cmp, order := "<", "latest DESC, r.user_id DESC"
+	if o == paging.Oldest {
+		cmp, order = ">", "latest, r.user_id"
+	}
 	having, hargs := "TRUE", []any(nil)
 	if p.After != nil {
-		having, hargs = qMembersHaving, []any{p.After.At, p.After.At, p.After.ID}
+		having, hargs = fmt.Sprintf(qMembersHaving, cmp), []any{p.After.At, p.After.At, p.After.ID}
 	}
 	pattern := ""
 	if q != "" {
@@ -71,7 +76,7 @@ func (s *Service) Members(ctx context.Context, communityID int64, role Role, q s
 		id     int64
 		latest time.Time
 	}
-	rows, err := database.Collect(ctx, s.store.db, fmt.Sprintf(qMembers, having), append(args, p.Limit+1), func(r database.Scanner) (row, error) {
+	rows, err := database.Collect(ctx, s.store.db, fmt.Sprintf(qMembers, having, order), append(args, p.Limit+1), func(r database.Scanner) (row, error) {
 		var x row
 		return x, r.Scan(&x.id, &x.latest)
 	})

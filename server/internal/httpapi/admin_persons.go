@@ -205,6 +205,10 @@ func (s *Server) adminPersonAudit(c *gin.Context) {
 	if !ok {
 		return
 	}
+	order, ok := readOrder(c, paging.Newest)
+	if !ok {
+		return
+	}
 	p, ok := readPage(c)
 	if !ok {
 		return
@@ -214,7 +218,7 @@ func (s *Server) adminPersonAudit(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	rows, next, err := s.Persons.Audit(ctx, communityID(c), id, p)
+	rows, next, err := s.Persons.Audit(ctx, communityID(c), id, order, p)
 	replyList(c, rows, next, err, func(e person.Entry) auditJSON {
 		return auditJSON{ID: e.ID, PersonID: e.PersonID, ActorUserID: optID(e.ActorUserID), ActorName: e.ActorName,
 			Capacity: string(e.Capacity), Action: e.Action, Fields: e.Fields, Note: e.Note, CreatedAt: stamp(e.At)}

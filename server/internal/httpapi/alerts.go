@@ -210,11 +210,15 @@ func (s *Server) listPersonAlerts(c *gin.Context) {
 	if !ok {
 		return
 	}
+	order, ok := readOrder(c, paging.Newest)
+	if !ok {
+		return
+	}
 	p, ok := readPage(c)
 	if !ok {
 		return
 	}
-	rows, next, err := s.Safety.ForPerson(c.Request.Context(), userID(c), pid, p)
+	rows, next, err := s.Safety.ForPerson(c.Request.Context(), userID(c), pid, order, p)
 	s.replyAlerts(c, rows, next, err)
 }
 

@@ -168,7 +168,7 @@ func (s *Server) adminMembers(c *gin.Context) {
 		fail(c, validation.Field("role", "应为 staff、grid_worker、canteen_staff 或 volunteer"))
 		return
 	}
-	q, ok := searchQuery(c, false)
+	sr, ok := readSearch(c, paging.Newest)
 	if !ok {
 		return
 	}
@@ -176,7 +176,7 @@ func (s *Server) adminMembers(c *gin.Context) {
 	if !ok {
 		return
 	}
-	rows, next, err := s.accounts.Members(c.Request.Context(), communityID(c), role, q, p)
+	rows, next, err := s.accounts.Members(c.Request.Context(), communityID(c), role, sr.Q, sr.Order, p)
 	replyList(c, rows, next, err, memberOf)
 }
 

@@ -285,6 +285,14 @@ func TestSearchAPersonsLists(t *testing.T) {
 	w.searchChecks(of("/api/v1/reports"), w.staff, "description", "50%25", []string{"约50%住户停水"})
 	w.searchChecks(of("/api/v1/enrollments"), w.staff, "course_title", "诈骗", []string{"老年人防诈骗"}, "%25诈%25骗", "诈_")
 	w.searchChecks(of("/api/v1/enrollments"), w.staff, "course_title", "手机_", []string{"智能手机_入门"})
+	// The audit trail sorts both ways too.
+	audit := fmt.Sprintf("/api/v1/admin/persons/%d/audit", w.mother)
+	newestAudit := column(w.items(audit+"?order=newest", w.staff), "id")
+	oldestAudit := column(w.items(audit+"?order=oldest", w.staff), "id")
+	slices.Reverse(oldestAudit)
+	if len(newestAudit) < 2 || !slices.Equal(newestAudit, oldestAudit) {
+		t.Errorf("audit newest %v, oldest reversed %v", newestAudit, oldestAudit)
+	}
 	// Orders have no text to search; they sort both ways.
 	orders := of("/api/v1/meal-orders")
 	newest := column(w.items(orders+"&order=newest", w.staff), "id")
@@ -302,5 +310,34 @@ func TestSearchAPersonsLists(t *testing.T) {
 	// The guardian's own lists, of every person they act for, take the same.
 	if got := column(w.items("/api/v1/reports?q=漏水", w.resident), "description"); !slices.Equal(got, []string{"水管漏水"}) {
 		t.Errorf("the guardian's reports about 漏水 = %v", got)
+	}
+}
+
+func TestMembersSortBothWays(t *testing.T) {
+	e := newEnv(t)
+	cid, _ := e.community("搜索社区", "1幢")
+	staff, staffID := e.staff("staff", cid)
+	e.named(staffID, "管理员")
+	for i, name := range []string{"张建国", "赵志强", "李_华"} {
+		_, uid := e.login(fmt.Sprintf("member-%d", i))
+		e.named(uid, name)
+		e.want(e.do("POST", "/api/v1/admin/members", staff, map[string]any{"user_id": uid, "role": "volunteer"}), 201, "")
+		time.Sleep(1100 * time.Millisecond) // grants a second apart at least, whatever the column's precision
+	}
+	// Walked a member a page, both ways: the same members, in reverse.
+	newest := e.walk("/api/v1/admin/members?limit=1&order=newest", staff, "name")
+	oldest := e.walk("/api/v1/admin/members?limit=1&order=oldest", staff, "name")
+	if want := []string{"李_华", "赵志强", "张建国", "管理员"}; !slices.Equal(newest, want) {
+		t.Errorf("members newest first = %v, want %v", newest, want)
+	}
+	slices.Reverse(oldest)
+	if !slices.Equal(newest, oldest) {
+		t.Errorf("members oldest first, reversed = %v, want %v", oldest, newest)
+	}
+	if got := column(e.items("/api/v1/admin/members?q=_", staff), "name"); !slices.Equal(got, []string{"李_华"}) {
+		t.Errorf("q=_ found %v", got)
+	}
+	if r := e.do("GET", "/api/v1/admin/members?q="+tooLongQ, staff, nil); r.Status != 400 || r.field("q") == "" {
+		t.Errorf("a q of 33 characters: %d %s", r.Status, r.Raw)
 	}
 }

@@ -74,7 +74,7 @@ const (
 	qAudit     = `INSERT INTO person_audit (community_id, person_id, actor_user_id, capacity, action, fields, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	qAuditList = `SELECT a.id, a.community_id, a.person_id, a.actor_user_id, COALESCE(u.name, ''), a.capacity, a.action, a.fields, a.note, a.created_at
 		FROM person_audit a LEFT JOIN users u ON u.id = a.actor_user_id
-		WHERE a.person_id = ? AND a.community_id = ? AND %s ORDER BY a.created_at DESC, a.id DESC LIMIT ?`
+		WHERE a.person_id = ? AND a.community_id = ? AND %s ORDER BY %s LIMIT ?`
 )
 
 // audit writes e in the transaction of the change it records.
@@ -92,9 +92,9 @@ func (e Entry) args() []any {
 		strings.Join(e.Fields, auditFieldSeparator), e.Note, e.At}
 }
 
-func (s *store) auditTrail(ctx context.Context, communityID, personID int64, p paging.Page) ([]Entry, error) {
-	where, args := p.WhereNewest("a.created_at", "a.id")
-	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(qAuditList, where), append(append([]any{personID, communityID}, args...), p.Limit+1)...)
+func (s *store) auditTrail(ctx context.Context, communityID, personID int64, o paging.Order, p paging.Page) ([]Entry, error) {
+	where, args, order := p.Keyset("a.created_at", "a.id", o)
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(qAuditList, where, order), append(append([]any{personID, communityID}, args...), p.Limit+1)...)
 	if err != nil {
 		return nil, fmt.Errorf("audit of person %d: %w", personID, err)
 	}
@@ -122,8 +122,8 @@ func (s *store) auditTrail(ctx context.Context, communityID, personID int64, p p
 // Audit pages through a person's audit trail as a community's staff read it, newest first: the
 // entries written while the person was in that community (a person who moved keeps the old
 // community's entries from the new one's staff). Callers check the reader is staff there.
-func (s *Service) Audit(ctx context.Context, communityID, personID int64, p paging.Page) ([]Entry, string, error) {
-	rows, err := s.store.auditTrail(ctx, communityID, personID, p)
+func (s *Service) Audit(ctx context.Context, communityID, personID int64, o paging.Order, p paging.Page) ([]Entry, string, error) {
+	rows, err := s.store.auditTrail(ctx, communityID, personID, o, p)
 	if err != nil {
 		return nil, "", err
 	}

@@ -409,11 +409,11 @@ func (s *Service) Escalate(ctx context.Context) (int, error) {
 }
 
 // ForPerson pages through a person's alerts, newest first, for someone who acts for them.
-func (s *Service) ForPerson(ctx context.Context, userID, personID int64, p paging.Page) ([]Alert, string, error) {
+func (s *Service) ForPerson(ctx context.Context, userID, personID int64, o paging.Order, p paging.Page) ([]Alert, string, error) {
 	if _, _, err := s.persons.ActFor(ctx, userID, personID); err != nil {
 		return nil, "", err
 	}
-	where, args, order := p.Keyset("created_at", "id", paging.Newest)
+	where, args, order := p.Keyset("created_at", "id", o)
 	return s.list(ctx, fmt.Sprintf(qOfPerson, where, order), append(append([]any{personID}, args...), p.Limit+1), p)
 }
 
