@@ -30,8 +30,9 @@ describe('ListSearch', () => {
     expect(searches(w)).toBe(0)
     vi.advanceTimersByTime(299)
     expect(searches(w)).toBe(0)
+    // The parent has the text as it is typed, for its own buttons.
+    expect(w.emitted('update:q')?.at(-1)).toEqual(['王秀'])
     vi.advanceTimersByTime(1)
-    expect(w.emitted('update:q')).toEqual([['王秀']])
     expect(searches(w)).toBe(1)
   })
 
@@ -42,7 +43,7 @@ describe('ListSearch', () => {
     const enter = new KeyboardEvent('keydown', { key: 'Enter', code: 'Enter', cancelable: true, bubbles: true })
     input.element.dispatchEvent(enter)
     await w.vm.$nextTick()
-    expect(w.emitted('update:q')).toEqual([['wxy']])
+    expect(w.emitted('update:q')?.at(-1)).toEqual(['wxy'])
     expect(searches(w)).toBe(1)
     // Enter inside a form would submit it too.
     expect(enter.defaultPrevented).toBe(true)
