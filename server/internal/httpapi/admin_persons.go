@@ -16,14 +16,13 @@ import (
 // maxMinAge bounds ?min_age=.
 const maxMinAge = 150
 
-// registerFilter reads the staff register's filters from the query string.
+// registerFilter reads the staff register's filters from the query string (q and order through
+// searchParams, as every staff table).
 func registerFilter(c *gin.Context) (person.Filter, error) {
+	sr, err := searchParams(c, paging.Oldest)
 	errs := validation.Errors{}
-	f := person.Filter{CareLevel: c.Query("care_level")}
-	var err error
-	if f.Query, err = queryText(c, "q", validation.Text{Max: person.MaxName}); err != nil {
-		_ = errs.Merge(err)
-	}
+	_ = errs.Merge(err)
+	f := person.Filter{CareLevel: c.Query("care_level"), Query: sr.Q, Order: sr.Order}
 	if v := c.Query("building_id"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
@@ -57,11 +56,6 @@ func registerFilter(c *gin.Context) (person.Filter, error) {
 	if f.CareLevel != "" && !slices.Contains(person.CareLevels, f.CareLevel) {
 		errs.Add("care_level", "应为 self_care、partly_dependent 或 fully_dependent")
 	}
-	order, err := paging.ParseOrder(c.Query("order"), paging.Oldest)
-	if err != nil {
-		_ = errs.Merge(err)
-	}
-	f.Order = order
 	return f, errs.Err()
 }
 

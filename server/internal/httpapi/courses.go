@@ -270,7 +270,7 @@ func (s *Server) adminCancelCourse(c *gin.Context) {
 }
 
 func (s *Server) adminListCourses(c *gin.Context) {
-	q, ok := searchQuery(c, false)
+	sr, ok := readSearch(c, paging.Newest)
 	if !ok {
 		return
 	}
@@ -279,15 +279,11 @@ func (s *Server) adminListCourses(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	order, ok := readOrder(c, paging.Newest)
-	if !ok {
-		return
-	}
 	p, ok := readPage(c)
 	if !ok {
 		return
 	}
-	rows, next, err := s.Courses.StaffCourses(c.Request.Context(), communityID(c), theme, q, p, order)
+	rows, next, err := s.Courses.StaffCourses(c.Request.Context(), communityID(c), theme, sr.Q, p, sr.Order)
 	replyList(c, rows, next, err, s.courseOf)
 }
 

@@ -174,6 +174,12 @@ type search struct {
 // readSearch reads ?q= and ?order= (newest or oldest, def when absent) for a staff table; false
 // after answering the error (both fields' problems together).
 func readSearch(c *gin.Context, def paging.Order) (search, bool) {
+	s, err := searchParams(c, def)
+	return s, answered(c, err)
+}
+
+// searchParams is readSearch for a list with more filters, whose problems it answers together.
+func searchParams(c *gin.Context, def paging.Order) (search, error) {
 	errs := validation.Errors{}
 	q, err := queryText(c, "q", validation.Text{Max: maxSearch})
 	if err != nil {
@@ -183,7 +189,7 @@ func readSearch(c *gin.Context, def paging.Order) (search, bool) {
 	if err != nil {
 		_ = errs.Merge(err)
 	}
-	return search{Q: q, Order: o}, answered(c, errs.Err())
+	return search{Q: q, Order: o}, errs.Err()
 }
 
 // reply answers err's envelope, or status with view(v).

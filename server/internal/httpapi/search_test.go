@@ -126,6 +126,11 @@ func TestSearchGuardianRequests(t *testing.T) {
 	if r := e.do("GET", path+"?kind=adopt", staff, nil); r.Status != 400 || r.field("kind") == "" {
 		t.Errorf("kind=adopt: %d %s", r.Status, r.Raw)
 	}
+	// The register reads q and order as every staff table does.
+	e.searchChecks("/api/v1/admin/persons", staff, "name", "李", []string{"李桂英"}, "李%25", "_桂")
+	if r := e.do("GET", "/api/v1/admin/persons?q="+tooLongQ+"&order=up&min_age=x", staff, nil); r.field("q") == "" || r.field("order") == "" || r.field("min_age") == "" {
+		t.Errorf("the register's bad q, order and min_age together: %d %s", r.Status, r.Raw)
+	}
 }
 
 func TestSearchStaffReports(t *testing.T) {
@@ -197,6 +202,18 @@ func TestSearchStaffAlerts(t *testing.T) {
 	}
 	if got := w.items(path+"?q="+url.QueryEscape(string(what[1:])), w.staff); len(got) != 2 {
 		t.Errorf("q=%s (within what happened) found %v", string(what[1:]), column(got, "person_name"))
+	}
+	// The mother's dinner finds nobody at the door too: her page lists both alerts, both ways.
+	today := w.clk.Now().In(cst.Zone).Format(time.DateOnly)
+	dinner := w.canteenWorld.slot(map[string]any{"date": today, "meal": "dinner", "capacity": 10, "book_by": w.clk.Now().Add(time.Hour).Format(time.RFC3339)})
+	order = w.id(w.book(w.resident, dinner, w.mother, "delivery"))
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/worker/deliveries/%d/no-answer", order), w.rider, map[string]any{"note": "又没人"}), 200, "")
+	mine := fmt.Sprintf("/api/v1/persons/%d/alerts", w.mother)
+	newest := column(w.items(mine+"?order=newest", w.relative), "id")
+	oldest := column(w.items(mine+"?order=oldest", w.relative), "id")
+	slices.Reverse(oldest)
+	if len(newest) != 2 || !slices.Equal(newest, oldest) {
+		t.Errorf("the mother's alerts newest %v, oldest reversed %v", newest, oldest)
 	}
 }
 
