@@ -60,6 +60,10 @@ describe('ListSearch', () => {
     expect(input.element.value).toBe('王')
     await w.setProps({ q: '' })
     expect(input.element.value).toBe('')
+    // Typing the old text again is a new search.
+    await input.setValue('王')
+    input.element.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', code: 'Enter', bubbles: true }))
+    expect(searches(w)).toBe(1)
   })
 
   it('offers newest and oldest first, and a change of order searches', async () => {
