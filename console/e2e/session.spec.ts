@@ -47,3 +47,13 @@ test('staff whose staff role was revoked, but who keep another, are told so on t
   await shot(page, 'session-revoked')
   await staff.ok('DELETE', `/api/v1/admin/members/${id}/canteen_staff?community_id=${cid}`)
 })
+
+test('signing out in another tab ends the session here too at the next step', async ({ page }) => {
+  await signIn(page)
+  const token = await page.evaluate(() => JSON.parse(localStorage.getItem('linli.console') ?? '{}').token as string)
+  const r = await fetch(serverURL() + '/api/v1/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${token}` } })
+  expect(r.status).toBeLessThan(300)
+  await page.locator('.t-menu').getByText('审核').click()
+  await expect(page.getByTestId('expired')).toContainText('登录已失效，请重新扫码登录')
+  await expect(page.getByTestId('login-qr')).toBeVisible()
+})
