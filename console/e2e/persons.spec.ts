@@ -48,6 +48,13 @@ test('staff search the register and export it as CSV', async ({ page }) => {
   await page.getByLabel('搜索居民').fill('王')
   await page.getByRole('button', { name: '查询' }).click()
   await expect(page.getByRole('link', { name: '王秀英' })).toBeVisible()
+  // Typing alone searches too, once the typing pauses.
+  const typed = page.waitForResponse((r) => r.url().includes('/api/v1/admin/persons?') && new URL(r.url()).searchParams.get('q') === '秀英')
+  await page.getByLabel('搜索居民').fill('秀英')
+  await typed
+  await expect(page.getByRole('link', { name: '王秀英' })).toBeVisible()
+  await expect(page.getByRole('link', { name: '赵奶奶' })).toHaveCount(0)
+  await shot(page, 'persons-search')
   // So do its pinyin initials, typed on a keyboard without Chinese input.
   await page.getByLabel('搜索居民').fill('wxy')
   await page.getByRole('button', { name: '查询' }).click()
@@ -59,7 +66,7 @@ test('staff search the register and export it as CSV', async ({ page }) => {
   const oldestFirst = await names()
   const sorted = page.waitForResponse((r) => r.url().includes('/api/v1/admin/persons?') && r.url().includes('order=newest'))
   await page.getByLabel('排序').click()
-  await page.locator('.t-select-option').filter({ hasText: '新登记的在前' }).click()
+  await page.locator('.t-select-option').filter({ hasText: '最新在前' }).click()
   await sorted
   await expect.poll(names).toEqual([...oldestFirst].reverse())
 

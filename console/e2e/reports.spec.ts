@@ -180,3 +180,26 @@ test('staff create a grid, and are told when a building is already in another', 
   const grids = await staff.get<{ items: { name: string; building_ids: number[]; worker_user_ids: number[]; on_duty_user_id: number }[] }>('/api/v1/admin/grids?limit=100')
   expect(grids.items.find((g) => g.name === name)).toMatchObject({ building_ids: [building.id], worker_user_ids: [worker.id], on_duty_user_id: worker.id })
 })
+
+test('staff turn the report list around: oldest first, then newest first again', async ({ page }) => {
+  const staff = await login(codes.staff)
+  const expected = async (order: string) => ((await staff.get(`/api/v1/admin/reports?order=${order}&limit=20`)).items as { id: number }[]).map((r) => r.id)
+  const newest = await expected('newest')
+  test.skip(newest.length < 2, 'the demo has fewer than two reports')
+
+  await signIn(page, codes.staff, '/console/reports?tab=all')
+  const buttons = page.getByRole('button', { name: /^查看报事 #/ })
+  const ids = async () => (await buttons.evaluateAll((bs) => bs.map((b) => Number(b.getAttribute('aria-label')?.split('#')[1]))))
+  await expect.poll(ids).toEqual(newest)
+
+  const oldest = await expected('oldest')
+  expect(oldest).not.toEqual(newest)
+  await page.getByLabel('排序', { exact: true }).click()
+  await page.locator('.t-select-option').filter({ hasText: '最早在前' }).click()
+  await expect.poll(ids).toEqual(oldest)
+  await shot(page, 'reports-oldest-first')
+
+  await page.getByLabel('排序', { exact: true }).click()
+  await page.locator('.t-select-option').filter({ hasText: '最新在前' }).click()
+  await expect.poll(ids).toEqual(newest)
+})

@@ -8,6 +8,6 @@ export async function loadUser(): Promise<void> {
   session.setUser(me, names)
   if (session.places.length === 0) {
     // Signed in, but no longer staff anywhere: the server ends such a session too.
-    session.expire()
+    session.expire('revoked')
   }
 }

@@ -1,5 +1,6 @@
 // The console's pages. meta.roles says who sees a page (staff everywhere, canteen staff in the
 // canteen); the menu is built from the same list.
+import { watch } from 'vue'
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { session, type ConsoleRole } from './session'
 import { loadUser } from './boot'
@@ -95,3 +96,14 @@ router.beforeEach(async (to) => {
 router.afterEach((to) => {
   document.title = `${to.meta.title ?? '工作台'} · 邻里社区工作台`
 })
+
+// When the server ends the session under an open page (expired, signed out elsewhere, the role
+// revoked), the page gives way to the sign-in page, which says why.
+watch(
+  () => session.expired,
+  (gone) => {
+    const here = router.currentRoute.value
+    if (!gone || here.meta.public) return
+    router.replace({ name: 'login', query: here.fullPath !== '/' ? { next: here.fullPath } : {} })
+  },
+)

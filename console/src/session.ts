@@ -9,6 +9,8 @@ const storeKey = 'linli.console'
 
 export type ConsoleRole = 'staff' | 'canteen_staff'
 
+export type ExpiryReason = '' | 'ended' | 'revoked'
+
 export interface Place {
   id: number
   name: string
@@ -43,11 +45,14 @@ export const session = reactive({
   places: [] as Place[],
   /** Set when the server ended the session (expired, or the role was revoked). */
   expired: false,
+  /** Why it ended: 'ended' (expired, signed out elsewhere) or 'revoked' (the staff role taken away). */
+  reason: '' as ExpiryReason,
 
   signIn(token: string, expiresAt: string) {
     this.token = token
     this.expiresAt = expiresAt
     this.expired = false
+    this.reason = ''
     this.save()
   },
   setUser(user: Me, names: Map<number, string>) {
@@ -89,8 +94,14 @@ export const session = reactive({
     this.places = []
     localStorage.removeItem(storeKey)
   },
-  expire() {
+  expire(reason: ExpiryReason = 'ended') {
     this.clear()
     this.expired = true
+    this.reason = reason
+  },
+  /** What the sign-in page says after the server ended the session. */
+  get expiryMessage(): string {
+    if (!this.expired) return ''
+    return this.reason === 'revoked' ? '您已不是本社区工作人员，如有疑问请联系社区管理员。' : '登录已失效，请重新扫码登录。'
   },
 })

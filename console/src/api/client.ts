@@ -34,10 +34,38 @@ const auth: Middleware = {
     }
     return request
   },
-  onResponse({ response }) {
-    if (response.status === 401 && session.token) session.expire()
+  async onResponse({ request, response, options }) {
+    if (!session.token) return response
+    if (response.status === 401) {
+      // Expired, signed out elsewhere, or no staff role left anywhere: the server ended it.
+      session.expire('ended')
+    } else if (response.status === 403 && new URL(request.url).pathname.startsWith('/api/v1/admin/')) {
+      // The console shows only what the roles allow, so a refusal here most likely means a role
+      // was revoked in this community while the session lives on for another one.
+      if (await rolesShrank(options.fetch, options.baseUrl)) session.expire('revoked')
+    }
     return response
   },
+}
+
+/**
+ * rolesShrank reads the user's roles afresh and tells whether one the console relied on in the
+ * community acted in is gone.
+ */
+async function rolesShrank(fetcher: (r: Request) => Promise<Response>, baseUrl: string): Promise<boolean> {
+  const token = session.token
+  const had = session.roles
+  if (had.length === 0) return false
+  try {
+    const r = await fetcher(new Request(new URL('/api/v1/me', baseUrl || window.location.origin), { headers: { Authorization: `Bearer ${token}` } }))
+    if (r.status === 401) return true
+    if (!r.ok) return false
+    const me = (await r.json()) as Schemas['Me']
+    const now = me.roles.filter((x) => x.community_id === session.communityId).map((x) => x.role as string)
+    return had.some((role) => !now.includes(role))
+  } catch {
+    return false
+  }
 }
 
 export const api = createClient<paths>({ baseUrl: '' })
@@ -67,6 +95,7 @@ export async function download(path: string, query: Record<string, string | numb
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v))
   if (url.pathname.startsWith('/api/v1/admin/') && session.communityId) url.searchParams.set('community_id', String(session.communityId))
   const res = await fetch(url, { headers: { Authorization: `Bearer ${session.token}` } })
+  if (res.status === 401 && session.token) session.expire('ended')
   if (!res.ok) throw errorOf(res.status, await res.json().catch(() => undefined))
   const name = /filename="?([^";]+)"?/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? 'export.csv'
   const blob = await res.blob()

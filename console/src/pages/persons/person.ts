@@ -1,5 +1,6 @@
 // What the person pages compute: checking what staff type before it is sent, turning the form
 // into the API's bodies, the register's filters as a query, and how codes read in Chinese.
+import type { ListOrder } from '../../components/listSearch'
 import type { Schemas } from '../../api/client'
 import { labels, today as todayOf } from '../../lib/format'
 
@@ -228,18 +229,14 @@ export interface RegisterFilter {
   min_age: number | undefined
   care_level: '' | Schemas['CareLevel']
   verified: '' | 'yes' | 'no'
-  /** '' in the order registered, 'newest' the latest first (sorted by the server). */
-  order: '' | 'newest'
+  /** 'oldest' in the order registered (the server's default), 'newest' the latest first. */
+  order: ListOrder
 }
 
 export function emptyFilter(): RegisterFilter {
-  return { q: '', building_id: undefined, living_alone: '', min_age: undefined, care_level: '', verified: '', order: '' }
+  return { q: '', building_id: undefined, living_alone: '', min_age: undefined, care_level: '', verified: '', order: 'oldest' }
 }
 
-export const orderOptions = [
-  { value: '', label: '先登记的在前' },
-  { value: 'newest', label: '新登记的在前' },
-]
 
 export interface RegisterQuery {
   q?: string
@@ -261,7 +258,7 @@ export function registerQuery(f: RegisterFilter): RegisterQuery {
   if (f.min_age !== undefined && f.min_age !== null && Number.isFinite(f.min_age) && f.min_age > 0) q.min_age = Math.floor(f.min_age)
   if (f.care_level) q.care_level = f.care_level
   if (f.verified) q.verified = f.verified === 'yes'
-  if (f.order) q.order = f.order
+  if (f.order === 'newest') q.order = 'newest'
   return q
 }
 
