@@ -49,8 +49,8 @@ test('staff search the register and export it as CSV', async ({ page }) => {
   await page.getByRole('button', { name: '查询' }).click()
   await expect(page.getByRole('link', { name: '王秀英' })).toBeVisible()
   // Typing alone searches too, once the typing pauses.
-  const typed = page.waitForResponse((r) => r.url().includes('/api/v1/admin/persons?') && new URL(r.url()).searchParams.get('q') === '秀英')
-  await page.getByLabel('搜索居民').fill('秀英')
+  const typed = page.waitForResponse((r) => r.url().includes('/api/v1/admin/persons?') && new URL(r.url()).searchParams.get('q') === '王秀英')
+  await page.getByLabel('搜索居民').fill('王秀英')
   await typed
   await expect(page.getByRole('link', { name: '王秀英' })).toBeVisible()
   await expect(page.getByRole('link', { name: '赵奶奶' })).toHaveCount(0)
