@@ -15,6 +15,7 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY embed.go ./
 COPY sql ./sql
+COPY docs/openapi.yaml ./docs/openapi.yaml
 COPY server ./server
 COPY --from=console /src/console/dist ./console/dist
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/linli ./server/cmd/linli
