@@ -220,14 +220,12 @@ func (s *Server) adminPersonAudit(c *gin.Context) {
 }
 
 func (s *Server) adminListRequests(c *gin.Context) {
-	status := c.Query("status")
-	if status != "" && !slices.Contains(person.RequestStatuses, status) {
-		fail(c, validation.Field("status", "应为 pending、approved、rejected 或 withdrawn"))
+	status, ok := readChoice(c, "status", person.RequestStatuses)
+	if !ok {
 		return
 	}
-	kind := c.Query("kind")
-	if kind != "" && !slices.Contains(person.RequestKinds, kind) {
-		fail(c, validation.Field("kind", "应为 register、join 或 claim"))
+	kind, ok := readChoice(c, "kind", person.RequestKinds)
+	if !ok {
 		return
 	}
 	sr, ok := readSearch(c, paging.Oldest)

@@ -10,7 +10,6 @@ import (
 	"github.com/linli/linli/server/internal/paging"
 	"github.com/linli/linli/server/internal/person"
 	"github.com/linli/linli/server/internal/safety"
-	"github.com/linli/linli/server/internal/validation"
 )
 
 // Safety alerts (安危确认): read one, answer it, and the lists of a person and of staff.
@@ -223,9 +222,8 @@ func (s *Server) listPersonAlerts(c *gin.Context) {
 }
 
 func (s *Server) adminAlerts(c *gin.Context) {
-	status := c.Query("status")
-	if status != "" && !slices.Contains(safety.Statuses, status) {
-		fail(c, validation.Field("status", "应为 open、escalated 或 closed"))
+	status, ok := readChoice(c, "status", safety.Statuses)
+	if !ok {
 		return
 	}
 	sr, ok := readSearch(c, paging.Newest)

@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -244,9 +243,8 @@ func (s *Server) listOrders(c *gin.Context) {
 	if !ok {
 		return
 	}
-	status := c.Query("status")
-	if status != "" && !slices.Contains(canteen.OrderStatuses, status) {
-		fail(c, validation.Field("status", validation.Invalid))
+	status, ok := readChoice(c, "status", canteen.OrderStatuses)
+	if !ok {
 		return
 	}
 	order, ok := readOrder(c, paging.Newest)

@@ -80,6 +80,18 @@ func (w *canteenWorld) slot(over map[string]any) int64 {
 	return w.id(r)
 }
 
+// servedSubsidised gives persons of 80 and over 5 yuan a meal, and has the mother's lunch of the
+// day booked and served at the counter: the slot and her order.
+func (w *canteenWorld) servedSubsidised(day string) (slot, served int64) {
+	w.t.Helper()
+	w.want(w.do("PUT", "/api/v1/admin/subsidy-rules", w.staff, map[string]any{"rules": []map[string]any{
+		{"min_age": 80, "subsidy_fen": 500, "daily_limit": 1}}}), 200, "")
+	slot = w.slot(map[string]any{"date": day, "capacity": 10, "book_by": time.Now().Add(time.Hour).Format(time.RFC3339)})
+	r := w.book(w.resident, slot, w.mother, "pickup")
+	w.want(w.do("POST", fmt.Sprintf("/api/v1/admin/canteens/%d/redeem", w.canteenID), w.kitchen, map[string]any{"pickup_code": r.Body["pickup_code"]}), 200, "")
+	return slot, w.id(r)
+}
+
 func (w *canteenWorld) book(tok string, slot, personID int64, mode string) resp {
 	w.t.Helper()
 	return w.do("POST", "/api/v1/meal-orders", tok, map[string]any{"slot_id": slot, "person_id": personID, "mode": mode})
@@ -549,12 +561,7 @@ func TestKitchenDeliveryAndPickup(t *testing.T) {
 func TestSubsidyReportAndCopyWeek(t *testing.T) {
 	w := newCanteenWorld(t)
 	today := time.Now().In(cst.Zone).Format(time.DateOnly)
-	w.want(w.do("PUT", "/api/v1/admin/subsidy-rules", w.staff, map[string]any{"rules": []map[string]any{
-		{"min_age": 80, "subsidy_fen": 500, "daily_limit": 1}}}), 200, "")
-	slot := w.slot(map[string]any{"date": today, "capacity": 10, "book_by": time.Now().Add(time.Hour).Format(time.RFC3339)})
-	r := w.book(w.resident, slot, w.mother, "pickup")
-	served := w.id(r)
-	w.want(w.do("POST", fmt.Sprintf("/api/v1/admin/canteens/%d/redeem", w.canteenID), w.kitchen, map[string]any{"pickup_code": r.Body["pickup_code"]}), 200, "")
+	slot, served := w.servedSubsidised(today)
 	w.want(w.book(w.resident, slot, w.self, "pickup"), 201, "") // not subsidised: not in the report
 	// Three more persons had the same meal served, with subsidies of 5, 6 and 7 yuan.
 	for i, name := range []string{"甲老人", "乙老人", "丙老人"} {
@@ -574,7 +581,7 @@ func TestSubsidyReportAndCopyWeek(t *testing.T) {
 	var lines []map[string]any
 	cursor, pages := "", 0
 	for {
-		r = w.do("GET", "/api/v1/admin/subsidy-report?limit=2&month="+month+"&cursor="+cursor, w.staff, nil)
+		r := w.do("GET", "/api/v1/admin/subsidy-report?limit=2&month="+month+"&cursor="+cursor, w.staff, nil)
 		w.want(r, 200, "")
 		pages++
 		if r.Body["month"] != month || r.Body["total_persons"] != float64(4) || r.Body["total_meals"] != float64(4) ||
@@ -602,7 +609,7 @@ func TestSubsidyReportAndCopyWeek(t *testing.T) {
 	if l := lines[0]; l["name"] != "王秀英" || l["id_card"] != "330702********0022" || l["meals"] != float64(1) || l["price_fen"] != float64(1500) || subsidy != 2600 {
 		t.Errorf("lines = %v", lines)
 	}
-	r = w.do("GET", "/api/v1/admin/subsidy-report?month="+month, w.staff, nil)
+	r := w.do("GET", "/api/v1/admin/subsidy-report?month="+month, w.staff, nil)
 	if len(r.Body["items"].([]any)) != 4 || r.Body["next_cursor"] != "" {
 		t.Errorf("one page of the default size = %s", r.Raw)
 	}

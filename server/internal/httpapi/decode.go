@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -154,6 +155,17 @@ func idAndOptionalBody(c *gin.Context, name string, dst any) (int64, bool) {
 func readPage(c *gin.Context) (paging.Page, bool) {
 	p, err := page(c)
 	return p, answered(c, err)
+}
+
+// readChoice reads an optional query parameter that must be one of allowed ("" when absent);
+// false after answering the error, which names the values allowed.
+func readChoice(c *gin.Context, name string, allowed []string) (string, bool) {
+	v := c.Query(name)
+	if v != "" && !slices.Contains(allowed, v) {
+		fail(c, validation.Field(name, "应为 "+strings.Join(allowed, "、")+" 之一"))
+		return "", false
+	}
+	return v, true
 }
 
 // readOrder reads ?order= (newest or oldest), def when absent.

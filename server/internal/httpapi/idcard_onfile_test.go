@@ -40,20 +40,10 @@ func noCard(t *testing.T, r resp) string {
 // record on file and decide. Whoever may see that record is told which it is.
 func TestIDCardOnFileAnsweredLikeANewRegistration(t *testing.T) {
 	e := newEnv(t)
-	cid, bs := e.community("中埂社区", "1幢")
-	staff, _ := e.staff("staff", cid)
-	daughter, daughterID := e.login("daughter")
-	pid := e.id(e.do("POST", "/api/v1/persons", daughter, elder(bs[0], "李桂英", idElderF)))
-	e.want(e.do("POST", fmt.Sprintf("/api/v1/admin/guardian-requests/%d/approve", e.requestFor(staff, pid, daughterID)), staff, nil), 200, "")
+	g := e.guardedElder()
+	bs, staff, daughter, pid := g.bs, g.staff, g.daughter, g.pid
 
-	n := 0
-	stranger := func() (string, int64) {
-		n++
-		tok, id := e.login(fmt.Sprintf("stranger-%d", n))
-		e.want(e.do("PUT", "/api/v1/me/profile", tok, map[string]any{"name": "陌生人", "community_id": cid,
-			"building_id": bs[0], "unit": "9单元", "room": "901"}), 200, "")
-		return tok, id
-	}
+	stranger := g.stranger
 	register := func(tok, idCard string) resp {
 		return e.do("POST", "/api/v1/persons", tok, elder(bs[0], "李桂英", idCard))
 	}

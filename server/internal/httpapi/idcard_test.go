@@ -85,21 +85,11 @@ func (e *testEnv) requestOfUser(staff string, userID int64) requestItem {
 // every endpoint that takes an ID card from someone who may not see the record it matches.
 func TestIDCardGuessesAnsweredAlike(t *testing.T) {
 	e := newEnv(t)
-	cid, bs := e.community("中埂社区", "1幢")
-	staff, _ := e.staff("staff", cid)
-	daughter, daughterID := e.login("daughter")
-	pid := e.id(e.do("POST", "/api/v1/persons", daughter, elder(bs[0], "李桂英", idElderF)))
-	e.want(e.do("POST", fmt.Sprintf("/api/v1/admin/guardian-requests/%d/approve", e.requestFor(staff, pid, daughterID)), staff, nil), 200, "")
+	g := e.guardedElder()
+	cid, staff, pid := g.cid, g.staff, g.pid
 
 	// Each guess comes from a stranger of its own, who reads what they can afterwards.
-	n := 0
-	stranger := func() (string, int64) {
-		n++
-		tok, id := e.login(fmt.Sprintf("stranger-%d", n))
-		e.want(e.do("PUT", "/api/v1/me/profile", tok, map[string]any{"name": "陌生人", "community_id": cid,
-			"building_id": bs[0], "unit": "9单元", "room": "901"}), 200, "")
-		return tok, id
-	}
+	stranger := g.stranger
 	tests := []struct {
 		name string
 		// guess sends the stranger's guess; again sends it a second time.

@@ -393,13 +393,41 @@ func TestPersonEditAndVerification(t *testing.T) {
 	}
 }
 
+// guardedElder is a community of one building with its staff, and 李桂英 (idElderF), whom her
+// daughter registered and staff made her guardian.
+type guardedElder struct {
+	e               *testEnv
+	cid             int64
+	bs              []int64
+	staff, daughter string
+	daughterID, pid int64
+	strangers       int
+}
+
+func (e *testEnv) guardedElder() *guardedElder {
+	g := &guardedElder{e: e}
+	g.cid, g.bs = e.community("中埂社区", "1幢")
+	g.staff, _ = e.staff("staff", g.cid)
+	g.daughter, g.daughterID = e.login("daughter")
+	g.pid = e.id(e.do("POST", "/api/v1/persons", g.daughter, elder(g.bs[0], "李桂英", idElderF)))
+	e.want(e.do("POST", fmt.Sprintf("/api/v1/admin/guardian-requests/%d/approve", e.requestFor(g.staff, g.pid, g.daughterID)), g.staff, nil), 200, "")
+	return g
+}
+
+// stranger is a new resident of the community, with an address of their own, who may see
+// nothing of the elder.
+func (g *guardedElder) stranger() (string, int64) {
+	g.strangers++
+	tok, id := g.e.login(fmt.Sprintf("stranger-%d", g.strangers))
+	g.e.want(g.e.do("PUT", "/api/v1/me/profile", tok, map[string]any{"name": "陌生人", "community_id": g.cid,
+		"building_id": g.bs[0], "unit": "9单元", "room": "901"}), 200, "")
+	return tok, id
+}
+
 func TestClaimRecord(t *testing.T) {
 	e := newEnv(t)
-	cid, bs := e.community("中埂社区", "1幢")
-	staff, _ := e.staff("staff", cid)
-	daughter, daughterID := e.login("daughter")
-	pid := e.id(e.do("POST", "/api/v1/persons", daughter, elder(bs[0], "李桂英", idElderF)))
-	e.want(e.do("POST", fmt.Sprintf("/api/v1/admin/guardian-requests/%d/approve", e.requestFor(staff, pid, daughterID)), staff, nil), 200, "")
+	g := e.guardedElder()
+	cid, bs, staff, daughter, pid := g.cid, g.bs, g.staff, g.daughter, g.pid
 
 	// The elder signs in and, having onboarded first by mistake, claims the relative's record.
 	elderTok, elderID := e.login("elder")

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"fmt"
 	"net/http"
-	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -11,7 +10,6 @@ import (
 	"github.com/linli/linli/server/internal/person"
 	"github.com/linli/linli/server/internal/pii"
 	"github.com/linli/linli/server/internal/report"
-	"github.com/linli/linli/server/internal/validation"
 )
 
 type stepJSON struct {
@@ -254,9 +252,8 @@ func (s *Server) workerView(c *gin.Context) func(report.Report) reportJSON {
 }
 
 func (s *Server) workerTasks(c *gin.Context) {
-	status := c.Query("status")
-	if status != "" && !slices.Contains(report.Statuses, status) {
-		fail(c, validation.Field("status", validation.Invalid))
+	status, ok := readChoice(c, "status", report.Statuses)
+	if !ok {
 		return
 	}
 	p, ok := readPage(c)
@@ -362,9 +359,8 @@ func (s *Server) routesWorkerActions(g *gin.RouterGroup) {
 }
 
 func (s *Server) adminReports(c *gin.Context) {
-	status := c.Query("status")
-	if status != "" && !slices.Contains(report.Statuses, status) {
-		fail(c, validation.Field("status", validation.Invalid))
+	status, ok := readChoice(c, "status", report.Statuses)
+	if !ok {
 		return
 	}
 	overdue := c.Query("overdue") == "true"

@@ -27,18 +27,24 @@ func (w *reportWorld) events() {
 	}
 }
 
+// workerVolunteerWithTwoReports makes the grid worker a volunteer too, and submits two reports
+// for them to take (one to accept, one left assigned) once dispatched.
+func (w *reportWorld) workerVolunteerWithTwoReports() (accepted, assigned int64) {
+	w.t.Helper()
+	if _, err := w.app.Accounts.Grant(context.Background(), w.cid, w.workerID, account.RoleVolunteer, 0); err != nil {
+		w.t.Fatal(err)
+	}
+	return w.id(w.submit(w.resident, map[string]any{"description": "楼道灯坏了"})),
+		w.id(w.submit(w.resident, map[string]any{"description": "水管漏水"}))
+}
+
 // TestRevokedWorkerStopsAtOnce: revoking the grid worker's role stops their work on the spot
 // (every step checks the role the report was taken in), takes them out of the grid and off
 // duty, and sends their open reports back to dispatch, staff told; what they claimed as a
 // volunteer stays theirs while they are one.
 func TestRevokedWorkerStopsAtOnce(t *testing.T) {
 	w := newReportWorld(t)
-	ctx := context.Background()
-	if _, err := w.app.Accounts.Grant(ctx, w.cid, w.workerID, account.RoleVolunteer, 0); err != nil {
-		t.Fatal(err)
-	}
-	accepted := w.id(w.submit(w.resident, map[string]any{"description": "楼道灯坏了"}))
-	assigned := w.id(w.submit(w.resident, map[string]any{"description": "水管漏水"}))
+	accepted, assigned := w.workerVolunteerWithTwoReports()
 	claimed := w.id(w.submit(w.resident, map[string]any{"category": "noise", "building_id": w.bs[1], "description": "楼下广场舞太吵"}))
 	w.dispatch()
 	w.want(w.do("POST", fmt.Sprintf("/api/v1/worker/tasks/%d/accept", accepted), w.worker, nil), 200, "")
@@ -100,12 +106,7 @@ func TestRevokedWorkerStopsAtOnce(t *testing.T) {
 // may still claim a minor report.
 func TestRevokedRoleEndsEveryStepAtOnce(t *testing.T) {
 	w := newReportWorld(t)
-	ctx := context.Background()
-	if _, err := w.app.Accounts.Grant(ctx, w.cid, w.workerID, account.RoleVolunteer, 0); err != nil {
-		t.Fatal(err)
-	}
-	accepted := w.id(w.submit(w.resident, map[string]any{"description": "楼道灯坏了"}))
-	assigned := w.id(w.submit(w.resident, map[string]any{"description": "水管漏水"}))
+	accepted, assigned := w.workerVolunteerWithTwoReports()
 	w.dispatch()
 	w.want(w.do("POST", fmt.Sprintf("/api/v1/worker/tasks/%d/accept", accepted), w.worker, nil), 200, "")
 	r := w.uploadFile(w.worker, pngBytes(t))

@@ -325,12 +325,11 @@ func heldNote(onFile int64) string {
 // ID card already, an *ExistsError naming that one, as a second registration of a new ID card
 // is answered.
 func (s *Service) hold(ctx context.Context, userID int64, e *ExistsError) error {
-	_, _, err := s.ActFor(ctx, userID, e.PersonID)
-	switch {
-	case err == nil:
-		return e
-	case !errors.Is(err, ErrNotFound):
+	switch sees, err := s.maySee(ctx, userID, e.PersonID); {
+	case err != nil:
 		return err
+	case sees:
+		return e
 	}
 	on, err := s.store.get(ctx, s.store.db, e.PersonID)
 	if err != nil {
@@ -418,14 +417,23 @@ func (s *Service) checkBuilding(ctx context.Context, communityID, buildingID int
 // answerExists turns the store's *ExistsError (which names the record) into the answer for the
 // user: the record named if they may see it, otherwise not named.
 func (s *Service) answerExists(ctx context.Context, userID int64, e *ExistsError) error {
-	_, _, err := s.ActFor(ctx, userID, e.PersonID)
-	switch {
-	case err == nil:
-		return e
-	case !errors.Is(err, ErrNotFound):
+	switch sees, err := s.maySee(ctx, userID, e.PersonID); {
+	case err != nil:
 		return err
+	case sees:
+		return e
 	}
 	return &ExistsError{}
+}
+
+// maySee tells whether the user may act for (and so see) the person; a person they may not see
+// is no error.
+func (s *Service) maySee(ctx context.Context, userID, personID int64) (bool, error) {
+	_, _, err := s.ActFor(ctx, userID, personID)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // RequestJoin asks for the user to become a further guardian of a person, giving the person's ID
