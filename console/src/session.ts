@@ -43,15 +43,16 @@ export const session = reactive({
   user: null as Me | null,
   /** The communities where the user may use the console, with the roles held there. */
   places: [] as Place[],
-  /** Set when the server ended the session (expired, or the role was revoked). */
-  expired: false,
-  /** Why it ended: 'ended' (expired, signed out elsewhere) or 'revoked' (the staff role taken away). */
+  /** Why the server ended the session: 'ended' (expired, signed out elsewhere) or 'revoked' (the staff role taken away); '' while it lives. */
   reason: '' as ExpiryReason,
+  /** Whether the server ended the session. */
+  get expired(): boolean {
+    return this.reason !== ''
+  },
 
   signIn(token: string, expiresAt: string) {
     this.token = token
     this.expiresAt = expiresAt
-    this.expired = false
     this.reason = ''
     this.save()
   },
@@ -96,7 +97,6 @@ export const session = reactive({
   },
   expire(reason: ExpiryReason = 'ended') {
     this.clear()
-    this.expired = true
     this.reason = reason
   },
   /** What the sign-in page says after the server ended the session. */
